@@ -1,0 +1,155 @@
+"""Engines and schema management.
+
+The archive is configured with a driver-less URL (``sqlite:///archive.db``,
+``postgresql://host/db``). The bulk path uses a sync engine (pysqlite / psycopg: batched
+executemany is several times faster than through an async bridge); the web path uses an async
+engine (aiosqlite / asyncpg). On SQLite every connection gets WAL, a busy timeout, NORMAL
+synchronisation and enforced foreign keys, and sync writers take the write lock up front
+(``BEGIN IMMEDIATE``) so that two writers queue instead of failing half-way with "database is
+locked".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from archive.errors import ConfigurationError, DatabaseNotReadyError
+
+_SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def backend_of(url: str) -> str:
+    """``sqlite`` or ``postgresql`` for a URL with or without a driver; anything else is an error."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"cannot parse database URL {url!r}",
+            suggestion="use sqlite:///path/to/archive.db or postgresql://user@host/database",
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in _SYNC_DRIVERS:
+        raise ConfigurationError(
+            f"unsupported database {backend!r} in {url!r}",
+            suggestion="the archive runs on SQLite (sqlite:///file.db) or PostgreSQL (postgresql://…)",
+        )
+    return backend
+
+
+def driver_url(url: str, *, asynchronous: bool) -> str:
+    """The URL with the driver the archive uses for that backend and mode."""
+    backend = backend_of(url)
+    drivers = _ASYNC_DRIVERS if asynchronous else _SYNC_DRIVERS
+    parsed = make_url(url).set(drivername=drivers[backend])
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise ConfigurationError(
+                f"the folder {str(folder)!r} of the SQLite database does not exist",
+                suggestion="create it first or point --db at an existing folder",
+            )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own BEGIN is deferred and issued late; take over so BEGIN IMMEDIATE can be sent.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sync_engine(url: str) -> Engine:
+    """A sync engine for bulk work; on SQLite its transactions start with BEGIN IMMEDIATE."""
+    engine = create_engine(driver_url(url, asynchronous=False), pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_manual_transactions)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def async_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine for the web path (reads, and short curation writes)."""
+    engine = create_async_engine(driver_url(url, asynchronous=True), pool_pre_ping=True, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+# ------------------------------------------------------------------------------ migrations
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "archive:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration the code knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "archive/migrations has no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine) -> tuple[str | None, str]:
+    """Create or upgrade the schema to the newest revision; returns (before, after)."""
+    try:
+        before = current_revision(engine)
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    except OperationalError as exc:
+        raise ConfigurationError(
+            f"cannot open the database {engine.url.render_as_string()!r}: {exc.orig}",
+            suggestion="check --db / ARCHIVE_DATABASE_URL and that the server is running",
+        ) from exc
+    return before, head_revision()
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise :class:`DatabaseNotReadyError` unless the database is at the newest revision."""
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise ConfigurationError(
+            f"cannot open the database {engine.url.render_as_string()!r}: {exc.orig}",
+            suggestion="check --db / ARCHIVE_DATABASE_URL and that the server is running",
+        ) from exc
+    if current != head_revision():
+        state = "has no archive schema" if current is None else f"is at revision {current}"
+        raise DatabaseNotReadyError(
+            f"the database {engine.url.render_as_string()!r} {state}",
+            suggestion="run `archive init` to create or upgrade it",
+        )

@@ -1,0 +1,99 @@
+"""Running an extractor over a batch of articles, in this process or in worker processes.
+
+Workers are started once per import (loading the language model is the slow part) and each
+builds its own extractor from a picklable factory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Protocol
+
+from archive.records import ArticleRecord, Extraction
+
+
+class Extractor(Protocol):
+    """Turns one article into its extraction. Must not touch the database."""
+
+    def extract(self, article: ArticleRecord) -> Extraction: ...
+
+
+ExtractorFactory = Callable[[], Extractor]
+
+
+class ExtractionFailed(Exception):
+    """The extractor raised on one article; the message says why."""
+
+
+_worker_extractor: Extractor | None = None
+
+
+def _start_worker(factory: ExtractorFactory) -> None:
+    global _worker_extractor
+    _worker_extractor = factory()
+
+
+def _extract_in_worker(article: ArticleRecord) -> Extraction | ExtractionFailed:
+    assert _worker_extractor is not None, "worker started without an extractor"
+    return _extract_safely(_worker_extractor, article)
+
+
+def _extract_safely(extractor: Extractor, article: ArticleRecord) -> Extraction | ExtractionFailed:
+    try:
+        return extractor.extract(article)
+    except Exception as exc:  # one article's failure must not sink its batch
+        return ExtractionFailed(f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+class ExtractionRunner:
+    """Extracts batches of articles with ``workers`` processes (1: in this process)."""
+
+    def __init__(self, factory: ExtractorFactory, workers: int = 1) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        self.factory = factory
+        self.workers = workers
+        self._extractor: Extractor | None = None
+        self._pool: Executor | None = None
+
+    def run(self, articles: Sequence[ArticleRecord]) -> list[Extraction | ExtractionFailed]:
+        """One result per article, in order; a failure is returned, not raised."""
+        if not articles:
+            return []
+        if self.workers == 1:
+            if self._extractor is None:
+                self._extractor = self.factory()
+            return [_extract_safely(self._extractor, article) for article in articles]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_start_worker,
+                initargs=(self.factory,),
+            )
+        chunk = max(1, len(articles) // (self.workers * 4))
+        return list(self._pool.map(_extract_in_worker, articles, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> ExtractionRunner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class NoExtraction:
+    """An extractor that finds nothing: for imports that only store articles."""
+
+    def extract(self, article: ArticleRecord) -> Extraction:
+        return Extraction()
+
+
+def no_extraction() -> Extractor:
+    return NoExtraction()

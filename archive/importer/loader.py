@@ -1,0 +1,290 @@
+"""The loader: records in, rows out, one transaction per batch, and a report.
+
+Contract:
+
+* **Idempotent.** An article whose URL or normalized text is already stored is a duplicate and
+  writes nothing; with ``update=True`` an article whose URL is stored with different text
+  replaces it (curated records are kept).
+* **Nothing half-written.** Each batch is written in one transaction. If the database refuses
+  anything in it, the batch is rolled back and written again one record per transaction, so the
+  offending record is rejected with the database's reason and the rest lands.
+* **Strict mode.** Everything goes into a single transaction that is rolled back at the end if
+  any input was rejected, so a bad file leaves the database exactly as it was.
+* Extraction runs before a batch's transaction opens, so no lock is held while it works.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from archive.extract.runner import ExtractionFailed, ExtractionRunner
+from archive.importer.readers import Item, Skipped
+from archive.records import (
+    ActorRecord,
+    ArticleRecord,
+    AttachedEvent,
+    AttachedQuote,
+    Extraction,
+    Located,
+    PlaceRecord,
+    Rejected,
+)
+from archive.store import Store
+
+MAX_KEPT_REJECTS = 1000
+"""Rejects kept in memory for the report; all of them go to the ``on_reject`` callback."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``counts`` has other record types: ``actors``, ``quotes``…"""
+
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    rejects: list[Rejected] = field(default_factory=list)
+    skipped_files: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    rolled_back: bool = False
+    """True when strict mode discarded everything because something was rejected."""
+
+    @property
+    def records(self) -> int:
+        return (
+            self.imported
+            + self.updated
+            + self.duplicates
+            + self.rejected
+            + sum(self.counts.values())
+        )
+
+    def count(self, kind: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+
+@dataclass
+class _Pending:
+    location: str
+    record: ArticleRecord
+    replaces: int | None = None
+    extraction: Extraction | None = None
+
+
+class Loader:
+    """Stores what readers produce. ``progress`` is called after every input item."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        runner: ExtractionRunner,
+        *,
+        batch_size: int = 500,
+        update: bool = False,
+        strict: bool = False,
+        on_reject: Callable[[Rejected], None] | None = None,
+        progress: Callable[[ImportReport], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.runner = runner
+        self.batch_size = batch_size
+        self.update = update
+        self.strict = strict
+        self.on_reject = on_reject
+        self.progress = progress
+        self.report = ImportReport()
+        self._connection: Connection | None = None
+
+    # ---------------------------------------------------------------- driving
+
+    def load(self, items: Iterable[Item]) -> ImportReport:
+        started = time.perf_counter()
+        if self.strict:
+            with self.engine.connect() as connection:
+                self._connection = connection
+                outer = connection.begin()
+                try:
+                    self._consume(items)
+                finally:
+                    if self.report.rejected or not outer.is_active:
+                        outer.rollback()
+                        self.report.rolled_back = True
+                    else:
+                        outer.commit()
+                    self._connection = None
+        else:
+            self._consume(items)
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _consume(self, items: Iterable[Item]) -> None:
+        batch: list[Located] = []
+        for item in items:
+            if isinstance(item, Rejected):
+                self._reject(item)
+            elif isinstance(item, Skipped):
+                self.report.skipped += 1
+                self.report.skipped_files.append(item)
+            else:
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    self._write_batch(batch)
+                    batch = []
+            if self.progress:
+                self.progress(self.report)
+        if batch:
+            self._write_batch(batch)
+            if self.progress:
+                self.progress(self.report)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A transaction of its own, or a savepoint inside strict mode's single transaction."""
+        if self._connection is not None:
+            with self._connection.begin_nested():
+                yield self._connection
+        else:
+            with self.engine.begin() as connection:
+                yield connection
+
+    def _reject(self, item: Rejected) -> None:
+        self.report.rejected += 1
+        if len(self.report.rejects) < MAX_KEPT_REJECTS:
+            self.report.rejects.append(item)
+        if self.on_reject:
+            self.on_reject(item)
+
+    # ---------------------------------------------------------------- batches
+
+    def _write_batch(self, batch: list[Located]) -> None:
+        articles = self._plan_articles(
+            [item for item in batch if isinstance(item.record, ArticleRecord)]
+        )
+        self._extract(articles)
+        others = [item for item in batch if not isinstance(item.record, ArticleRecord)]
+        before = (self.report.imported, self.report.updated, dict(self.report.counts))
+        try:
+            with self._transaction() as connection:
+                store = Store(connection)
+                self._write_articles(store, articles)
+                for item in others:
+                    self._write_other(store, item)
+        except (IntegrityError, DBAPIError):
+            # Find the record the database refused: the batch again, one record a transaction.
+            self.report.imported, self.report.updated, self.report.counts = before
+            for pending in articles:
+                self._isolated(partial(self._write_articles, pending=[pending]), pending.location)
+            for item in others:
+                self._isolated(partial(self._write_other, item=item), item.location)
+
+    def _isolated(self, write: Callable[[Store], None], location: str) -> None:
+        before = (self.report.imported, self.report.updated, dict(self.report.counts))
+        try:
+            with self._transaction() as connection:
+                write(Store(connection))
+        except (IntegrityError, DBAPIError) as exc:
+            self.report.imported, self.report.updated, self.report.counts = before
+            self._reject(Rejected(location, f"refused by the database: {_db_reason(exc)}"))
+
+    def _plan_articles(self, items: list[Located]) -> list[_Pending]:
+        """Drop duplicates (within the batch and against the archive); mark updates."""
+        records = [
+            (item.location, item.record) for item in items if isinstance(item.record, ArticleRecord)
+        ]
+        with self._read() as connection:
+            existing = Store(connection).existing_articles(
+                (r.url for _, r in records if r.url), (r.content_hash for _, r in records)
+            )
+        by_url = {e.url: e for e in existing if e.url}
+        stored_hashes = {e.content_hash for e in existing}
+        seen_urls: set[str] = set()
+        seen_hashes: set[str] = set()
+        pending: list[_Pending] = []
+        for location, record in records:
+            if record.content_hash in stored_hashes or record.content_hash in seen_hashes:
+                self.report.duplicates += 1
+                continue
+            if record.url and record.url in seen_urls:
+                self.report.duplicates += 1
+                continue
+            stored = by_url.get(record.url) if record.url else None
+            if stored is not None and not self.update:
+                self.report.duplicates += 1
+                continue
+            seen_hashes.add(record.content_hash)
+            if record.url:
+                seen_urls.add(record.url)
+            pending.append(_Pending(location, record, replaces=stored.id if stored else None))
+        return pending
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        if self._connection is not None:
+            return _borrowed(self._connection)
+        return self.engine.connect()
+
+    def _extract(self, pending: list[_Pending]) -> None:
+        to_run = [p for p in pending if p.record.annotations is None]
+        for p in pending:
+            if p.record.annotations is not None:
+                p.extraction = p.record.annotations
+        results = self.runner.run([p.record for p in to_run])
+        for p, result in zip(to_run, results, strict=True):
+            if isinstance(result, ExtractionFailed):
+                self._reject(Rejected(p.location, str(result)))
+            else:
+                p.extraction = result
+        pending[:] = [p for p in pending if p.extraction is not None]
+
+    def _write_articles(self, store: Store, pending: list[_Pending]) -> None:
+        new = [(p.record, p.extraction) for p in pending if p.replaces is None and p.extraction]
+        store.add_articles(new)
+        self.report.imported += len(new)
+        for p in pending:
+            if p.replaces is not None and p.extraction is not None:
+                store.replace_article(p.replaces, p.record, p.extraction)
+                self.report.updated += 1
+
+    def _write_other(self, store: Store, item: Located) -> None:
+        record = item.record
+        if isinstance(record, ActorRecord):
+            store.actor_ids([record])
+            self.report.count("actors")
+        elif isinstance(record, PlaceRecord):
+            store.place_ids([record])
+            self.report.count("places")
+        elif isinstance(record, (AttachedQuote, AttachedEvent)):
+            kind = "quotes" if isinstance(record, AttachedQuote) else "events"
+            article_id = store.find_article(record.article_url, record.article_hash)
+            if article_id is None:
+                wanted = record.article_url or f"hash {record.article_hash}"
+                self._reject(
+                    Rejected(
+                        item.location,
+                        f"no stored article matches {wanted}; import the articles export first",
+                    )
+                )
+                return
+            added = (
+                store.attach_quote(article_id, record)
+                if isinstance(record, AttachedQuote)
+                else store.attach_event(article_id, record)
+            )
+            self.report.count(kind if added else f"{kind} (already stored)")
+
+
+@contextmanager
+def _borrowed(connection: Connection) -> Iterator[Connection]:
+    yield connection
+
+
+def _db_reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)

@@ -1,0 +1,359 @@
+"""Readers: paths in, located records or rejections out, one at a time.
+
+Every input problem becomes a :class:`Rejected` naming the place (``file``, ``file:line`` for
+line-based formats, ``file#n`` for the n-th record of a JSON list) and the reason; a reader
+never raises for bad input, so one bad file or line cannot stop the rest. JSONL, CSV and
+standard input are streamed line by line, so their size is not bounded by memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, cast
+
+from archive.importer.fields import FieldError, article_from, record_from
+from archive.records import Located, Rejected
+
+FORMATS = ("txt", "json", "jsonl", "csv", "html")
+EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "txt",
+    ".markdown": "txt",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+BINARY_PROBE_BYTES = 8192
+HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*?)\s*$")
+HEADER_KEYS = {
+    "url": "url",
+    "link": "url",
+    "date": "published",
+    "published": "published",
+    "source": "source",
+    "outlet": "source",
+    "author": "authors",
+    "authors": "authors",
+    "by": "authors",
+    "language": "language",
+    "lang": "language",
+    "title": "title",
+}
+
+
+@dataclass
+class Skipped:
+    """A file met while walking a folder that is not an article format; reported, not an error."""
+
+    location: str
+    reason: str
+
+
+Item = Located | Rejected | Skipped
+
+
+def supported_extensions() -> str:
+    return ", ".join(sorted(EXTENSIONS))
+
+
+class Reader:
+    """Reads the paths given to ``archive import``; ``max_body_chars`` bounds one article."""
+
+    def __init__(
+        self, max_body_chars: int, stdin: IO[bytes] | None = None, forced_format: str | None = None
+    ) -> None:
+        assert forced_format in (None, *FORMATS), forced_format
+        self.max_body_chars = max_body_chars
+        self.stdin = stdin
+        self.forced_format = forced_format
+
+    # ------------------------------------------------------------------ paths
+
+    def read(self, paths: Iterable[str]) -> Iterator[Item]:
+        for given in paths:
+            if given == STDIN:
+                yield from self._read_stdin()
+                continue
+            path = Path(given).expanduser()
+            if path.is_dir():
+                yield from self._read_folder(path)
+            elif path.is_file():
+                yield from self._read_file(path, explicit=True)
+            elif glob.has_magic(given):
+                matches = sorted(glob.glob(os.path.expanduser(given), recursive=True))
+                if not matches:
+                    yield Rejected(given, "no file matches this pattern")
+                for match in matches:
+                    found = Path(match)
+                    if found.is_dir():
+                        yield from self._read_folder(found)
+                    else:
+                        yield from self._read_file(found, explicit=True)
+            elif path.exists():
+                yield Rejected(given, "not a regular file or folder")
+            else:
+                yield Rejected(given, "no such file or folder")
+
+    def _read_folder(self, folder: Path) -> Iterator[Item]:
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    yield from self._read_file(Path(root) / name, explicit=False)
+
+    def _read_file(self, path: Path, *, explicit: bool) -> Iterator[Item]:
+        name = str(path)
+        kind = self.forced_format or EXTENSIONS.get(path.suffix.lower())
+        if kind is None:
+            reason = (
+                f"unsupported file type {path.suffix or '(no extension)'!r}; "
+                f"the importer reads {supported_extensions()}"
+            )
+            yield Rejected(name, reason) if explicit else Skipped(name, reason)
+            return
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            yield Rejected(name, f"cannot open: {exc.strerror}")
+            return
+        with handle:
+            problem = _probe(handle)
+            if problem:
+                yield Rejected(name, problem)
+                return
+            yield from self._read_stream(handle, name, kind)
+
+    def _read_stdin(self) -> Iterator[Item]:
+        assert self.stdin is not None, "Reader needs stdin to read '-'"
+        stream = cast(io.BufferedReader, self.stdin)
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(cast(io.RawIOBase, self.stdin))
+        head = stream.peek(BINARY_PROBE_BYTES)[:BINARY_PROBE_BYTES]
+        if not head.strip():
+            yield Rejected(STDIN_NAME, "standard input is empty")
+            return
+        if b"\x00" in head:
+            yield Rejected(STDIN_NAME, "standard input is binary, not text")
+            return
+        yield from self._read_stream(stream, STDIN_NAME, self.forced_format or _sniff(head))
+
+    # ------------------------------------------------------------------ formats
+
+    def _read_stream(self, handle: IO[bytes], name: str, kind: str) -> Iterator[Item]:
+        if kind == "jsonl":
+            yield from self._read_jsonl(handle, name)
+            return
+        if kind == "csv":
+            yield from self._read_csv(handle, name)
+            return
+        data = handle.read()
+        if kind == "html":
+            yield self._read_html(data, name)
+            return
+        try:
+            text = _decode(data)
+        except UnicodeDecodeError as exc:
+            yield Rejected(name, _encoding_problem(exc))
+            return
+        if kind == "json":
+            yield from self._read_json(text, name)
+        else:
+            yield self._read_text(text, name)
+
+    def _read_jsonl(self, handle: IO[bytes], name: str) -> Iterator[Item]:
+        seen_any = False
+        for number, raw in enumerate(handle, start=1):
+            location = f"{name}:{number}"
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Rejected(location, _encoding_problem(exc), raw.decode("utf-8", "replace"))
+                continue
+            if not line.strip():
+                continue
+            seen_any = True
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Rejected(
+                    location, f"invalid JSON: {exc.msg} (column {exc.colno})", line.rstrip("\n")
+                )
+                continue
+            yield self._record(data, location, line.rstrip("\n"))
+        if not seen_any:
+            yield Rejected(name, "no records: the file is empty")
+
+    def _read_json(self, text: str, name: str) -> Iterator[Item]:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Rejected(
+                name, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            )
+            return
+        if isinstance(data, dict):
+            nested = next(
+                (
+                    data[k]
+                    for k in ("articles", "items", "records", "data", "results")
+                    if isinstance(data.get(k), list)
+                ),
+                None,
+            )
+            if nested is not None and not any(
+                k in data for k in ("body", "text", "maintext", "content")
+            ):
+                data = nested
+        if isinstance(data, list):
+            if not data:
+                yield Rejected(name, "no records: the JSON list is empty")
+            for number, item in enumerate(data, start=1):
+                yield self._record(item, f"{name}#{number}", json.dumps(item, ensure_ascii=False))
+        else:
+            yield self._record(data, name, None)
+
+    def _read_csv(self, handle: IO[bytes], name: str) -> Iterator[Item]:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(text)
+        line = 1
+        try:
+            for row in reader:
+                location = f"{name}:{line + 1}"
+                line = reader.line_num
+                data = {key: _cell(value) for key, value in row.items() if key is not None}
+                yield self._record(data, location, json.dumps(row, ensure_ascii=False))
+        except UnicodeDecodeError as exc:
+            yield Rejected(f"{name}:{line + 1}", _encoding_problem(exc))
+        except csv.Error as exc:
+            yield Rejected(f"{name}:{line + 1}", f"malformed CSV: {exc}")
+        if reader.fieldnames is None:
+            yield Rejected(name, "no records: the file is empty")
+
+    def _read_text(self, text: str, name: str) -> Item:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            return Rejected(name, "no text: the file is blank")
+        fields: dict[str, Any] = {}
+        lines = text.split("\n")
+        position = 0
+        while position < len(lines) and (match := HEADER_LINE.match(lines[position])):
+            key = HEADER_KEYS.get(match[1].strip().lower())
+            if key is None or not match[2]:
+                break
+            fields[key] = match[2]
+            position += 1
+        while position < len(lines) and not lines[position].strip():
+            position += 1
+        if "title" not in fields and position < len(lines):
+            fields["title"] = lines[position].strip().lstrip("#").strip()
+            position += 1
+        fields["body"] = "\n".join(lines[position:]).strip("\n")
+        if not fields["body"].strip():
+            return Rejected(name, "no article text after the title line")
+        return self._article(fields, name, None)
+
+    def _read_html(self, data: bytes, name: str) -> Item:
+        import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+        try:
+            document: Any = trafilatura.bare_extraction(
+                data, with_metadata=True, include_comments=False, include_tables=False
+            )
+        except Exception as exc:  # trafilatura raises many kinds on broken markup
+            return Rejected(name, f"cannot parse HTML: {exc}")
+        if document is None or not (document.text or "").strip():
+            return Rejected(name, "no article text found in the HTML page")
+        body = document.text
+        title = (document.title or "").strip()
+        first, _, rest = body.partition("\n")
+        if title and first.strip() == title and rest.strip():
+            body = rest
+        fields = {
+            "title": title or None,
+            "body": body,
+            "url": document.url,
+            "published": document.date,
+            "source": document.sitename,
+            "source_domain": document.hostname,
+            "authors": document.author,
+            "language": document.language,
+            "description": document.description,
+        }
+        return self._article({k: v for k, v in fields.items() if v}, name, None)
+
+    # ------------------------------------------------------------------ records
+
+    def _record(self, data: Any, location: str, raw: str | None) -> Item:
+        try:
+            return Located(location, record_from(data, self.max_body_chars))
+        except FieldError as exc:
+            return Rejected(location, str(exc), raw)
+
+    def _article(self, fields: dict[str, Any], location: str, raw: str | None) -> Item:
+        try:
+            return Located(location, article_from(fields, self.max_body_chars))
+        except FieldError as exc:
+            return Rejected(location, str(exc), raw)
+
+
+def _probe(handle: IO[bytes]) -> str | None:
+    head = handle.read(BINARY_PROBE_BYTES)
+    handle.seek(0)
+    if not head:
+        return "empty file"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary file, not text: the importer reads UTF-8 text, JSON, CSV and HTML"
+    return None
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _encoding_problem(exc: UnicodeDecodeError) -> str:
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return (
+        f"not valid UTF-8 (byte 0x{byte} at offset {exc.start}); "
+        "convert it first, e.g. `iconv -f windows-1252 -t utf-8`"
+    )
+
+
+def _sniff(head: bytes) -> str:
+    start = head.lstrip().lstrip(codecs.BOM_UTF8)[:1]
+    if start == b"[":
+        return "json"
+    if start == b"{":
+        first_line = head.lstrip().split(b"\n", 1)[0].strip()
+        return "json" if first_line == b"{" else "jsonl"
+    if start == b"<":
+        return "html"
+    return "txt"
+
+
+def _cell(value: Any) -> Any:
+    """CSV cells that hold JSON lists or objects (aliases, authors, quotes) are decoded."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value

@@ -1,0 +1,38 @@
+"""Normal forms of names, so that spellings of one entity meet in the alias tables.
+
+``normalize_name`` is the unique key of ``actor_aliases`` and ``place_aliases``: two spellings
+with the same normal form are the same alias. It folds case, accents, apostrophes, hyphens and a
+leading article, nothing that could merge two different entities.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+_LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
+_POSSESSIVE = re.compile(r"'s$")
+_PUNCTUATION = re.compile(r"[^\w@' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    """``Đà Nẵng`` -> ``Da Nang``: drop combining marks after canonical decomposition."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_name(name: str) -> str:
+    """The comparison key of a name: ``The Wall-Street Journal’s`` -> ``wall street journal``."""
+    text = strip_accents(unicodedata.normalize("NFKC", name)).translate(_APOSTROPHES)
+    text = text.casefold().strip()
+    text = _LEADING_ARTICLE.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    text = _PUNCTUATION.sub(" ", text.replace("-", " "))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of whitespace inside a short field (a title, a name) and trim it."""
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,31 @@
+"""Settings: one frozen object, built explicitly; nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+DEFAULT_DATABASE_URL = "sqlite:///archive.db"
+DATABASE_URL_VARIABLE = "ARCHIVE_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the archive needs to run.
+
+    ``database_url`` is an SQLAlchemy-style URL without a driver (``sqlite:///archive.db``,
+    ``postgresql://user@host/db``); :mod:`archive.db` picks the sync and async drivers.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    batch_size: int = 500
+    max_body_chars: int = 5_000_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``ARCHIVE_*`` variables; explicit ``overrides`` that are not None win."""
+        env = os.environ if environ is None else environ
+        settings = cls(database_url=env.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL)
+        given = {key: value for key, value in overrides.items() if value is not None}
+        return replace(settings, **given)  # type: ignore[arg-type]
