@@ -32,8 +32,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -72,9 +72,11 @@ def init(database: DbOption = None) -> None:
     with _engine(settings) as engine:
         before, after = db.migrate(engine)
     if before == after:
-        out.print(f"{settings.database_url}: schema already at revision {after}")
+        out.print(f"{db.display_url(settings.database_url)}: schema already at revision {after}")
     else:
-        out.print(f"{settings.database_url}: schema {before or 'created'} -> revision {after}")
+        out.print(
+            f"{db.display_url(settings.database_url)}: schema {before or 'created'} -> revision {after}"
+        )
 
 
 # ------------------------------------------------------------------------------ import
@@ -301,7 +303,7 @@ def stats(
     if as_json:
         out.print_json(data=figures)
         return
-    table = Table(title=settings.database_url, show_header=False, box=None)
+    table = Table(title=db.display_url(settings.database_url), show_header=False, box=None)
     for key, value in figures.items():
         table.add_row(key.replace("_", " "), "-" if value is None else str(value))
     out.print(table)
@@ -329,7 +331,9 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
 
     # Worker processes rebuild the app from the environment, so hand the URL over there.
     os.environ[DATABASE_URL_VARIABLE] = settings.database_url
-    err.print(f"serving {settings.database_url} on http://{host}:{port}/ (Ctrl+C to stop)")
+    err.print(
+        f"serving {db.display_url(settings.database_url)} on http://{host}:{port}/ (Ctrl+C to stop)"
+    )
     uvicorn.run("archive.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 

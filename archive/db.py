@@ -50,6 +50,14 @@ def backend_of(url: str) -> str:
     return backend
 
 
+def display_url(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 def driver_url(url: str, *, asynchronous: bool) -> str:
     """The URL with the driver the archive uses for that backend and mode."""
     backend = backend_of(url)
@@ -132,7 +140,7 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
             command.upgrade(_alembic_config(connection), "head")
     except OperationalError as exc:
         raise ConfigurationError(
-            f"cannot open the database {engine.url.render_as_string()!r}: {exc.orig}",
+            f"cannot open the database {engine.url.render_as_string(hide_password=True)!r}: {exc.orig}",
             suggestion="check --db / ARCHIVE_DATABASE_URL and that the server is running",
         ) from exc
     return before, head_revision()
@@ -144,12 +152,12 @@ def require_schema(engine: Engine) -> None:
         current = current_revision(engine)
     except OperationalError as exc:
         raise ConfigurationError(
-            f"cannot open the database {engine.url.render_as_string()!r}: {exc.orig}",
+            f"cannot open the database {engine.url.render_as_string(hide_password=True)!r}: {exc.orig}",
             suggestion="check --db / ARCHIVE_DATABASE_URL and that the server is running",
         ) from exc
     if current != head_revision():
         state = "has no archive schema" if current is None else f"is at revision {current}"
         raise DatabaseNotReadyError(
-            f"the database {engine.url.render_as_string()!r} {state}",
+            f"the database {engine.url.render_as_string(hide_password=True)!r} {state}",
             suggestion="run `archive init` to create or upgrade it",
         )

@@ -108,7 +108,11 @@ class _Related:
     def by_article(self, table: Table, article_ids: Sequence[int]) -> dict[int, list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         order = table.c.start_char if "start_char" in table.c else table.c.id
-        query = select(table).where(table.c.article_id.in_(article_ids)).order_by(order, table.c.id)
+        query = (
+            select(table)
+            .where(table.c.article_id.in_(article_ids))
+            .order_by(order.nulls_last(), table.c.id)
+        )
         for row in self.connection.execute(query):
             grouped[row.article_id].append(row)
         return grouped

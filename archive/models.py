@@ -277,7 +277,8 @@ class EventParticipant(Base):
 
 
 class Mention(Base):
-    """Where an actor or a place is named in an article."""
+    """Where an actor or a place is named in an article; no offsets when an imported record
+    lists the actor or place without saying where."""
 
     __tablename__ = "mentions"
     __table_args__ = (
@@ -299,5 +300,9 @@ class Mention(Base):
         ForeignKey("places.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(String(300))
-    start_char: Mapped[int] = mapped_column(Integer)
-    end_char: Mapped[int] = mapped_column(Integer)
+    start_char: Mapped[int | None] = mapped_column(Integer)
+    end_char: Mapped[int | None] = mapped_column(Integer)
+
+    article: Mapped[Article] = relationship(back_populates="mentions")
+    actor: Mapped[Actor | None] = relationship()
+    place: Mapped[Place | None] = relationship()

@@ -85,8 +85,8 @@ class MentionRecord:
     kind: str
     name: str
     text: str
-    start: int
-    end: int
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass

@@ -35,6 +35,7 @@ from archive.records import (
     AttachedEvent,
     AttachedQuote,
     Extraction,
+    MentionRecord,
     PlaceRecord,
 )
 
@@ -352,7 +353,7 @@ class Store:
                     if actor_id is not None:
                         roles.setdefault(actor_id, participant.role)
                 participants.append([{"actor_id": a, "role": r} for a, r in roles.items()])
-            for m in extraction.mentions:
+            for m in [*extraction.mentions, *_unplaced_mentions(extraction)]:
                 ids = actor_ids if m.kind == "actor" else place_ids
                 target = ids.get(normalize_name(m.name))
                 if target is not None:
@@ -488,6 +489,18 @@ def _with_referenced_actors(extraction: Extraction) -> list[ActorRecord]:
         if mention.kind == "actor":
             need(mention.name, "other")
     return actors
+
+
+def _unplaced_mentions(extraction: Extraction) -> list[MentionRecord]:
+    """A mention without offsets for each actor or place the extraction lists but never
+    places in the text, so the article stays linked to everything it names."""
+    placed = {(m.kind, normalize_name(m.name)) for m in extraction.mentions}
+    return [
+        MentionRecord(kind=kind, name=entity.name, text=entity.name)
+        for kind, entities in (("actor", extraction.actors), ("place", extraction.places))
+        for entity in entities
+        if (kind, normalize_name(entity.name)) not in placed
+    ]
 
 
 def _with_referenced_places(extraction: Extraction) -> list[PlaceRecord]:

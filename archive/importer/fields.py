@@ -300,8 +300,8 @@ def mention_from(data: Mapping[str, Any]) -> MentionRecord:
     kind = _choice(data.get("kind"), "kind", ("actor", "place"), None)
     name = _name(data.get("name"), "name")
     start, end = _offset(data.get("start"), "start"), _offset(data.get("end"), "end")
-    if kind is None or name is None or start is None or end is None:
-        raise FieldError("a mention needs 'kind', 'name', 'start' and 'end'")
+    if kind is None or name is None:
+        raise FieldError("a mention needs 'kind' and 'name'")
     return MentionRecord(
         kind=kind, name=name, text=_optional_text(data, "text") or name, start=start, end=end
     )
@@ -383,6 +383,9 @@ def article_from(data: Mapping[str, Any], max_body_chars: int) -> ArticleRecord:
     raw = {key: _jsonable(value) for key, value in data.items() if key not in used}
     if published_value is not None and date_field:
         raw.setdefault(date_field, _jsonable(published_value))
+    annotations = annotations_from(data)
+    if annotations is not None:
+        _check_offsets(annotations, body)
     return ArticleRecord(
         title=title,
         body=body,
@@ -394,9 +397,27 @@ def article_from(data: Mapping[str, Any], max_body_chars: int) -> ArticleRecord:
         source_name=source_name,
         source_domain=source_domain,
         raw=raw,
-        annotations=annotations_from(data),
+        annotations=annotations,
         content_hash=content_hash(body),
     )
+
+
+def _check_offsets(annotations: Extraction, body: str) -> None:
+    """Offsets must point at the text they claim, or every highlight built on them is wrong."""
+    spans: list[tuple[str, int | None, int | None, str | None]] = [
+        *((f"quote {n}", q.start, q.end, q.text) for n, q in enumerate(annotations.quotes, 1)),
+        *((f"event {n}", e.start, e.end, e.evidence) for n, e in enumerate(annotations.events, 1)),
+        *((f"mention {n}", m.start, m.end, m.text) for n, m in enumerate(annotations.mentions, 1)),
+    ]
+    for label, start, end, text in spans:
+        if start is None:
+            continue
+        if end is None or end < start or end > len(body):
+            raise FieldError(f"{label}: offsets {start}..{end} fall outside the article's text")
+        if text is not None and body[start:end] != text:
+            raise FieldError(
+                f"{label}: the text at {start}..{end} is {body[start:end][:60]!r}, not {text[:60]!r}"
+            )
 
 
 def _jsonable(value: Any) -> Any:

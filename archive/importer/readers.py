@@ -182,7 +182,7 @@ class Reader:
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
                 yield Rejected(location, _encoding_problem(exc), raw.decode("utf-8", "replace"))
                 continue
@@ -192,11 +192,9 @@ class Reader:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Rejected(
-                    location, f"invalid JSON: {exc.msg} (column {exc.colno})", line.rstrip("\n")
-                )
+                yield Rejected(location, f"invalid JSON: {exc.msg} (column {exc.colno})", line)
                 continue
-            yield self._record(data, location, line.rstrip("\n"))
+            yield self._record(data, location, line)
         if not seen_any:
             yield Rejected(name, "no records: the file is empty")
 
@@ -231,6 +229,12 @@ class Reader:
 
     def _read_csv(self, handle: IO[bytes], name: str) -> Iterator[Item]:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            yield from self._read_csv_rows(text, name)
+        finally:
+            text.detach()  # the caller owns and closes the file
+
+    def _read_csv_rows(self, text: IO[str], name: str) -> Iterator[Item]:
         reader = csv.DictReader(text)
         line = 1
         try:

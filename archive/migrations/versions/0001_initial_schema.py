@@ -339,8 +339,8 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("place_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.String(length=300), nullable=False),
-        sa.Column("start_char", sa.Integer(), nullable=False),
-        sa.Column("end_char", sa.Integer(), nullable=False),
+        sa.Column("start_char", sa.Integer(), nullable=True),
+        sa.Column("end_char", sa.Integer(), nullable=True),
         sa.CheckConstraint(
             "(kind = 'actor' AND actor_id IS NOT NULL AND place_id IS NULL) OR (kind = 'place' AND place_id IS NOT NULL AND actor_id IS NULL)",
             name=op.f("ck_mentions_target"),

@@ -1,0 +1,110 @@
+"""Shared fixtures. Database tests run on SQLite and, unless ARCHIVE_TEST_POSTGRES_URL is set to
+an empty string, on the PostgreSQL server it names (default: the local server's ``test``
+database). A configured server that cannot be reached fails those tests; it never skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from archive import db
+
+POSTGRES_VARIABLE = "ARCHIVE_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = Path(__file__).parent.parent / "archive" / "samples"
+
+
+def _postgres_url() -> str | None:
+    value = os.environ.get(POSTGRES_VARIABLE, DEFAULT_POSTGRES_URL)
+    return value or None
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_url() else [])
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A database of its own on the configured server, dropped after the session."""
+    url = _postgres_url()
+    assert url, "PostgreSQL tests were collected without a configured server"
+    parsed = make_url(url)
+    name = f"archive_test_{uuid.uuid4().hex[:10]}"
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        connection = psycopg.connect(admin, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL at {url} is unreachable ({exc}); start it, or set "
+            f"{POSTGRES_VARIABLE}= to run the suite on SQLite only"
+        )
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield parsed.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database (no schema) on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.db'}"
+    url: str = request.getfixturevalue("postgres_server_url")
+    engine = db.sync_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(empty_database_url: str) -> str:
+    """The URL of a database with the newest schema and no rows."""
+    engine = db.sync_engine(empty_database_url)
+    db.migrate(engine)
+    engine.dispose()
+    return empty_database_url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = db.sync_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def run_cli(
+    *args: str, database_url: str | None = None, input_bytes: bytes | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``archive`` command in a child process."""
+    env = dict(os.environ)
+    if database_url:
+        env["ARCHIVE_DATABASE_URL"] = database_url
+    completed = subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        input=input_bytes,
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        completed.args,
+        completed.returncode,
+        completed.stdout.decode("utf-8", "replace"),
+        completed.stderr.decode("utf-8", "replace"),
+    )

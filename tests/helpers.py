@@ -1,0 +1,30 @@
+"""Small helpers for tests: row counts and in-process imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from archive import queries
+from archive.extract.runner import ExtractionRunner, no_extraction
+from archive.importer.loader import ImportReport, Loader
+from archive.importer.readers import Item, Reader
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(queries.counts()).one()._mapping)
+
+
+def load(engine: Engine, paths: Iterable[str | Path], **options: object) -> ImportReport:
+    """Import paths in this process, without extraction (stored as given)."""
+    reader = Reader(5_000_000)
+    with ExtractionRunner(no_extraction) as runner:
+        return Loader(engine, runner, **options).load(reader.read(str(p) for p in paths))  # type: ignore[arg-type]
+
+
+def load_items(engine: Engine, items: Iterable[Item], **options: object) -> ImportReport:
+    with ExtractionRunner(no_extraction) as runner:
+        return Loader(engine, runner, **options).load(items)  # type: ignore[arg-type]

@@ -1,0 +1,141 @@
+"""The `archive` command as users run it: a real child process on a real database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archive import db
+from tests.conftest import FIXTURES, SAMPLES, run_cli
+from tests.helpers import counts
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = db.sync_engine(url)
+    try:
+        return counts(engine)
+    finally:
+        engine.dispose()
+
+
+def test_init_creates_then_reports_schema_current(empty_database_url: str) -> None:
+    first = run_cli("init", "--db", empty_database_url)
+    second = run_cli("init", "--db", empty_database_url)
+    assert first.returncode == 0, first.stderr
+    assert "schema created -> revision" in first.stdout
+    assert "schema already at revision" in second.stdout
+
+
+def test_import_jsonl_with_bad_third_line(database_url: str, tmp_path: Path) -> None:
+    result = run_cli("import", str(FIXTURES / "five.jsonl"), database_url=database_url, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"rejected {FIXTURES / 'five.jsonl'}:3: invalid JSON" in result.stderr
+    assert _counts(database_url)["articles"] == 4
+    [reject] = [json.loads(line) for line in (tmp_path / "archive-rejects.jsonl").read_text().splitlines()]
+    assert reject["location"] == f"{FIXTURES / 'five.jsonl'}:3"
+    assert reject["record"].startswith('{"title": "Broken record"')
+
+
+def test_import_mixed_folder_reports_skips_and_exits_zero(database_url: str, tmp_path: Path) -> None:
+    result = run_cli("import", str(FIXTURES / "mixed"), database_url=database_url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "skipped" in result.stderr
+    assert "c.png: unsupported file type '.png'" in result.stderr
+    assert _counts(database_url)["articles"] == 3
+    assert not (tmp_path / "archive-rejects.jsonl").exists()
+
+
+def test_bad_inputs_are_named_and_the_rest_lands(database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9\nLe caf\xe9 a rouvert.".encode("latin-1"))
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "binary.json").write_bytes(b"\x00\x01\x02\x03")
+    result = run_cli(
+        "import", str(tmp_path / "latin1.txt"), str(tmp_path / "empty.jsonl"),
+        str(tmp_path / "binary.json"), str(tmp_path / "missing.txt"), str(SAMPLES / "05_amman-wire.jsonl"),
+        database_url=database_url, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    stderr = " ".join(result.stderr.split())
+    assert "latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3)" in stderr
+    assert "empty.jsonl: empty file" in stderr
+    assert "binary.json: binary file, not text" in stderr
+    assert "missing.txt: no such file or folder" in stderr
+    assert _counts(database_url)["articles"] == 2
+
+
+def test_strict_import_writes_nothing(database_url: str, tmp_path: Path) -> None:
+    result = run_cli("import", "--strict", str(SAMPLES), str(FIXTURES / "five.jsonl"),
+                     database_url=database_url, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "--strict: nothing was written" in result.stderr
+    assert _counts(database_url)["articles"] == 0
+
+
+def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path) -> None:
+    assert run_cli("import", str(SAMPLES), str(FIXTURES / "annotated.jsonl"),
+                   database_url=database_url, cwd=tmp_path).returncode == 0
+    exported = run_cli("export", "--what", "articles", database_url=database_url)
+    assert exported.returncode == 0, exported.stderr
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    reimport = run_cli("import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path)
+    assert reimport.returncode == 0, reimport.stderr
+    assert _counts(target) == _counts(database_url)
+    again = run_cli("export", "--what", "articles", "--db", target)
+    assert [_without_import_time(line) for line in again.stdout.splitlines()] == [
+        _without_import_time(line) for line in exported.stdout.splitlines()
+    ]
+
+
+def _without_import_time(line: str) -> dict[str, object]:
+    record = json.loads(line)
+    record.pop("imported_at")
+    return record
+
+
+def test_every_kind_exports_in_a_form_import_reads_back(database_url: str, tmp_path: Path) -> None:
+    run_cli("import", str(FIXTURES / "annotated.jsonl"), database_url=database_url, cwd=tmp_path)
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    articles = run_cli("export", "--what", "articles", "--format", "csv", database_url=database_url)
+    (tmp_path / "articles.csv").write_text(articles.stdout)
+    assert run_cli("import", str(tmp_path / "articles.csv"), "--db", target, cwd=tmp_path).returncode == 0
+    for what in ("actors", "places", "quotes", "events"):
+        exported = run_cli("export", "--what", what, database_url=database_url)
+        assert exported.returncode == 0, exported.stderr
+        lines = exported.stdout.splitlines()
+        assert lines and all(json.loads(line)["record"] == what[:-1] for line in lines)
+        result = run_cli("import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert _counts(target) == _counts(database_url)
+
+
+def test_quote_export_into_archive_without_its_article_is_rejected(database_url: str, tmp_path: Path) -> None:
+    run_cli("import", str(FIXTURES / "annotated.jsonl"), database_url=database_url, cwd=tmp_path)
+    quotes = run_cli("export", "--what", "quotes", database_url=database_url)
+    target = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = run_cli("import", "-", "--db", target, input_bytes=quotes.stdout.encode(), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "<stdin>:1: no stored article matches https://example.net/hama" in result.stderr
+
+
+def test_stats_json(database_url: str, tmp_path: Path) -> None:
+    run_cli("import", str(SAMPLES), database_url=database_url, cwd=tmp_path)
+    result = run_cli("stats", "--json", database_url=database_url)
+    figures = json.loads(result.stdout)
+    assert figures["articles"] == 7
+    assert figures["sources"] == 5
+    assert (figures["first_published"], figures["last_published"]) == ("2024-11-10", "2024-12-08")
+
+
+def test_commands_on_a_database_without_schema_say_to_run_init(tmp_path: Path) -> None:
+    result = run_cli("stats", "--db", f"sqlite:///{tmp_path / 'new.db'}")
+    assert result.returncode == 2
+    assert "has no archive schema (run `archive init` to create or upgrade it)" in result.stderr
+
+
+def test_unsupported_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("stats", "--db", "mysql://localhost/x")
+    assert result.returncode == 2
+    assert "error: unsupported database 'mysql'" in result.stderr
+    missing_folder = run_cli("init", "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'a.db'}")
+    assert missing_folder.returncode == 2
+    assert "of the SQLite database does not exist" in missing_folder.stderr

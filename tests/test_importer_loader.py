@@ -1,0 +1,146 @@
+"""The loader on a real database: idempotence, updates, batches that land whole or not at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from archive.importer.readers import Item, Reader
+from archive.models import Actor, ActorAlias, Affiliation, Article, Event, EventParticipant, Place, Quote
+from archive.names import normalize_name
+from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers import counts, load, load_items
+
+
+def test_import_samples_twice_leaves_counts_unchanged(engine: Engine) -> None:
+    first = load(engine, [SAMPLES])
+    before = counts(engine)
+    second = load(engine, [SAMPLES])
+    assert first.imported == 7
+    assert first.rejected == 0
+    assert (second.imported, second.duplicates, second.rejected) == (0, 7, 0)
+    assert counts(engine) == before
+
+
+def test_same_text_under_another_url_is_a_duplicate(engine: Engine, tmp_path: Path) -> None:
+    record = {"title": "T", "body": "Exactly  the same text.", "url": "https://a.example/1"}
+    copy = dict(record, url="https://b.example/2", body="exactly the same   TEXT.")
+    path = tmp_path / "twice.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps(copy) + "\n")
+    report = load(engine, [path])
+    assert (report.imported, report.duplicates) == (1, 1)
+
+
+def test_update_replaces_changed_article_and_keeps_one_row(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"title": "T", "body": "First version.", "url": "https://x.example/a?utm_source=feed"}))
+    load(engine, [path])
+    path.write_text(json.dumps({"title": "T2", "body": "Second version.", "url": "https://x.example/a"}))
+    without_update = load(engine, [path])
+    with_update = load(engine, [path], update=True)
+    assert without_update.duplicates == 1
+    assert with_update.updated == 1
+    with engine.connect() as connection:
+        rows = connection.execute(select(Article.title, Article.body, Article.url)).all()
+    assert [tuple(r) for r in rows] == [("T2", "Second version.", "https://x.example/a")]
+
+
+def test_annotated_records_are_stored_as_given_with_aliases_merged(engine: Engine) -> None:
+    report = load(engine, [FIXTURES / "annotated.jsonl"])
+    assert (report.imported, report.rejected) == (2, 0)
+    with engine.connect() as connection:
+        actors = connection.execute(select(Actor.name, Actor.kind).order_by(Actor.name)).all()
+        aliases = set(connection.execute(select(ActorAlias.normalized)).scalars())
+        places = connection.execute(select(Place.name, Place.geonames_id)).all()
+        quotes = connection.execute(
+            select(Quote.text, Quote.direct, Actor.name, Quote.origin).join(Actor, Quote.speaker_id == Actor.id)
+        ).all()
+        participants = connection.execute(select(EventParticipant.role, Actor.name).join(Actor)).all()
+        events = connection.execute(select(Event.kind, Event.fatalities).order_by(Event.id)).all()
+        roles = connection.execute(select(Affiliation.role)).scalars().all()
+    # "Abdul Ghani", "HTS" and "Hamah" in the second article resolve to the first one's rows.
+    assert [tuple(a) for a in actors] == [
+        ("Hassan Abdul Ghani", "person"),
+        ("Hayat Tahrir al-Sham", "armed_group"),
+        ("Syrian Observatory for Human Rights", "organization"),
+    ]
+    assert normalize_name("Hay'at Tahrir al-Sham") in aliases
+    assert [tuple(p) for p in places] == [("Hama", 170017), ("Homs", None)]
+    assert sorted(tuple(q) for q in quotes) == [
+        ("We entered the city,", True, "Hassan Abdul Ghani", "imported"),
+        ("the fighters would reach Homs", False, "Hassan Abdul Ghani", "imported"),
+    ]
+    assert [tuple(e) for e in events] == [("capture", None), ("clash", 12)]
+    assert sorted(tuple(p) for p in participants) == [("actor1", "Hayat Tahrir al-Sham")] * 2
+    assert roles == ["commander"]
+
+
+def test_offsets_that_miss_their_text_reject_the_record(engine: Engine, tmp_path: Path) -> None:
+    record = {"title": "T", "body": "He said hello.", "quotes": [{"text": "hello", "start": 0, "end": 5}]}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(record))
+    report = load(engine, [path])
+    assert report.rejected == 1
+    assert report.rejects[0].reason == "quote 1: the text at 0..5 is 'He sa', not 'hello'"
+    assert counts(engine)["articles"] == 0
+
+
+def test_error_inside_a_batch_leaves_no_partial_article(engine: Engine, tmp_path: Path) -> None:
+    # The second record passes the reader's checks, but the database refuses its event
+    # (the CHECK on fatalities): the batch is rolled back and retried record by record.
+    good = {"title": "Good", "body": "A quiet day in the city.", "url": "https://e.example/1",
+            "events": [{"kind": "protest", "place": "Lyon"}], "quotes": []}
+    bad = {"title": "Bad", "body": "A bad day.", "url": "https://e.example/2",
+           "quotes": [{"text": "day", "start": 6, "end": 9}],
+           "events": [{"kind": "clash", "fatalities": 2, "start": 0, "end": 3}]}
+    path = tmp_path / "batch.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    items = list(Reader(5_000_000).read([str(path)]))
+    bad_event = items[1].record.annotations.events[0]  # type: ignore[union-attr]
+    bad_event.fatalities = -5  # what a buggy extractor could produce, past the reader's checks
+    report = load_items(engine, items)
+    assert report.imported == 1
+    assert report.rejected == 1
+    assert report.rejects[0].location == f"{path}:2"
+    assert "refused by the database" in report.rejects[0].reason
+    with engine.connect() as connection:
+        titles = connection.execute(select(Article.title)).scalars().all()
+        quotes = connection.execute(select(Quote.text)).scalars().all()
+    assert titles == ["Good"]
+    assert quotes == []
+    assert counts(engine)["events"] == 1
+
+
+def test_strict_mode_writes_nothing_when_a_line_is_bad(engine: Engine) -> None:
+    load(engine, [SAMPLES / "05_amman-wire.jsonl"])
+    before = counts(engine)
+    report = load(engine, [FIXTURES / "five.jsonl"], strict=True, batch_size=2)
+    assert report.rejected == 1
+    assert report.rolled_back
+    assert counts(engine) == before
+
+
+def test_strict_mode_writes_everything_when_all_is_good(engine: Engine) -> None:
+    report = load(engine, [SAMPLES], strict=True, batch_size=2)
+    assert not report.rolled_back
+    assert counts(engine)["articles"] == report.imported == 7
+
+
+def test_batches_are_written_while_input_is_still_streaming(engine: Engine) -> None:
+    """Bounded memory: the loader writes a batch as soon as it is full, before input ends."""
+    seen_during_stream: list[int] = []
+    reader = Reader(5_000_000)
+
+    def endless_lines() -> Iterator[Item]:
+        for n in range(1, 251):
+            line = json.dumps({"title": f"Item {n}", "body": f"Body number {n} of a long stream."})
+            yield from reader._read_jsonl(iter([line.encode()]), f"stream:{n}")  # type: ignore[arg-type]
+            if n == 201:
+                seen_during_stream.append(counts(engine)["articles"])
+
+    report = load_items(engine, endless_lines(), batch_size=100)
+    assert report.imported == 250
+    assert seen_during_stream == [200]

@@ -1,0 +1,169 @@
+"""Readers: every format, scraper field names, and a clear reason for every bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from archive.importer.readers import Reader, Skipped
+from archive.records import ArticleRecord, Located, Rejected
+from tests.conftest import FIXTURES, SAMPLES
+
+
+def read(*paths: str | Path, stdin: bytes | None = None) -> list[object]:
+    reader = Reader(5_000_000, stdin=io.BufferedReader(io.BytesIO(stdin)) if stdin is not None else None)  # type: ignore[arg-type]
+    return list(reader.read(str(p) for p in paths))
+
+
+def article(item: object) -> ArticleRecord:
+    assert isinstance(item, Located), item
+    assert isinstance(item.record, ArticleRecord)
+    return item.record
+
+
+def test_text_file_first_line_is_the_title_and_body_keeps_the_rest() -> None:
+    [item] = read(SAMPLES / "01_homs-before-nightfall.txt")
+    record = article(item)
+    assert record.title.startswith("“We will be in Homs before nightfall,” rebel commander")
+    assert record.body.startswith("Hayat Tahrir al-Sham (HTS) military commander")
+    assert record.body.endswith("edits the region’s weekly newsletter.")
+    assert record.published is None
+    assert record.url is None
+
+
+def test_text_file_header_lines_give_metadata() -> None:
+    [item] = read(SAMPLES / "04_valencia-flood-protest.txt")
+    record = article(item)
+    assert record.url == "https://iberia-daily.example/valencia/2024/11/10/flood-protest"
+    assert record.published == datetime(2024, 11, 10, 17, 30)
+    assert record.published_precision == "time"
+    assert record.source_name == "Iberia Daily"
+    assert record.source_domain == "iberia-daily.example"
+    assert record.authors == ["Lucía Ferrer"]
+    assert record.title == "“Mazón, resign!”: tens of thousands march in Valencia over flood response"
+
+
+def test_markdown_heading_marker_is_not_part_of_the_title() -> None:
+    [item] = read(SAMPLES / "03_sdf-deir-ezzor.md")
+    assert article(item).title == "Kurdish-led forces move into Deir ez-Zor as government troops pull out"
+
+
+def test_news_please_fields_and_tracking_parameters() -> None:
+    first, second = read(SAMPLES / "05_amman-wire.jsonl")
+    record = article(first)
+    assert record.url == "https://amman-wire.example/news/2024/12/06/jordan-border"
+    assert record.published == datetime(2024, 12, 6, 16, 5)
+    assert record.source_domain == "amman-wire.example"
+    assert record.source_name == "amman-wire.example"
+    assert record.language == "en"
+    assert article(second).authors == ["Samir Odeh", "Leila Nassar"]
+    assert first.location.endswith("05_amman-wire.jsonl:1")  # type: ignore[attr-defined]
+
+
+def test_html_page_main_text_and_metadata() -> None:
+    [item] = read(SAMPLES / "06_aleppo-airport.html")
+    record = article(item)
+    assert record.title == "Rebels seize Aleppo airport as government lines collapse"
+    assert record.url == "https://northern-dispatch.example/2024/11/30/aleppo-airport"
+    assert record.source_name == "Northern Dispatch"
+    assert record.authors == ["Omar Haddad"]
+    assert record.published == datetime(2024, 11, 30)
+    assert record.body.startswith("Rebel fighters took control of Aleppo international airport")
+    assert "Subscribe" not in record.body
+    assert "All rights reserved" not in record.body
+
+
+def test_malformed_jsonl_line_is_rejected_with_its_line_number() -> None:
+    items = read(FIXTURES / "five.jsonl")
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert len([i for i in items if isinstance(i, Located)]) == 4
+    assert [r.location for r in rejected] == [f"{FIXTURES / 'five.jsonl'}:3"]
+    assert rejected[0].reason.startswith("invalid JSON: Unterminated string")
+    assert rejected[0].raw == '{"title": "Broken record", "maintext": "This line is cut off'
+
+
+def test_generic_field_names_json_list_and_csv() -> None:
+    items = read(FIXTURES / "mixed")
+    by_title = {article(i).title: article(i) for i in items if isinstance(i, Located)}
+    assert set(by_title) == {"A harbour reopens", "Bridge closed", "Strike ends"}
+    bridge = by_title["Bridge closed"]
+    assert (bridge.url, bridge.source_name, bridge.published) == (
+        "https://example.com/bridge", "Example Times", datetime(2024, 5, 2))
+    assert by_title["Strike ends"].body.startswith("Rail workers ended their strike")
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert sorted(Path(s.location).name for s in skipped) == ["c.png", "notes"]
+    assert "unsupported file type '.png'" in skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text"),
+        ("Caf\xe9 reopens\nThe caf\xe9 reopened.".encode("latin-1"),
+         "not valid UTF-8 (byte 0xe9 at offset 3); convert it first"),
+        (b"   \n\n  ", "no text: the file is blank"),
+        (b"Only a title\n", "no article text after the title line"),
+    ],
+)
+def test_bad_text_files_get_a_clear_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    [item] = read(path)
+    assert isinstance(item, Rejected)
+    assert item.location == str(path)
+    assert reason in item.reason
+
+
+def test_missing_path_and_empty_glob_are_named(tmp_path: Path) -> None:
+    items = read(tmp_path / "nowhere.txt", str(tmp_path / "*.jsonl"))
+    assert [(Path(r.location).name, r.reason) for r in items] == [  # type: ignore[attr-defined]
+        ("nowhere.txt", "no such file or folder"),
+        ("*.jsonl", "no file matches this pattern"),
+    ]
+
+
+def test_explicit_unsupported_file_is_rejected_not_skipped() -> None:
+    [item] = read(FIXTURES / "mixed" / "c.png")
+    assert isinstance(item, Rejected)
+
+
+def test_json_record_errors_name_the_record_number(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"title": "ok", "body": "fine text"}, {"title": "no body"}, 7]))
+    items = read(path)
+    assert isinstance(items[0], Located)
+    assert [(i.location, i.reason) for i in items[1:]] == [  # type: ignore[attr-defined]
+        (f"{path}#2", "no article text: none of the fields maintext, body, text, content, article, "
+                      "full_text, raw_text is set"),
+        (f"{path}#3", "expected a JSON object, found int"),
+    ]
+
+
+def test_oversized_article_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps({"title": "big", "body": "x" * 60}) + "\n")
+    [item] = list(Reader(50).read([str(path)]))
+    assert isinstance(item, Rejected)
+    assert item.reason == "field 'body' holds 60 characters, over the limit of 50"
+
+
+def test_bad_date_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"title": "t", "body": "b", "published": "next Tuesday-ish"}))
+    [item] = read(path)
+    assert isinstance(item, Rejected)
+    assert item.reason == "field 'published': 'next Tuesday-ish' is not a date"
+
+
+def test_stdin_format_is_sniffed() -> None:
+    lines = b'{"title": "a", "body": "first"}\n{"title": "b", "body": "second"}\n'
+    assert [article(i).title for i in read("-", stdin=lines)] == ["a", "b"]
+    assert article(read("-", stdin=b"Title line\nBody line\n")[0]).title == "Title line"
+    [empty] = read("-", stdin=b"")
+    assert isinstance(empty, Rejected)
+    assert (empty.location, empty.reason) == ("<stdin>", "standard input is empty")
