@@ -11,6 +11,10 @@ import re
 import unicodedata
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_UNDECOMPOSABLE = str.maketrans(
+    {"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
 _POSSESSIVE = re.compile(r"'s$")
 _PUNCTUATION = re.compile(r"[^\w@' ]+")
@@ -26,7 +30,7 @@ def strip_accents(text: str) -> str:
 def normalize_name(name: str) -> str:
     """The comparison key of a name: ``The Wall-Street Journal’s`` -> ``wall street journal``."""
     text = strip_accents(unicodedata.normalize("NFKC", name)).translate(_APOSTROPHES)
-    text = text.casefold().strip()
+    text = text.casefold().translate(_UNDECOMPOSABLE).strip()
     text = _LEADING_ARTICLE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = _PUNCTUATION.sub(" ", text.replace("-", " "))

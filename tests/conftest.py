@@ -86,7 +86,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def run_cli(
-    *args: str, database_url: str | None = None, input_bytes: bytes | None = None,
+    *args: str,
+    database_url: str | None = None,
+    input_bytes: bytes | None = None,
     cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``archive`` command in a child process."""

@@ -27,16 +27,22 @@ def test_init_creates_then_reports_schema_current(empty_database_url: str) -> No
 
 
 def test_import_jsonl_with_bad_third_line(database_url: str, tmp_path: Path) -> None:
-    result = run_cli("import", str(FIXTURES / "five.jsonl"), database_url=database_url, cwd=tmp_path)
+    result = run_cli(
+        "import", str(FIXTURES / "five.jsonl"), database_url=database_url, cwd=tmp_path
+    )
     assert result.returncode == 1
     assert f"rejected {FIXTURES / 'five.jsonl'}:3: invalid JSON" in result.stderr
     assert _counts(database_url)["articles"] == 4
-    [reject] = [json.loads(line) for line in (tmp_path / "archive-rejects.jsonl").read_text().splitlines()]
+    [reject] = [
+        json.loads(line) for line in (tmp_path / "archive-rejects.jsonl").read_text().splitlines()
+    ]
     assert reject["location"] == f"{FIXTURES / 'five.jsonl'}:3"
     assert reject["record"].startswith('{"title": "Broken record"')
 
 
-def test_import_mixed_folder_reports_skips_and_exits_zero(database_url: str, tmp_path: Path) -> None:
+def test_import_mixed_folder_reports_skips_and_exits_zero(
+    database_url: str, tmp_path: Path
+) -> None:
     result = run_cli("import", str(FIXTURES / "mixed"), database_url=database_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stderr
@@ -50,9 +56,14 @@ def test_bad_inputs_are_named_and_the_rest_lands(database_url: str, tmp_path: Pa
     (tmp_path / "empty.jsonl").write_bytes(b"")
     (tmp_path / "binary.json").write_bytes(b"\x00\x01\x02\x03")
     result = run_cli(
-        "import", str(tmp_path / "latin1.txt"), str(tmp_path / "empty.jsonl"),
-        str(tmp_path / "binary.json"), str(tmp_path / "missing.txt"), str(SAMPLES / "05_amman-wire.jsonl"),
-        database_url=database_url, cwd=tmp_path,
+        "import",
+        str(tmp_path / "latin1.txt"),
+        str(tmp_path / "empty.jsonl"),
+        str(tmp_path / "binary.json"),
+        str(tmp_path / "missing.txt"),
+        str(SAMPLES / "05_amman-wire.jsonl"),
+        database_url=database_url,
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     stderr = " ".join(result.stderr.split())
@@ -64,20 +75,36 @@ def test_bad_inputs_are_named_and_the_rest_lands(database_url: str, tmp_path: Pa
 
 
 def test_strict_import_writes_nothing(database_url: str, tmp_path: Path) -> None:
-    result = run_cli("import", "--strict", str(SAMPLES), str(FIXTURES / "five.jsonl"),
-                     database_url=database_url, cwd=tmp_path)
+    result = run_cli(
+        "import",
+        "--strict",
+        str(SAMPLES),
+        str(FIXTURES / "five.jsonl"),
+        database_url=database_url,
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "--strict: nothing was written" in result.stderr
     assert _counts(database_url)["articles"] == 0
 
 
 def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path) -> None:
-    assert run_cli("import", str(SAMPLES), str(FIXTURES / "annotated.jsonl"),
-                   database_url=database_url, cwd=tmp_path).returncode == 0
+    assert (
+        run_cli(
+            "import",
+            str(SAMPLES),
+            str(FIXTURES / "annotated.jsonl"),
+            database_url=database_url,
+            cwd=tmp_path,
+        ).returncode
+        == 0
+    )
     exported = run_cli("export", "--what", "articles", database_url=database_url)
     assert exported.returncode == 0, exported.stderr
     target = f"sqlite:///{tmp_path / 'copy.db'}"
-    reimport = run_cli("import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path)
+    reimport = run_cli(
+        "import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path
+    )
     assert reimport.returncode == 0, reimport.stderr
     assert _counts(target) == _counts(database_url)
     again = run_cli("export", "--what", "articles", "--db", target)
@@ -97,22 +124,32 @@ def test_every_kind_exports_in_a_form_import_reads_back(database_url: str, tmp_p
     target = f"sqlite:///{tmp_path / 'copy.db'}"
     articles = run_cli("export", "--what", "articles", "--format", "csv", database_url=database_url)
     (tmp_path / "articles.csv").write_text(articles.stdout)
-    assert run_cli("import", str(tmp_path / "articles.csv"), "--db", target, cwd=tmp_path).returncode == 0
+    assert (
+        run_cli("import", str(tmp_path / "articles.csv"), "--db", target, cwd=tmp_path).returncode
+        == 0
+    )
     for what in ("actors", "places", "quotes", "events"):
         exported = run_cli("export", "--what", what, database_url=database_url)
         assert exported.returncode == 0, exported.stderr
         lines = exported.stdout.splitlines()
-        assert lines and all(json.loads(line)["record"] == what[:-1] for line in lines)
-        result = run_cli("import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path)
+        assert lines
+        assert {json.loads(line)["record"] for line in lines} == {what[:-1]}
+        result = run_cli(
+            "import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path
+        )
         assert result.returncode == 0, result.stderr
     assert _counts(target) == _counts(database_url)
 
 
-def test_quote_export_into_archive_without_its_article_is_rejected(database_url: str, tmp_path: Path) -> None:
+def test_quote_export_into_archive_without_its_article_is_rejected(
+    database_url: str, tmp_path: Path
+) -> None:
     run_cli("import", str(FIXTURES / "annotated.jsonl"), database_url=database_url, cwd=tmp_path)
     quotes = run_cli("export", "--what", "quotes", database_url=database_url)
     target = f"sqlite:///{tmp_path / 'empty.db'}"
-    result = run_cli("import", "-", "--db", target, input_bytes=quotes.stdout.encode(), cwd=tmp_path)
+    result = run_cli(
+        "import", "-", "--db", target, input_bytes=quotes.stdout.encode(), cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "<stdin>:1: no stored article matches https://example.net/hama" in result.stderr
 

@@ -9,7 +9,16 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from archive.importer.readers import Item, Reader
-from archive.models import Actor, ActorAlias, Affiliation, Article, Event, EventParticipant, Place, Quote
+from archive.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Article,
+    Event,
+    EventParticipant,
+    Place,
+    Quote,
+)
 from archive.names import normalize_name
 from tests.conftest import FIXTURES, SAMPLES
 from tests.helpers import counts, load, load_items
@@ -36,9 +45,15 @@ def test_same_text_under_another_url_is_a_duplicate(engine: Engine, tmp_path: Pa
 
 def test_update_replaces_changed_article_and_keeps_one_row(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    path.write_text(json.dumps({"title": "T", "body": "First version.", "url": "https://x.example/a?utm_source=feed"}))
+    path.write_text(
+        json.dumps(
+            {"title": "T", "body": "First version.", "url": "https://x.example/a?utm_source=feed"}
+        )
+    )
     load(engine, [path])
-    path.write_text(json.dumps({"title": "T2", "body": "Second version.", "url": "https://x.example/a"}))
+    path.write_text(
+        json.dumps({"title": "T2", "body": "Second version.", "url": "https://x.example/a"})
+    )
     without_update = load(engine, [path])
     with_update = load(engine, [path], update=True)
     assert without_update.duplicates == 1
@@ -56,9 +71,13 @@ def test_annotated_records_are_stored_as_given_with_aliases_merged(engine: Engin
         aliases = set(connection.execute(select(ActorAlias.normalized)).scalars())
         places = connection.execute(select(Place.name, Place.geonames_id)).all()
         quotes = connection.execute(
-            select(Quote.text, Quote.direct, Actor.name, Quote.origin).join(Actor, Quote.speaker_id == Actor.id)
+            select(Quote.text, Quote.direct, Actor.name, Quote.origin).join(
+                Actor, Quote.speaker_id == Actor.id
+            )
         ).all()
-        participants = connection.execute(select(EventParticipant.role, Actor.name).join(Actor)).all()
+        participants = connection.execute(
+            select(EventParticipant.role, Actor.name).join(Actor)
+        ).all()
         events = connection.execute(select(Event.kind, Event.fatalities).order_by(Event.id)).all()
         roles = connection.execute(select(Affiliation.role)).scalars().all()
     # "Abdul Ghani", "HTS" and "Hamah" in the second article resolve to the first one's rows.
@@ -79,7 +98,11 @@ def test_annotated_records_are_stored_as_given_with_aliases_merged(engine: Engin
 
 
 def test_offsets_that_miss_their_text_reject_the_record(engine: Engine, tmp_path: Path) -> None:
-    record = {"title": "T", "body": "He said hello.", "quotes": [{"text": "hello", "start": 0, "end": 5}]}
+    record = {
+        "title": "T",
+        "body": "He said hello.",
+        "quotes": [{"text": "hello", "start": 0, "end": 5}],
+    }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(record))
     report = load(engine, [path])
@@ -91,11 +114,20 @@ def test_offsets_that_miss_their_text_reject_the_record(engine: Engine, tmp_path
 def test_error_inside_a_batch_leaves_no_partial_article(engine: Engine, tmp_path: Path) -> None:
     # The second record passes the reader's checks, but the database refuses its event
     # (the CHECK on fatalities): the batch is rolled back and retried record by record.
-    good = {"title": "Good", "body": "A quiet day in the city.", "url": "https://e.example/1",
-            "events": [{"kind": "protest", "place": "Lyon"}], "quotes": []}
-    bad = {"title": "Bad", "body": "A bad day.", "url": "https://e.example/2",
-           "quotes": [{"text": "day", "start": 6, "end": 9}],
-           "events": [{"kind": "clash", "fatalities": 2, "start": 0, "end": 3}]}
+    good = {
+        "title": "Good",
+        "body": "A quiet day in the city.",
+        "url": "https://e.example/1",
+        "events": [{"kind": "protest", "place": "Lyon"}],
+        "quotes": [],
+    }
+    bad = {
+        "title": "Bad",
+        "body": "A bad day.",
+        "url": "https://e.example/2",
+        "quotes": [{"text": "day", "start": 6, "end": 9}],
+        "events": [{"kind": "clash", "fatalities": 2, "start": 0, "end": 3}],
+    }
     path = tmp_path / "batch.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
     items = list(Reader(5_000_000).read([str(path)]))

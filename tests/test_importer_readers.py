@@ -15,7 +15,9 @@ from tests.conftest import FIXTURES, SAMPLES
 
 
 def read(*paths: str | Path, stdin: bytes | None = None) -> list[object]:
-    reader = Reader(5_000_000, stdin=io.BufferedReader(io.BytesIO(stdin)) if stdin is not None else None)  # type: ignore[arg-type]
+    reader = Reader(
+        5_000_000, stdin=io.BufferedReader(io.BytesIO(stdin)) if stdin is not None else None
+    )  # type: ignore[arg-type]
     return list(reader.read(str(p) for p in paths))
 
 
@@ -44,12 +46,17 @@ def test_text_file_header_lines_give_metadata() -> None:
     assert record.source_name == "Iberia Daily"
     assert record.source_domain == "iberia-daily.example"
     assert record.authors == ["Lucía Ferrer"]
-    assert record.title == "“Mazón, resign!”: tens of thousands march in Valencia over flood response"
+    assert (
+        record.title == "“Mazón, resign!”: tens of thousands march in Valencia over flood response"
+    )
 
 
 def test_markdown_heading_marker_is_not_part_of_the_title() -> None:
     [item] = read(SAMPLES / "03_sdf-deir-ezzor.md")
-    assert article(item).title == "Kurdish-led forces move into Deir ez-Zor as government troops pull out"
+    assert (
+        article(item).title
+        == "Kurdish-led forces move into Deir ez-Zor as government troops pull out"
+    )
 
 
 def test_news_please_fields_and_tracking_parameters() -> None:
@@ -92,7 +99,10 @@ def test_generic_field_names_json_list_and_csv() -> None:
     assert set(by_title) == {"A harbour reopens", "Bridge closed", "Strike ends"}
     bridge = by_title["Bridge closed"]
     assert (bridge.url, bridge.source_name, bridge.published) == (
-        "https://example.com/bridge", "Example Times", datetime(2024, 5, 2))
+        "https://example.com/bridge",
+        "Example Times",
+        datetime(2024, 5, 2),
+    )
     assert by_title["Strike ends"].body.startswith("Rail workers ended their strike")
     skipped = [i for i in items if isinstance(i, Skipped)]
     assert sorted(Path(s.location).name for s in skipped) == ["c.png", "notes"]
@@ -104,8 +114,10 @@ def test_generic_field_names_json_list_and_csv() -> None:
     [
         (b"", "empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text"),
-        ("Caf\xe9 reopens\nThe caf\xe9 reopened.".encode("latin-1"),
-         "not valid UTF-8 (byte 0xe9 at offset 3); convert it first"),
+        (
+            "Caf\xe9 reopens\nThe caf\xe9 reopened.".encode("latin-1"),
+            "not valid UTF-8 (byte 0xe9 at offset 3); convert it first",
+        ),
         (b"   \n\n  ", "no text: the file is blank"),
         (b"Only a title\n", "no article text after the title line"),
     ],
@@ -138,8 +150,11 @@ def test_json_record_errors_name_the_record_number(tmp_path: Path) -> None:
     items = read(path)
     assert isinstance(items[0], Located)
     assert [(i.location, i.reason) for i in items[1:]] == [  # type: ignore[attr-defined]
-        (f"{path}#2", "no article text: none of the fields maintext, body, text, content, article, "
-                      "full_text, raw_text is set"),
+        (
+            f"{path}#2",
+            "no article text: none of the fields maintext, body, text, content, article, "
+            "full_text, raw_text is set",
+        ),
         (f"{path}#3", "expected a JSON object, found int"),
     ]
 

@@ -37,18 +37,20 @@ class Query:
         return Stats(**row._mapping)
 
 
+# Strawberry builds extensions per operation from these classes (instances are deprecated);
+# the subclasses fix each limit's value.
 class DepthLimit(QueryDepthLimiter):
-    def __init__(self) -> None:
+    def __init__(self, *, execution_context: object = None) -> None:
         super().__init__(max_depth=10)
 
 
 class TokenLimit(MaxTokensLimiter):
-    def __init__(self) -> None:
+    def __init__(self, *, execution_context: object = None) -> None:
         super().__init__(max_token_count=2000)
 
 
 class AliasLimit(MaxAliasesLimiter):
-    def __init__(self) -> None:
+    def __init__(self, *, execution_context: object = None) -> None:
         super().__init__(max_alias_count=30)
 
 

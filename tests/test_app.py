@@ -1,0 +1,47 @@
+"""The served app over real HTTP: pages, GraphQL and static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import SAMPLES, run_cli
+from tests.server import live_server
+
+
+def test_serve_answers_pages_graphql_and_static(database_url: str, tmp_path: Path) -> None:
+    assert run_cli("import", str(SAMPLES), database_url=database_url, cwd=tmp_path).returncode == 0
+    with live_server(database_url) as base:
+        page = httpx.get(base + "/")
+        graphql = httpx.post(
+            base + "/graphql", json={"query": "{ stats { articles sources quotes } }"}
+        )
+        script = httpx.get(base + "/static/htmx-2.0.11.min.js")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Rebels seize Aleppo airport as government lines collapse" in page.text
+    assert "“Syria belongs to all Syrians,” says prime minister" in page.text
+    assert graphql.json() == {"data": {"stats": {"articles": 7, "sources": 5, "quotes": 0}}}
+    assert script.status_code == 200
+    assert script.text.startswith("var htmx=")
+
+
+def test_page_escapes_stored_text(database_url: str, tmp_path: Path) -> None:
+    hostile = tmp_path / "x.json"
+    hostile.write_text('{"title": "<script>alert(1)</script>", "body": "text"}')
+    run_cli("import", str(hostile), database_url=database_url, cwd=tmp_path)
+    with live_server(database_url) as base:
+        page = httpx.get(base + "/").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_graphql_validation_errors_are_answers_not_server_errors(database_url: str) -> None:
+    deep = "{ stats { articles } }".replace("stats", "__typename stats")
+    with live_server(database_url) as base:
+        ok = httpx.post(base + "/graphql", json={"query": deep})
+        bad = httpx.post(base + "/graphql", json={"query": "{ stats { nope } }"})
+    assert ok.json() == {"data": {"__typename": "Query", "stats": {"articles": 0}}}
+    assert bad.status_code == 200
+    assert bad.json()["errors"][0]["message"] == "Cannot query field 'nope' on type 'Stats'."
