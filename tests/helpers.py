@@ -11,6 +11,7 @@ from archive import queries
 from archive.extract.runner import ExtractionRunner, no_extraction
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
+from archive.records import ArticleRecord, Extraction, PlaceRecord
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -28,3 +29,17 @@ def load(engine: Engine, paths: Iterable[str | Path], **options: object) -> Impo
 def load_items(engine: Engine, items: Iterable[Item], **options: object) -> ImportReport:
     with ExtractionRunner(no_extraction) as runner:
         return Loader(engine, runner, **options).load(items)  # type: ignore[arg-type]
+
+
+class TitleWordsExtractor:
+    """A stand-in extractor whose output is easy to predict: one place per title word; it
+    fails on articles titled "boom" (for the error path)."""
+
+    def extract(self, article: ArticleRecord) -> Extraction:
+        if article.title == "boom":
+            raise RuntimeError("cannot read this one")
+        return Extraction(places=[PlaceRecord(name=word) for word in article.title.split()])
+
+
+def title_words_extractor() -> TitleWordsExtractor:
+    return TitleWordsExtractor()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from archive.extract.runner import ExtractionRunner
+from archive.importer.loader import Loader
 from archive.importer.readers import Item, Reader
 from archive.models import (
     Actor,
@@ -21,7 +23,7 @@ from archive.models import (
 )
 from archive.names import normalize_name
 from tests.conftest import FIXTURES, SAMPLES
-from tests.helpers import counts, load, load_items
+from tests.helpers import counts, load, load_items, title_words_extractor
 
 
 def test_import_samples_twice_leaves_counts_unchanged(engine: Engine) -> None:
@@ -176,3 +178,18 @@ def test_batches_are_written_while_input_is_still_streaming(engine: Engine) -> N
     report = load_items(engine, endless_lines(), batch_size=100)
     assert report.imported == 250
     assert seen_during_stream == [200]
+
+
+def test_extraction_failure_rejects_only_that_article(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "three.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "body": f"About {t}."}) + "\n" for t in ("Lyon", "boom", "Nice")
+        )
+    )
+    with ExtractionRunner(title_words_extractor, workers=2) as runner:
+        report = Loader(engine, runner).load(Reader(5_000_000).read([str(path)]))
+    assert (report.imported, report.rejected) == (2, 1)
+    assert report.rejects[0].location == f"{path}:2"
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(Place.name)).scalars()) == ["Lyon", "Nice"]
