@@ -278,6 +278,74 @@ def export(
                     target.close()
 
 
+# ------------------------------------------------------------------------------ extract
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="One article file in any format import reads, or -.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the extraction as JSON.")] = False,
+) -> None:
+    """Run the extraction pipeline on one article and print what it finds; the database is not touched."""
+    from archive.extract.output import extraction_json
+    from archive.extract.pipeline import Pipeline
+    from archive.records import ArticleRecord, Located
+
+    reader = Reader(Settings().max_body_chars, stdin=sys.stdin.buffer)
+    items = list(reader.read([path]))
+    articles = [
+        i.record for i in items if isinstance(i, Located) and isinstance(i.record, ArticleRecord)
+    ]
+    problems = [i for i in items if isinstance(i, Rejected)]
+    if not articles:
+        reason = problems[0].reason if problems else "no article in it"
+        where = problems[0].location if problems else path
+        err.print(f"error: {where}: {reason}", markup=False)
+        raise typer.Exit(EXIT_ERROR)
+    article = articles[0]
+    result = extraction_json(article, Pipeline().extract(article))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    _print_extraction(result)
+
+
+def _print_extraction(result: dict[str, Any]) -> None:
+    info = result["article"]
+    out.print(
+        f"[bold]{info['title']}[/bold]  {info['published'] or 'undated'}  {info['source'] or ''}"
+    )
+    out.print(f"\n[bold]quotes[/bold] ({len(result['quotes'])})")
+    for quote in result["quotes"]:
+        mark = "“”" if quote["direct"] else "~ "
+        out.print(
+            f"  {mark[0]}{quote['text']}{mark[1]} — {quote['speaker'] or '?'} ({quote['cue'] or '-'})",
+            markup=False,
+        )
+    out.print(f"\n[bold]actors[/bold] ({len(result['actors'])})")
+    for actor in result["actors"]:
+        roles = "; ".join(
+            f"{a['role'] or ''} {a['organization'] or ''}".strip() for a in actor["affiliations"]
+        )
+        out.print(
+            f"  {actor['name']} [{actor['kind']}] {', '.join(actor['aliases'])} {roles}",
+            markup=False,
+        )
+    out.print(f"\n[bold]places[/bold] ({len(result['places'])})")
+    for place in result["places"]:
+        out.print(
+            f"  {place['name']} {place['country'] or ''} {place['lat']},{place['lon']}",
+            markup=False,
+        )
+    out.print(f"\n[bold]events[/bold] ({len(result['events'])})")
+    for event in result["events"]:
+        who = ", ".join(f"{a['name']} ({a['role']})" for a in event["actors"])
+        out.print(
+            f"  {event['kind']} @ {event['place'] or '?'} {event['date'] or ''} by {who}",
+            markup=False,
+        )
+
+
 # ------------------------------------------------------------------------------ stats
 
 

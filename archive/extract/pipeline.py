@@ -1,14 +1,140 @@
-"""The extraction pipeline the importer runs by default.
+"""The extraction pipeline: an article in, its quotes, actors, places and events out.
 
-It currently recognises nothing; the NLP pipeline plugs in here behind the same
-``load_pipeline`` factory, so the importer, ``--workers`` and the loader need no change.
+One spaCy pass over the body (and one over the headline) feeds rules that are cheap next to
+the parse: layout and boilerplate, places from the gazetteer, actors merged across spellings,
+quotes and their speakers, events. ``load_pipeline`` is the factory the importer's workers call.
 """
 
 from __future__ import annotations
 
-from archive.extract.runner import Extractor, NoExtraction
+import re
+from typing import Any
+
+from archive.extract.actors import (
+    ActorIndex,
+    Mention,
+    affiliations_from,
+    clean_name,
+    kind_of_entity,
+)
+from archive.extract.events import EventFinder
+from archive.extract.gazetteer import Gazetteer, gazetteer, known
+from archive.extract.layout import layout
+from archive.extract.nlp import load_model
+from archive.extract.places import find_places
+from archive.extract.quotes import QuoteFinder, title_quotes
+from archive.extract.runner import Extractor
+from archive.records import ArticleRecord, Extraction, MentionRecord
+
+ACRONYM_DEFINITION = re.compile(
+    r"(?P<long>(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)(?:\s+(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)){1,7})\s+\((?P<short>[A-Z][A-Z0-9]{1,7})\)"
+)
+BACKED = re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?:backed|led|allied|funded|supported|sponsored)\b")
+
+
+class Pipeline:
+    """Reusable across articles; build one per process (loading the model takes a second)."""
+
+    def __init__(self, nlp: Any = None, places: Gazetteer | None = None) -> None:
+        self.nlp = nlp if nlp is not None else load_model()
+        self.gazetteer = places if places is not None else gazetteer()
+        self._demonyms = known()["demonyms"]
+
+    def extract(self, article: ArticleRecord) -> Extraction:
+        text = article.body
+        page = layout(text)
+        doc = self.nlp(text)
+        title_doc = self.nlp(article.title) if article.title else None
+        readable = [(p.start, p.end) for p in page.body()]
+
+        places = find_places(doc, text, readable, self.gazetteer)
+        actors = ActorIndex(self.gazetteer)
+        for match in ACRONYM_DEFINITION.finditer(text):
+            long_form = re.sub(r"^(?:the|The)\s+", "", match["long"])
+            actors.define_acronym(long_form, match["short"])
+        finder_marks = QuoteFinder(doc, text, page, actors)
+        for ent in doc.ents:
+            if not any(s <= ent.start_char < e for s, e in readable):
+                continue
+            self._add_entity(actors, places, ent, finder_marks.in_quote(ent.start_char))
+        if title_doc is not None:
+            for ent in title_doc.ents:
+                self._add_entity(actors, places, ent, False, offset=None)
+        for match in BACKED.finditer(text):
+            state = self._state_named(match["name"])
+            if state:
+                actors.add(
+                    Mention(state, match.start(), match.start() + len(match["name"]), "state")
+                )
+        if page.source:
+            actors.add(Mention(page.source, -1, -1, "media"))
+        affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
+
+        finder = QuoteFinder(doc, text, page, actors)
+        quotes = (
+            title_quotes(article.title, actors) + finder.direct_quotes() + finder.reported_speech()
+        )
+        published = article.published or page.post_date
+        events = EventFinder(doc, actors, places, published, readable, finder.in_quote).events()
+
+        for quote in quotes:
+            if quote.speaker and (entity := actors.resolve(quote.speaker)) is not None:
+                quote.speaker = entity.name
+        mentions = [
+            MentionRecord("actor", entity.name, m.text, m.start, m.end)
+            for entity in actors.entities
+            for m in entity.mentions
+            if m.start >= 0
+        ]
+        place_records = places.records()
+        for key, place in places.places.items():
+            del key
+            mentions += [MentionRecord("place", place.name, t, s, e) for s, e, t in place.mentions]
+        extraction = Extraction(
+            quotes=quotes,
+            actors=actors.records(),
+            places=place_records,
+            events=events,
+            mentions=_unique(mentions),
+        )
+        if article.published is None and page.post_date is not None:
+            extraction.published, extraction.published_precision = page.post_date, "day"
+        return extraction
+
+    def _add_entity(
+        self, actors: ActorIndex, places: Any, ent: Any, in_quote: bool, offset: int | None = 0
+    ) -> None:
+        name = clean_name(ent.text)
+        kind = kind_of_entity(ent.label_, ent.text, self.gazetteer)
+        place = places.resolve(name)
+        if place is not None and kind != "state" and not actors.resolve(name):
+            return  # a town the model took for a person or an organisation
+        if kind is None and ent.label_ == "NORP":
+            return
+        if kind is None:
+            return
+        start, end = (ent.start_char, ent.end_char) if offset is not None else (-1, -1)
+        actors.add(Mention(ent.text, start, end, kind, in_quote))
+
+    def _state_named(self, word: str) -> str | None:
+        country = self._demonyms.get(word)
+        if country:
+            return str(country)
+        entry = self.gazetteer.country_named(word) or self.gazetteer.country_of_capital(word)
+        return entry.name if entry else None
+
+
+def _unique(mentions: list[MentionRecord]) -> list[MentionRecord]:
+    seen: set[tuple[str, int | None]] = set()
+    result = []
+    for mention in sorted(mentions, key=lambda m: (m.start or 0, m.kind)):
+        key = (mention.kind, mention.start)
+        if key not in seen:
+            seen.add(key)
+            result.append(mention)
+    return result
 
 
 def load_pipeline() -> Extractor:
     """Build the extractor (in each worker process when ``--workers`` is above 1)."""
-    return NoExtraction()
+    return Pipeline()

@@ -1,0 +1,289 @@
+"""Actors: who is named in an article, one record per real entity, with kinds and roles.
+
+Mentions come from spaCy's named entities, corrected by rules: a name the gazetteer knows as a
+town is a place, not a person; a country is a state; a capital used as an agent
+("Tehran-backed") is its state. Mentions are then merged into entities: by normal form, by an
+acronym defined in the text ("Syrian Democratic Forces (SDF)") or matching initials, by a
+surname or shorter form of a longer name ("Abdi" -> "Mazloum Abdi"), and by the project's list
+of widely reported actors and their spellings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.extract.gazetteer import Gazetteer, known
+from archive.extract.lexicon import ARMED_WORDS, MEDIA_WORDS, PERSON_TITLES, ROLE_NOUNS
+from archive.names import normalize_name
+from archive.records import ActorRecord, AffiliationRecord
+
+ACTOR_LABELS = {
+    "PERSON",
+    "ORG",
+    "NORP",
+    "GPE",
+    "FAC",
+    "LOC",
+    "LANGUAGE",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "EVENT",
+}
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9.&-]{1,9}$")
+_CONNECTORS = frozenset(
+    {"al", "el", "of", "the", "and", "for", "de", "la", "le", "du", "der", "bin", "ibn"}
+)
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int
+    end: int
+    kind: str
+    """A provisional actor kind (see archive.vocab.ACTOR_KINDS)."""
+    in_quote: bool = False
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """normal form -> spelling, for every spelling seen or known."""
+    affiliations: list[AffiliationRecord] = field(default_factory=list)
+    known: bool = False
+
+    def add_alias(self, spelling: str) -> None:
+        key = normalize_name(spelling)
+        if key and key not in self.aliases:
+            self.aliases[key] = spelling
+
+    def record(self) -> ActorRecord:
+        aliases = [s for k, s in self.aliases.items() if k != normalize_name(self.name)]
+        return ActorRecord(
+            name=self.name, kind=self.kind, aliases=aliases, affiliations=self.affiliations
+        )
+
+
+def clean_name(text: str) -> str:
+    """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
+    text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()")
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    words = text.split()
+    while len(words) > 2 and normalize_name(words[0]).replace(" ", "") in PERSON_TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    return "".join(w[0] for w in words if w.lower() not in _CONNECTORS and w[0].isalpha()).upper()
+
+
+class ActorIndex:
+    """Merges mentions into entities; ``resolve`` maps any spelling to its entity."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.entities: list[Entity] = []
+        self._by_key: dict[str, Entity] = {}
+        self._known = _known_index()
+
+    # ---------------------------------------------------------------- building
+
+    def add(self, mention: Mention) -> Entity | None:
+        name = clean_name(mention.text)
+        if not name or not any(ch.isalpha() for ch in name):
+            return None
+        entity = self._find(name, mention.kind)
+        if entity is None:
+            entity = self._create(name, mention.kind)
+        elif (
+            mention.kind == "person"
+            and entity.kind == "person"
+            and len(name) > len(entity.name)
+            and name.endswith(entity.name.split()[-1])
+        ):
+            entity.name = name  # the fullest spelling of a person's name is the canonical one
+        entity.mentions.append(mention)
+        self._remember(entity, name)
+        return entity
+
+    def define_acronym(self, long_form: str, acronym: str) -> None:
+        """``Syrian Democratic Forces (SDF)``: both spellings are one entity."""
+        entity = self.resolve(long_form) or self.add(
+            Mention(long_form, -1, -1, _guess_kind(long_form))
+        )
+        if entity is not None:
+            self._remember(entity, acronym)
+
+    def _create(self, name: str, kind: str) -> Entity:
+        known_entry = self._known.get(normalize_name(name))
+        if known_entry is not None:
+            entity = Entity(known_entry["name"], known_entry["kind"], known=True)
+            for alias in known_entry["aliases"]:
+                self._remember(entity, alias)
+            self._remember(entity, known_entry["name"])
+        else:
+            entity = Entity(name, kind)
+        self.entities.append(entity)
+        return entity
+
+    def _remember(self, entity: Entity, spelling: str) -> None:
+        entity.add_alias(spelling)
+        key = normalize_name(spelling)
+        if key:
+            self._by_key.setdefault(key, entity)
+
+    def _find(self, name: str, kind: str) -> Entity | None:
+        key = normalize_name(name)
+        if key in self._by_key:
+            return self._by_key[key]
+        known_entry = self._known.get(key)
+        if known_entry is not None:
+            entity = self._by_key.get(normalize_name(known_entry["name"]))
+            if entity is not None:
+                return entity
+        words = key.split()
+        for entity in reversed(self.entities):
+            if _same_entity(name, key, words, kind, entity):
+                return entity
+        return None
+
+    def resolve(self, spelling: str) -> Entity | None:
+        """The entity a spelling names, if any."""
+        name = clean_name(spelling)
+        key = normalize_name(name)
+        if key in self._by_key:
+            return self._by_key[key]
+        words = key.split()
+        for entity in reversed(self.entities):
+            if _same_entity(name, key, words, entity.kind, entity):
+                return entity
+        return None
+
+    def records(self) -> list[ActorRecord]:
+        return [entity.record() for entity in self.entities if entity.mentions or entity.known]
+
+
+def _same_entity(name: str, key: str, words: list[str], kind: str, entity: Entity) -> bool:
+    if kind == "person" and entity.kind == "person":
+        # "Abdi", "Abdul Ghani", "al-Assad" refer back to the full name seen before
+        for alias_key in entity.aliases:
+            alias_words = alias_key.split()
+            if len(words) < len(alias_words) and alias_words[-len(words) :] == words:
+                return True
+        return False
+    if entity.kind == "person":
+        return False
+    if _ACRONYM.match(name) and any(
+        initials(s) == name.replace(".", "") for s in entity.aliases.values()
+    ):
+        return True
+    if len(words) >= 2:
+        for alias_key in entity.aliases:
+            if f" {key} " in f" {alias_key} " or (
+                f" {alias_key} " in f" {key} " and len(alias_key.split()) >= 2
+            ):
+                return True
+    return False
+
+
+def _guess_kind(name: str) -> str:
+    words = set(normalize_name(name).split())
+    if words & MEDIA_WORDS or re.search(r"\b\d{1,3}$", name) or name.startswith("@"):
+        return "media"
+    if words & ARMED_WORDS:
+        return "armed_group"
+    return "organization"
+
+
+def _known_index() -> dict[str, dict[str, Any]]:
+    index: dict[str, dict[str, Any]] = {}
+    for entry in known()["actors"]:
+        for spelling in [entry["name"], *entry["aliases"]]:
+            index.setdefault(normalize_name(spelling), entry)
+    return index
+
+
+def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
+    """The actor kind for a spaCy entity, or None when it is not an actor (a town, a date)."""
+    name = clean_name(text)
+    key = normalize_name(name)
+    known_entry = _known_index().get(key)
+    if known_entry is not None:
+        return str(known_entry["kind"])
+    if label in ("GPE", "LOC", "FAC"):
+        return "state" if gazetteer.country_named(name) else None
+    if gazetteer.country_named(name) and label in ("PERSON", "ORG", "NORP"):
+        return "state"
+    if label == "NORP":
+        return (
+            "group"
+            if key in {normalize_name(g) for g in known()["groups"]} or key.endswith("s")
+            else None
+        )
+    if label == "PERSON":
+        return "person" if len(key) > 1 else None
+    if label == "ORG":
+        return _guess_kind(name)
+    return None
+
+
+def affiliations_from(doc: Any, person_spans: Iterable[Any], index: ActorIndex) -> None:
+    """Roles stated next to a person's name: "SDF chief Mazloum Abdi", "Ryan Marouf, editor of
+    Suwayda 24", "Hassan Abdul Ghani, commander of Hayat Tahrir al-Sham"."""
+    for span in person_spans:
+        person = index.resolve(span.text)
+        if person is None or person.kind != "person":
+            continue
+        # before the name: [ORG] [role words] NAME
+        role_words: list[str] = []
+        organization: str | None = None
+        i = span.start - 1
+        while i >= 0 and i >= span.start - 6:
+            token = doc[i]
+            if token.lower_ in ROLE_NOUNS or (
+                token.pos_ in ("NOUN", "ADJ") and token.is_lower and role_words
+            ):
+                role_words.insert(0, token.lower_)
+            elif token.ent_type_ in ("ORG", "NORP", "GPE") and role_words:
+                start = i
+                while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start].ent_iob_ == "I":
+                    start -= 1
+                organization = doc[
+                    token.left_edge.i if token.ent_iob_ == "B" else start : i + 1
+                ].text
+                break
+            else:
+                break
+            i -= 1
+        # after the name: NAME, [a|the] role of|with|at ORG
+        if not role_words:
+            after = doc[span.end : min(len(doc), span.end + 12)]
+            text = after.text
+            match = re.match(
+                r"^,\s+(?:an?\s+|the\s+)?((?:[a-z-]+\s+){0,3}?(?:"
+                + "|".join(sorted(ROLE_NOUNS))
+                + r"))\b(?:\s+(?:of|with|at|for)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z0-9][\w’'.-]*|al-\w+|of|for|the))*))?",
+                text,
+            )
+            if match:
+                role_words = match[1].split()
+                organization = match[2]
+        if role_words:
+            role = " ".join(role_words)
+            org_entity = None
+            if organization:
+                org_entity = index.resolve(organization) or index.add(
+                    Mention(organization, -1, -1, _guess_kind(organization))
+                )
+            org_name = org_entity.name if org_entity is not None else None
+            if not any(a.organization == org_name and a.role == role for a in person.affiliations):
+                person.affiliations.append(AffiliationRecord(organization=org_name, role=role))

@@ -1,0 +1,57 @@
+"""Word lists the rules rely on: speech verbs, role nouns, kinds of actors.
+
+These are general lexical facts of news English, not facts about any one article.
+"""
+
+from __future__ import annotations
+
+SPEECH_LEMMAS = frozenset(
+    """say tell add note warn claim announce argue insist explain state report declare
+    acknowledge admit write tweet post suggest confirm reply respond ask urge stress vow
+    promise predict caution complain concede contend assert maintain recall remark
+    reiterate repeat testify told describe call charge allege deny emphasize emphasise
+    observe quip joke boast counter continue conclude mention indicate""".split()
+)
+"""Lemmas of verbs that introduce what someone said."""
+
+REPORT_LEMMAS = SPEECH_LEMMAS - frozenset({"describe", "call", "continue", "ask", "urge"})
+"""Speech verbs whose clausal complement is reported speech ("said that …")."""
+
+ROLE_NOUNS = frozenset(
+    """head chief leader commander spokesman spokeswoman spokesperson president minister
+    secretary director chairman chairwoman chair official officer general governor mayor
+    senator representative rep congressman congresswoman ambassador envoy adviser advisor
+    aide activist editor founder analyst researcher expert professor candidate nominee
+    manager strategist lawyer attorney judge king prince emir sheikh premier chancellor
+    ceo executive coordinator organizer organiser member correspondent reporter journalist
+    monitor witness resident colonel major captain lieutenant sergeant admiral marshal""".split()
+)
+"""Nouns naming a person by their role ("the head of the group", "SDF chief X")."""
+
+PERSON_TITLES = frozenset(
+    """mr mrs ms dr president prime minister sen senator rep representative gov governor
+    gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge
+    justice mayor chancellor secretary ambassador""".split()
+)
+
+INDEFINITE_SOURCES = frozenset(
+    """source sources official officials witness witnesses resident residents activist
+    activists analyst analysts people someone observers critics experts diplomats aides
+    insiders report reports""".split()
+)
+"""Heads of anonymous attributions: "sources said", "two witnesses said"."""
+
+ARMED_WORDS = frozenset(
+    """army armies forces force militia militias brigade brigades battalion rebels rebel
+    fighters insurgents guerrillas front jihadists regiment troops corps guard guards
+    mujahideen""".split()
+)
+
+MEDIA_WORDS = frozenset(
+    """news newspaper times post journal tribune herald gazette telegraph guardian agency
+    press tv television radio channel broadcaster network magazine daily weekly monitor
+    observer chronicle wire reuters bulletin dispatch""".split()
+)
+
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+PRONOUNS_GROUP = frozenset({"they", "we", "it"})

@@ -1,0 +1,147 @@
+"""Places: named in the text, recognised by spaCy or by the gazetteer, geocoded offline.
+
+A place is kept when spaCy calls it a location, or when the gazetteer knows the name and the
+text uses it as a place (after "in", "near", "towards", "city of"…), which catches the towns
+the small model takes for people ("Homs") or languages ("Aleppo"). Among homonyms, the
+countries the article is about win ("Valencia" in a Spanish story is in Spain).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.extract.actors import clean_name
+from archive.extract.gazetteer import Entry, Gazetteer
+from archive.names import normalize_name
+from archive.records import PlaceRecord
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+LOCATIVE = frozenset(
+    "in near towards toward to from of at outside around into across inside".split()
+)
+FEATURE = re.compile(
+    r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|airport|air base|base)\b"
+)
+
+
+@dataclass
+class FoundPlace:
+    name: str
+    entry: Entry | None
+    kind: str | None
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def record(self) -> PlaceRecord:
+        entry = self.entry
+        aliases = sorted(a for a in self.aliases if normalize_name(a) != normalize_name(self.name))
+        if entry is not None and normalize_name(entry.name) != normalize_name(self.name):
+            aliases.append(entry.name)
+        return PlaceRecord(
+            name=self.name,
+            aliases=aliases,
+            kind=entry.kind if entry else self.kind,
+            country=entry.country if entry else None,
+            lat=entry.lat if entry else None,
+            lon=entry.lon if entry else None,
+            geonames_id=entry.geonames_id if entry else None,
+        )
+
+
+class PlaceIndex:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.places: dict[str, FoundPlace] = {}
+        self._by_id: dict[int, FoundPlace] = {}
+
+    def add(
+        self, text: str, start: int, end: int, entry: Entry | None, kind: str | None = None
+    ) -> FoundPlace:
+        name = clean_name(text)
+        key = normalize_name(name)
+        place = self.places.get(key)
+        if place is None and entry is not None:
+            place = self._by_id.get(entry.geonames_id)
+        if place is None:
+            place = FoundPlace(name, entry, kind)
+            if entry is not None:
+                self._by_id[entry.geonames_id] = place
+        self.places[key] = place
+        place.aliases.add(name)
+        if start >= 0:
+            place.mentions.append((start, end, text))
+        return place
+
+    def resolve(self, text: str) -> FoundPlace | None:
+        return self.places.get(normalize_name(clean_name(text)))
+
+    def records(self) -> list[PlaceRecord]:
+        unique = {id(p): p for p in self.places.values()}
+        return [p.record() for p in unique.values()]
+
+
+def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
+    """How often each country is named (directly or by its demonym's entity): the article's focus."""
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ in ("GPE", "NORP", "LOC"):
+            entry = gazetteer.country_named(clean_name(ent.text))
+            if entry is not None:
+                counts[entry.country] += 1
+    return dict(counts)
+
+
+def find_places(
+    doc: Any, text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> PlaceIndex:
+    """Places named in ``text`` within ``spans`` (the paragraphs worth reading)."""
+    index = PlaceIndex(gazetteer)
+    focus = country_focus(doc, gazetteer)
+
+    def inside(char: int) -> bool:
+        return any(s <= char < e for s, e in spans)
+
+    for ent in doc.ents:
+        if not inside(ent.start_char):
+            continue
+        name = clean_name(ent.text)
+        if len(name) < 3 and name.upper() not in ("US", "UK"):
+            continue
+        entry = gazetteer.resolve(name, focus)
+        if ent.label_ in PLACE_LABELS:
+            if entry is not None or ent.label_ in ("LOC", "FAC"):
+                index.add(
+                    ent.text, ent.start_char, ent.end_char, entry, "area" if entry is None else None
+                )
+        elif entry is not None and (
+            entry.kind == "country" or _used_as_place(doc, ent) or entry.country in focus
+        ):
+            if (
+                ent.label_ in ("PERSON",)
+                and entry.kind != "country"
+                and not _used_as_place(doc, ent)
+            ):
+                continue
+            index.add(ent.text, ent.start_char, ent.end_char, entry)
+    for match in FEATURE.finditer(text):
+        if not inside(match.start()):
+            continue
+        name = match["name"]
+        if normalize_name(name) in ("the", "a"):
+            continue
+        entry = gazetteer.resolve(name, focus)
+        if entry is not None and entry.kind == "country":
+            continue
+        place = index.resolve(name) or index.add(
+            name, match.start("name"), match.end("name"), entry, match["feature"]
+        )
+        place.aliases.add(f"{name} {match['feature']}")
+    return index
+
+
+def _used_as_place(doc: Any, ent: Any) -> bool:
+    """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"."""
+    return ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE

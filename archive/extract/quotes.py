@@ -1,0 +1,374 @@
+"""Quotes and their speakers: direct quotes by their marks, reported speech by its syntax.
+
+Attribution reads spaCy's dependency parse around each quote: the nearest speech verb outside
+any quote in the same sentence, then its subject. A name is the speaker; a pronoun ("he adds")
+or a definite description ("the head of the jihadist group says") refers back to the person
+last named outside quotes; an anonymous source ("two witnesses said") leaves the speaker unknown
+but keeps the words as written. A quote with no verb of its own continues the previous quote's
+speaker in its paragraph, or across paragraphs when it opens its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, kind_of_entity
+from archive.extract.layout import Layout, Paragraph
+from archive.extract.lexicon import (
+    INDEFINITE_SOURCES,
+    PRONOUNS_GROUP,
+    PRONOUNS_PERSON,
+    REPORT_LEMMAS,
+    ROLE_NOUNS,
+    SPEECH_LEMMAS,
+)
+from archive.extract.marks import QuoteSpan, find_quotes
+from archive.records import QuoteRecord
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+TITLE_ATTRIBUTION = re.compile(
+    r"^(?P<quote>.{12,}?),\s+(?P<who>[^,“”\"]{3,90}?)\s+(?P<cue>says|said|tells|told|warns|declares|adds|claims)\b",
+)
+_TRIM = " \t,.;:—–-“”\"'‘’"
+
+
+@dataclass
+class Speaker:
+    entity: Entity | None
+    as_written: str | None
+    cue: str | None
+    confidence: float
+
+
+class QuoteFinder:
+    """Finds the quotes of one parsed article body."""
+
+    def __init__(self, doc: Any, text: str, layout: Layout, actors: ActorIndex) -> None:
+        self.doc = doc
+        self.text = text
+        self.layout = layout
+        self.actors = actors
+        self.spans: list[tuple[QuoteSpan, Paragraph]] = []
+        for paragraph in layout.body():
+            for span in find_quotes(text, paragraph.start, paragraph.end):
+                self.spans.append((span, paragraph))
+        self._quoted = [(s.open_start, s.close_end) for s, _ in self.spans]
+        self._quote_starts = [s for s, _ in self._quoted]
+        self._persons = sorted(
+            (
+                (m.start, entity)
+                for entity in actors.entities
+                if entity.kind == "person"
+                for m in entity.mentions
+                if m.start >= 0 and not m.in_quote
+            ),
+            key=lambda pair: pair[0],
+        )
+
+    # ---------------------------------------------------------------- helpers
+
+    def in_quote(self, char: int) -> bool:
+        i = bisect_left(self._quote_starts, char + 1) - 1
+        return i >= 0 and self._quoted[i][0] <= char < self._quoted[i][1]
+
+    def _tokens_between(self, start: int, end: int) -> list[Any]:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+    def _last_person_before(self, char: int) -> Entity | None:
+        i = bisect_left(self._persons, (char, _Max()))
+        return self._persons[i - 1][1] if i > 0 else None
+
+    # ---------------------------------------------------------------- speakers
+
+    def speaker_of_subject(self, subject: Any, at: int) -> Speaker | None:
+        """Who a subject token refers to; None when the subject is not a speaker at all."""
+        verb = subject.head
+        cue = verb.lower_ if verb is not None else None
+        phrase = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
+        phrase_text = re.split(r",\s+(?:who|which|whose)\b", phrase.text)[0].strip(_TRIM)
+        lower = subject.lower_
+        if subject.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_GROUP:
+            if lower in PRONOUNS_PERSON:
+                person = self._last_person_before(at)
+                return Speaker(person, subject.text, cue, 0.8 if person else 0.3)
+            return Speaker(None, subject.text, cue, 0.3)
+        entity = self._entity_at(subject)
+        if entity is not None:
+            return Speaker(entity, phrase_text, cue, 0.95)
+        for child in subject.children:
+            if child.dep_ == "appos" and (found := self._entity_at(child)) is not None:
+                return Speaker(found, phrase_text, cue, 0.9)
+        if subject.pos_ in ("NOUN", "PROPN") and lower not in INDEFINITE_SOURCES:
+            determiner = next(
+                (c.lower_ for c in subject.children if c.dep_ in ("det", "poss")), None
+            )
+            if lower in ROLE_NOUNS and determiner in ("the", "his", "her", "its", "their", None):
+                person = self._last_person_before(at)
+                return Speaker(person, phrase_text, cue, 0.7 if person else 0.3)
+            if subject.pos_ == "PROPN":
+                name = " ".join(
+                    t.text for t in subject.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"
+                )
+                entity = self.actors.add(
+                    Mention(
+                        name or subject.text,
+                        subject.idx,
+                        subject.idx + len(subject.text),
+                        "organization",
+                    )
+                )
+                return Speaker(entity, phrase_text, cue, 0.6)
+        return Speaker(None, phrase_text, cue, 0.5)
+
+    def _entity_at(self, token: Any) -> Entity | None:
+        if not token.ent_type_:
+            return None
+        for ent in self.doc.ents:
+            if ent.start <= token.i < ent.end:
+                entity = self.actors.resolve(ent.text)
+                if entity is None:
+                    kind = kind_of_entity(ent.label_, ent.text, self.actors.gazetteer)
+                    if kind is None:
+                        return None
+                    entity = self.actors.add(Mention(ent.text, ent.start_char, ent.end_char, kind))
+                return entity
+        return None
+
+    def _speech_verbs(self, tokens: list[Any]) -> list[Any]:
+        return [
+            t
+            for t in tokens
+            if t.lemma_ in SPEECH_LEMMAS and t.pos_ in ("VERB", "AUX") and not self.in_quote(t.idx)
+        ]
+
+    def _subject(self, verb: Any) -> Any | None:
+        node = verb
+        for _ in range(3):
+            subjects = [
+                c for c in node.children if c.dep_ in SUBJECT_DEPS and not self.in_quote(c.idx)
+            ]
+            if subjects:
+                return subjects[0]
+            if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+                node = node.head
+            else:
+                break
+        return None
+
+    def _attribution(self, span: QuoteSpan, paragraph: Paragraph) -> Speaker | None:
+        """The speaker named around a quote in its own sentence(s), if any."""
+        first = self.doc.char_span(span.open_start, span.close_end, alignment_mode="expand")
+        if first is None:
+            return None
+        start_sent, end_sent = first[0].sent, first[-1].sent
+        region_start = max(paragraph.start, start_sent.start_char)
+        region_end = min(paragraph.end, end_sent.end_char)
+        before = (
+            self._tokens_between(region_start, span.open_start)
+            if region_start < span.open_start
+            else []
+        )
+        after = (
+            self._tokens_between(span.close_end, region_end) if span.close_end < region_end else []
+        )
+        before = [t for t in before if not self.in_quote(t.idx)]
+        after = [t for t in after if not self.in_quote(t.idx)]
+        # "according to X"
+        for token in before + after:
+            if token.lower_ == "according":
+                for to in token.children:
+                    for obj in to.children:
+                        if obj.dep_ == "pobj":
+                            found = self.speaker_of_subject(obj, span.open_start)
+                            if found is not None:
+                                found.cue = "according to"
+                                return found
+        verbs = self._speech_verbs(after) + self._speech_verbs(before)
+        verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+        for verb in verbs:
+            subject = self._subject(verb)
+            if subject is not None:
+                return self.speaker_of_subject(subject, span.open_start)
+        # "Trump tweeted:" / "Sanders:" ending the text before the quote
+        if before and before[-1].text == ":":
+            for token in reversed(before[:-1]):
+                if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
+                    return self.speaker_of_subject(token, span.open_start)
+        return None
+
+    # ---------------------------------------------------------------- quotes
+
+    def direct_quotes(self) -> list[QuoteRecord]:
+        found: list[QuoteRecord] = []
+        previous: tuple[Paragraph, Speaker] | None = None
+        for span, paragraph in self.spans:
+            speaker = self._attribution(span, paragraph)
+            confidence_scale = 1.0
+            if speaker is None and previous is not None:
+                last_paragraph, last_speaker = previous
+                opens_paragraph = span.open_start == paragraph.start
+                if last_paragraph is paragraph or (
+                    opens_paragraph and _adjacent(last_paragraph, paragraph, self.layout)
+                ):
+                    speaker, confidence_scale = last_speaker, 0.85
+            if paragraph.kind == "post" and speaker is None:
+                speaker = self._post_speaker()
+            record = QuoteRecord(
+                text=self.text[span.start : span.end],
+                direct=True,
+                start=span.start,
+                end=span.end,
+                origin="extracted",
+                confidence=0.5,
+            )
+            if speaker is not None:
+                record.speaker = speaker.entity.name if speaker.entity else None
+                record.speaker_as_written = speaker.as_written
+                record.cue = speaker.cue
+                record.confidence = round(speaker.confidence * confidence_scale, 2)
+                previous = (paragraph, speaker)
+            found.append(record)
+        return found
+
+    def _post_speaker(self) -> Speaker | None:
+        if not self.layout.post_author:
+            return None
+        entity = self.actors.add(Mention(self.layout.post_author, -1, -1, "media"))
+        if entity is not None and self.layout.post_handle:
+            entity.add_alias(self.layout.post_handle)
+        return Speaker(entity, self.layout.post_author, "posted", 0.6)
+
+    def reported_speech(self) -> list[QuoteRecord]:
+        found: list[QuoteRecord] = []
+        body = [(p.start, p.end) for p in self.layout.body()]
+        for sent in self.doc.sents:
+            if not any(s <= sent.start_char < e for s, e in body):
+                continue
+            for token in sent:
+                if self.in_quote(token.idx):
+                    continue
+                if token.lower_ == "according":
+                    record = self._according_to(token, sent)
+                elif token.lemma_ in REPORT_LEMMAS and token.pos_ == "VERB":
+                    record = self._said_that(token)
+                else:
+                    record = None
+                if record is not None:
+                    found.append(record)
+        return found
+
+    def _content(self, tokens: list[Any]) -> tuple[int, int] | None:
+        if len(tokens) < 3:
+            return None
+        quoted = sum(1 for t in tokens if self.in_quote(t.idx))
+        if quoted > len(tokens) / 2:
+            return None  # the words are a direct quote, already found by their marks
+        while tokens and (tokens[0].lower_ == "that" or tokens[0].is_punct):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].is_punct and tokens[-1].text not in ')”"':
+            tokens = tokens[:-1]
+        if len(tokens) < 3:
+            return None
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+    def _said_that(self, verb: Any) -> QuoteRecord | None:
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not clauses:
+            return None
+        subject = self._subject(verb)
+        if subject is None:
+            return None
+        clause = clauses[0]
+        bounds = self._content(list(clause.subtree))
+        if bounds is None:
+            return None
+        speaker = self.speaker_of_subject(subject, verb.idx)
+        return self._reported(bounds, speaker, verb.lower_)
+
+    def _according_to(self, token: Any, sent: Any) -> QuoteRecord | None:
+        objects = [o for to in token.children for o in to.children if o.dep_ == "pobj"]
+        if not objects:
+            return None
+        phrase = {t.i for t in token.subtree}
+        rest = [t for t in sent if t.i not in phrase]
+        bounds = self._content(rest)
+        if bounds is None:
+            return None
+        speaker = self.speaker_of_subject(objects[0], token.idx)
+        return self._reported(bounds, speaker, "according to")
+
+    def _reported(self, bounds: tuple[int, int], speaker: Speaker | None, cue: str) -> QuoteRecord:
+        start, end = bounds
+        return QuoteRecord(
+            text=self.text[start:end],
+            direct=False,
+            speaker=speaker.entity.name if speaker and speaker.entity else None,
+            speaker_as_written=speaker.as_written if speaker else None,
+            cue=cue,
+            start=start,
+            end=end,
+            confidence=round((speaker.confidence if speaker else 0.5) * 0.9, 2),
+            origin="extracted",
+        )
+
+
+def title_quotes(title: str, actors: ActorIndex) -> list[QuoteRecord]:
+    """A headline that is itself a quotation: with marks, or "…, the commander says"."""
+    spans = find_quotes(title, 0, len(title), single_marks=True)
+    match = TITLE_ATTRIBUTION.match(title)
+    who = match["who"] if match else None
+    cue = match["cue"] if match else None
+    if not spans and match:
+        text = match["quote"].strip(_TRIM)
+        spans = [QuoteSpan(title.index(text), title.index(text) + len(text), 0, len(text))]
+    found = []
+    for span in spans:
+        speaker = _describe(who, actors) if who else None
+        found.append(
+            QuoteRecord(
+                text=title[span.start : span.end],
+                direct=True,
+                speaker=speaker.name if speaker else None,
+                speaker_as_written=clean_name(who) if who else None,
+                cue=cue,
+                confidence=0.6 if speaker else 0.4,
+                origin="extracted",
+            )
+        )
+    return found
+
+
+def _describe(description: str, actors: ActorIndex) -> Entity | None:
+    """The person a headline's description names: by name, else by the role it gives."""
+    entity = actors.resolve(description)
+    if entity is not None:
+        return entity
+    words = {w.strip(_TRIM).lower() for w in description.split()}
+    roles = words & ROLE_NOUNS
+    persons = [e for e in actors.entities if e.kind == "person" and e.mentions]
+    for person in persons:
+        if any(a.role and set(a.role.split()) & roles for a in person.affiliations):
+            return person
+    return persons[0] if roles and persons else None
+
+
+def _adjacent(before: Paragraph, after: Paragraph, layout: Layout) -> bool:
+    paragraphs = layout.paragraphs
+    try:
+        return paragraphs.index(after) - paragraphs.index(before) == 1
+    except ValueError:
+        return False
+
+
+class _Max:
+    """Sorts after any entity, for bisecting (position, entity) pairs by position."""
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    def __gt__(self, other: object) -> bool:
+        return True
