@@ -104,15 +104,18 @@ class ActorIndex:
         entity = self._find(name, mention.kind)
         if entity is None:
             entity = self._create(name, mention.kind)
-        elif (
-            mention.kind == "person"
-            and entity.kind == "person"
-            and len(name) > len(entity.name)
-            and name.endswith(entity.name.split()[-1])
-        ):
+        elif entity.kind == "person" and len(name.split()) > len(entity.name.split()):
             entity.name = name  # the fullest spelling of a person's name is the canonical one
         entity.mentions.append(mention)
         self._remember(entity, name)
+        return entity
+
+    def add_spelling(self, canonical: str, kind: str, mention: Mention) -> Entity | None:
+        """A mention known to name ``canonical`` although spelled otherwise ("government forces")."""
+        entity = self.resolve(canonical) or self.add(Mention(canonical, -1, -1, kind))
+        if entity is not None:
+            entity.mentions.append(mention)
+            self._remember(entity, clean_name(mention.text))
         return entity
 
     def define_acronym(self, long_form: str, acronym: str) -> None:
@@ -131,7 +134,10 @@ class ActorIndex:
                 self._remember(entity, alias)
             self._remember(entity, known_entry["name"])
         else:
-            entity = Entity(name, kind)
+            country = self.gazetteer.country_named(name) if kind == "state" else None
+            entity = Entity(country.name if country else name, kind)
+            if country is not None:
+                self._remember(entity, country.name)
         self.entities.append(entity)
         return entity
 
@@ -173,11 +179,14 @@ class ActorIndex:
 
 
 def _same_entity(name: str, key: str, words: list[str], kind: str, entity: Entity) -> bool:
-    if kind == "person" and entity.kind == "person":
-        # "Abdi", "Abdul Ghani", "al-Assad" refer back to the full name seen before
+    if entity.kind == "person" and (kind == "person" or (kind != "state" and len(words) <= 2)):
+        # "Abdi", "Abdul Ghani", "al-Assad" refer back to the full name seen before, and a
+        # full name met after its surname ("Assad", then "Bashar al-Assad") joins it
         for alias_key in entity.aliases:
             alias_words = alias_key.split()
-            if len(words) < len(alias_words) and alias_words[-len(words) :] == words:
+            shorter, longer = sorted((words, alias_words), key=len)
+            suffix = len(shorter) < len(longer) and longer[-len(shorter) :] == shorter
+            if suffix and (kind == "person" or shorter is words):
                 return True
         return False
     if entity.kind == "person":
@@ -219,6 +228,15 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     known_entry = _known_index().get(key)
     if known_entry is not None:
         return str(known_entry["kind"])
+    if key in {normalize_name(g) for g in known()["groups"]}:
+        return "group"
+    country = gazetteer.country_named(name)
+    if country is None and (name in known()["demonyms"] or not any(c.isupper() for c in name)):
+        return None  # an adjective ("Syrian") or a common noun phrase ("the jihadist group")
+    if label in ("ORG", "PERSON", "NORP") and (
+        re.search(r"\s\d{1,3}$", name) or name.startswith("@")
+    ):
+        return "media"  # "Suwayda 24", "@PakistaniIndex"
     if label in ("GPE", "LOC", "FAC"):
         return "state" if gazetteer.country_named(name) else None
     if gazetteer.country_named(name) and label in ("PERSON", "ORG", "NORP"):
@@ -264,26 +282,42 @@ def affiliations_from(doc: Any, person_spans: Iterable[Any], index: ActorIndex) 
             else:
                 break
             i -= 1
+        stated = [(role_words, organization)] if role_words else []
         # after the name: NAME, [a|the] role of|with|at ORG
-        if not role_words:
-            after = doc[span.end : min(len(doc), span.end + 12)]
-            text = after.text
-            match = re.match(
-                r"^,\s+(?:an?\s+|the\s+)?((?:[a-z-]+\s+){0,3}?(?:"
-                + "|".join(sorted(ROLE_NOUNS))
-                + r"))\b(?:\s+(?:of|with|at|for)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z0-9][\w’'.-]*|al-\w+|of|for|the))*))?",
-                text,
+        after = doc[span.end : min(len(doc), span.end + 12)].text
+        if match := _ROLE_AFTER.match(after):
+            stated.append((match[1].split(), match[2]))
+        for words, org in stated:
+            _add_affiliation(
+                person,
+                AffiliationRecord(organization=_organization(org, index), role=" ".join(words)),
             )
-            if match:
-                role_words = match[1].split()
-                organization = match[2]
-        if role_words:
-            role = " ".join(role_words)
-            org_entity = None
-            if organization:
-                org_entity = index.resolve(organization) or index.add(
-                    Mention(organization, -1, -1, _guess_kind(organization))
-                )
-            org_name = org_entity.name if org_entity is not None else None
-            if not any(a.organization == org_name and a.role == role for a in person.affiliations):
-                person.affiliations.append(AffiliationRecord(organization=org_name, role=role))
+
+
+_ROLE_AFTER = re.compile(
+    r"^,\s+(?:an?\s+|the\s+)?((?:[a-z-]+\s+){0,3}?(?:"
+    + "|".join(sorted(ROLE_NOUNS))
+    + r"))\b(?:\s+(?:of|with|at|for)\s+(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z0-9][\w’'.-]*|al-\w+|of|for|the))*))?"
+)
+
+
+def _organization(name: str | None, index: ActorIndex) -> str | None:
+    """The canonical name of the organisation a role belongs to; a demonym is its state."""
+    if not name:
+        return None
+    name = known()["demonyms"].get(name, name)  # "Syrian President X": the state
+    entity = index.resolve(name) or index.add(Mention(name, -1, -1, _guess_kind(name)))
+    return entity.name if entity is not None else None
+
+
+def _add_affiliation(person: Entity, new: AffiliationRecord) -> None:
+    """Keep one affiliation per role: one naming its organisation wins over one that does not."""
+    head = (new.role or "").split()[-1:]
+    for index, old in enumerate(person.affiliations):
+        if (old.role or "").split()[-1:] != head:
+            continue
+        if old.organization is None and new.organization is not None:
+            person.affiliations[index] = new
+        if old.organization in (None, new.organization) or new.organization is None:
+            return
+    person.affiliations.append(new)

@@ -139,6 +139,11 @@ class Gazetteer:
             }
         return [self.entries[i] for i in ids]
 
+    def spelled_alike(self, name: str, entry: Entry) -> bool:
+        """True when the name is one of the entry's spellings, not only transliterated alike."""
+        ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())
+        return entry.geonames_id in ids
+
     def resolve(self, name: str, focus: dict[str, int] | None = None) -> Entry | None:
         """The most likely entry: countries before towns, then the article's countries, then
         the most populous."""

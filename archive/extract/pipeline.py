@@ -8,6 +8,7 @@ quotes and their speakers, events. ``load_pipeline`` is the factory the importer
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from archive.extract.actors import (
@@ -21,13 +22,20 @@ from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.layout import layout
 from archive.extract.nlp import load_model
-from archive.extract.places import find_places
+from archive.extract.places import country_focus, find_places
 from archive.extract.quotes import QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
 from archive.records import ArticleRecord, Extraction, MentionRecord
 
 ACRONYM_DEFINITION = re.compile(
     r"(?P<long>(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)(?:\s+(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)){1,7})\s+\((?P<short>[A-Z][A-Z0-9]{1,7})\)"
+)
+ARMY = re.compile(
+    r"\b(?P<who>[A-Z][a-z]+)(?:[’']s)? (?:army|military|armed forces)\b"
+    r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
+)
+GOVERNMENT_FORCES = re.compile(
+    r"\b(?:government|regime|pro-government) (?:forces|troops|soldiers)\b"
 )
 BACKED = re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?:backed|led|allied|funded|supported|sponsored)\b")
 
@@ -66,6 +74,8 @@ class Pipeline:
                 actors.add(
                     Mention(state, match.start(), match.start() + len(match["name"]), "state")
                 )
+        self._known_actors(text, readable, actors)
+        self._armies(doc, text, readable, actors)
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
@@ -116,12 +126,63 @@ class Pipeline:
         start, end = (ent.start_char, ent.end_char) if offset is not None else (-1, -1)
         actors.add(Mention(ent.text, start, end, kind, in_quote))
 
+    def _known_actors(self, text: str, readable: list[tuple[int, int]], actors: ActorIndex) -> None:
+        """Widely reported actors the model misses or splits ("the Islamic State")."""
+        for match in _known_pattern().finditer(text):
+            if any(s <= match.start() < e for s, e in readable):
+                actors.add(Mention(match.group(), match.start(), match.end(), "organization"))
+
+    def _armies(
+        self, doc: Any, text: str, readable: list[tuple[int, int]], actors: ActorIndex
+    ) -> None:
+        """A state's armed forces, named by demonym ("the Syrian army", "Syria’s military") or,
+        in an article about one country, as "government forces"."""
+        focus = country_focus(doc, self.gazetteer)
+        home = max(focus, key=lambda code: focus[code]) if focus else None
+        demonym_of = {
+            country: demonym
+            for demonym, country in self._demonyms.items()
+            if demonym[0].isupper() and demonym.isalpha()
+        }
+        for match in ARMY.finditer(text):
+            country = self._state_named(match["who"])
+            if country and any(s <= match.start() < e for s, e in readable):
+                name = f"{demonym_of.get(country, match['who'])} army"
+                actors.add_spelling(
+                    name,
+                    "organization",
+                    Mention(match.group(), match.start(), match.end(), "organization"),
+                )
+        if home is None:
+            return
+        country_name = self.gazetteer.countries[home].name
+        army = f"{demonym_of.get(country_name, country_name)} army"
+        for match in GOVERNMENT_FORCES.finditer(text):
+            if any(s <= match.start() < e for s, e in readable):
+                actors.add_spelling(
+                    army,
+                    "organization",
+                    Mention(match.group(), match.start(), match.end(), "organization"),
+                )
+
     def _state_named(self, word: str) -> str | None:
         country = self._demonyms.get(word)
         if country:
             return str(country)
         entry = self.gazetteer.country_named(word) or self.gazetteer.country_of_capital(word)
         return entry.name if entry else None
+
+
+@lru_cache(maxsize=1)
+def _known_pattern() -> re.Pattern[str]:
+    spellings = {
+        spelling
+        for entry in known()["actors"]
+        for spelling in [entry["name"], *entry["aliases"]]
+        if len(spelling) >= 3 and spelling[0].isupper()
+    }
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def _unique(mentions: list[MentionRecord]) -> list[MentionRecord]:

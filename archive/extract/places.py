@@ -19,6 +19,8 @@ from archive.names import normalize_name
 from archive.records import PlaceRecord
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+MISREAD_LABELS = {"PERSON", "ORG", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "LAW"}
+"""Labels the small model gives to towns it does not know ("Homs" PERSON, "Aleppo" LANGUAGE)."""
 LOCATIVE = frozenset(
     "in near towards toward to from of at outside around into across inside".split()
 )
@@ -116,16 +118,14 @@ def find_places(
                 index.add(
                     ent.text, ent.start_char, ent.end_char, entry, "area" if entry is None else None
                 )
-        elif entry is not None and (
-            entry.kind == "country" or _used_as_place(doc, ent) or entry.country in focus
-        ):
-            if (
-                ent.label_ in ("PERSON",)
-                and entry.kind != "country"
-                and not _used_as_place(doc, ent)
-            ):
-                continue
-            index.add(ent.text, ent.start_char, ent.end_char, entry)
+        elif entry is not None and ent.label_ in MISREAD_LABELS and not name.isupper():
+            alike = gazetteer.spelled_alike(name, entry)
+            located = _used_as_place(doc, ent)
+            known_here = entry.country in focus and (
+                entry.population >= 20_000 or entry.kind == "country"
+            )
+            if located or (alike and known_here):
+                index.add(ent.text, ent.start_char, ent.end_char, entry)
     for match in FEATURE.finditer(text):
         if not inside(match.start()):
             continue

@@ -113,7 +113,7 @@ class QuoteFinder:
                 name = " ".join(
                     t.text for t in subject.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"
                 )
-                entity = self.actors.add(
+                entity = self.actors.resolve(name or subject.text) or self.actors.add(
                     Mention(
                         name or subject.text,
                         subject.idx,
@@ -344,11 +344,11 @@ def title_quotes(title: str, actors: ActorIndex) -> list[QuoteRecord]:
 
 def _describe(description: str, actors: ActorIndex) -> Entity | None:
     """The person a headline's description names: by name, else by the role it gives."""
-    entity = actors.resolve(description)
-    if entity is not None:
-        return entity
     words = {w.strip(_TRIM).lower() for w in description.split()}
     roles = words & ROLE_NOUNS
+    entity = actors.resolve(description)
+    if entity is not None and (entity.kind == "person" or not roles):
+        return entity
     persons = [e for e in actors.entities if e.kind == "person" and e.mentions]
     for person in persons:
         if any(a.role and set(a.role.split()) & roles for a in person.affiliations):
