@@ -346,6 +346,39 @@ def _print_extraction(result: dict[str, Any]) -> None:
         )
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder of NAME.gold.json files (articles as NAME.txt beside them), or one gold file."
+        ),
+    ],
+    scorer: Annotated[Path, typer.Option(help="The scoring script.")] = Path(
+        "../shared/eval/score_extraction.py"
+    ),
+    out: Annotated[Path, typer.Option(help="Where the system's JSON files are written.")] = Path(
+        "extraction-output"
+    ),
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option("--min", help="METRIC=VALUE: fail when a metric is below it."),
+    ] = None,
+) -> None:
+    """Score the extraction against hand annotations (runs the pipeline on every article)."""
+    from archive.extract.evaluate import evaluate as run_evaluation
+
+    extra = [arg for spec in minimum or [] for arg in ("--min", spec)]
+    result = run_evaluation(gold, out, scorer, extra)
+    sys.stdout.write(result.scorer_output)
+    err.print(
+        f"{result.articles} articles extracted in {result.seconds:.1f} s "
+        f"({result.articles / result.seconds:.2f} articles/s); outputs in {out}"
+    )
+    if result.scorer_status:
+        raise typer.Exit(result.scorer_status)
+
+
 # ------------------------------------------------------------------------------ stats
 
 

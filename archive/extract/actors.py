@@ -104,7 +104,11 @@ class ActorIndex:
         entity = self._find(name, mention.kind)
         if entity is None:
             entity = self._create(name, mention.kind)
-        elif entity.kind == "person" and len(name.split()) > len(entity.name.split()):
+        elif (
+            entity.kind == "person"
+            and not mention.in_quote
+            and len(name.split()) > len(entity.name.split())
+        ):
             entity.name = name  # the fullest spelling of a person's name is the canonical one
         entity.mentions.append(mention)
         self._remember(entity, name)

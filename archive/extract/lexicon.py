@@ -29,7 +29,7 @@ ROLE_NOUNS = frozenset(
 """Nouns naming a person by their role ("the head of the group", "SDF chief X")."""
 
 PERSON_TITLES = frozenset(
-    """mr mrs ms dr president prime minister sen senator rep representative gov governor
+    """mr mrs ms miss dr president prime minister sen senator rep representative gov governor
     gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge
     justice mayor chancellor secretary ambassador""".split()
 )

@@ -67,6 +67,8 @@ class QuoteFinder:
             ),
             key=lambda pair: pair[0],
         )
+        self._subjects = {start for start, _ in self._persons if self._is_subject(start)}
+        self._speakers: list[tuple[int, Entity]] = []
 
     # ---------------------------------------------------------------- helpers
 
@@ -78,8 +80,21 @@ class QuoteFinder:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         return list(span) if span is not None else []
 
+    def _is_subject(self, char: int) -> bool:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return (span is not None and span[0].head.dep_ in SUBJECT_DEPS) or (
+            span is not None and span[0].dep_ in SUBJECT_DEPS
+        )
+
     def _last_person_before(self, char: int) -> Entity | None:
+        """The person a pronoun or a description most likely refers to: the last one who spoke
+        or acted as a subject in the preceding text, else the last one named."""
         i = bisect_left(self._persons, (char, _Max()))
+        window = [pair for pair in self._persons[:i] if char - pair[0] < 1500]
+        speakers = [(pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500]
+        candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
+        if candidates:
+            return max(candidates, key=lambda pair: pair[0])[1]
         return self._persons[i - 1][1] if i > 0 else None
 
     # ---------------------------------------------------------------- speakers
@@ -187,6 +202,10 @@ class QuoteFinder:
                             if found is not None:
                                 found.cue = "according to"
                                 return found
+        following = self._following_tokens(span, paragraph)
+        surface = self._surface_attribution(following, before, span.open_start)
+        if surface is not None:
+            return surface
         verbs = self._speech_verbs(after) + self._speech_verbs(before)
         verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
         for verb in verbs:
@@ -198,6 +217,127 @@ class QuoteFinder:
             for token in reversed(before[:-1]):
                 if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
                     return self.speaker_of_subject(token, span.open_start)
+        return self._governing_subject(first, span.open_start)
+
+    def _following_tokens(
+        self, span: QuoteSpan, paragraph: Paragraph, limit: int = 25
+    ) -> list[Any]:
+        """Up to ``limit`` tokens after a quote, to the paragraph's end or the next quote: the
+        attribution may stand in a sentence of its own ("“…?” Graham asked.")."""
+        stop = paragraph.end
+        for other, _ in self.spans:
+            if other.open_start >= span.close_end:
+                stop = min(stop, other.open_start)
+                break
+        if stop <= span.close_end:
+            return []
+        return self._tokens_between(span.close_end, stop)[:limit]
+
+    def _is_speech(self, token: Any) -> bool:
+        return bool(
+            token.lemma_ in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX", "NOUN", "PROPN")
+        )
+
+    def _surface_attribution(self, after: list[Any], before: list[Any], at: int) -> Speaker | None:
+        """The classic shapes, read left to right rather than from a parse that inverted
+        attributions often confuse: “…,” said X / “…,” X said / X said: “…”."""
+        words = [t for t in after if not (t.is_punct and t.text in ",—–-―")]
+        if after and after[0].text in "—–-―" and words:
+            # a signature: “…” ― Name
+            phrase = []
+            for token in words:
+                if token.is_punct or token.is_space:
+                    break
+                phrase.append(token)
+            found = self._speaker_of_phrase(phrase, at) if phrase else None
+            if found is None and phrase and all(t.is_title or t.pos_ == "PROPN" for t in phrase):
+                name = " ".join(t.text for t in phrase)
+                found = Speaker(
+                    self.actors.add(
+                        Mention(
+                            name, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text), "person"
+                        )
+                    ),
+                    name,
+                    None,
+                    0.8,
+                )
+            if found is not None:
+                found.cue = "signed"
+                return found
+        if words and self._is_speech(words[0]):
+            phrase = []
+            for token in words[1:]:
+                if (
+                    token.is_punct
+                    or (token.pos_ == "ADP" and token.lower_ != "of")
+                    or token.ent_type_ in ("DATE", "TIME")
+                ):
+                    break
+                phrase.append(token)
+            found = self._speaker_of_phrase(phrase, at)
+            if found is not None:
+                found.cue = words[0].lower_
+                return found
+        for index, token in enumerate(words[:14]):
+            if self._is_speech(token) and index > 0:
+                phrase = [
+                    t for t in words[:index] if t.pos_ not in ("AUX", "ADV") and t.dep_ != "aux"
+                ]
+                found = self._speaker_of_phrase(phrase, at)
+                if found is not None:
+                    found.cue = token.lower_
+                    return found
+                break
+            if token.pos_ == "VERB" or token.is_punct:
+                break
+        tail = [t for t in before if not t.is_punct]
+        if (
+            tail
+            and before
+            and before[-1].text in ":,"
+            and len(tail) >= 2
+            and self._is_speech(tail[-1])
+        ):
+            subject = self._subject(tail[-1])
+            if subject is not None:
+                return self.speaker_of_subject(subject, at)
+        return None
+
+    def _speaker_of_phrase(self, phrase: list[Any], at: int) -> Speaker | None:
+        """The speaker a short phrase names: its person, else its organisation, else what its
+        head noun or pronoun refers to."""
+        if not phrase or len(phrase) > 14:
+            return None
+        for label in ("PERSON", "ORG", "GPE", "NORP"):
+            for token in reversed(phrase):
+                if token.ent_type_ == label and (entity := self._entity_at(token)) is not None:
+                    text = " ".join(t.text for t in phrase)
+                    return Speaker(entity, text, None, 0.9)
+        for token in phrase:
+            if token.pos_ == "PRON" and token.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+                return self.speaker_of_subject(token, at)
+        heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+        if heads:
+            head = next(
+                (t for t in heads if t.head.lower_ == "of" or t.dep_ in SUBJECT_DEPS), heads[0]
+            )
+            return self.speaker_of_subject(head, at)
+        return None
+
+    def _governing_subject(self, quote: Any, at: int) -> Speaker | None:
+        """A quoted phrase inside a sentence ("Reid called him a “spoiled brat.”"): the subject
+        of the verb the quote depends on speaks it."""
+        node = quote.root
+        for _ in range(4):
+            if node.head is node:
+                break
+            node = node.head
+            if node.pos_ == "VERB" and not self.in_quote(node.idx):
+                subject = self._subject(node)
+                if subject is not None:
+                    return self.speaker_of_subject(subject, at)
+                return None
         return None
 
     # ---------------------------------------------------------------- quotes
@@ -231,6 +371,8 @@ class QuoteFinder:
                 record.cue = speaker.cue
                 record.confidence = round(speaker.confidence * confidence_scale, 2)
                 previous = (paragraph, speaker)
+                if speaker.entity is not None and speaker.entity.kind == "person":
+                    self._speakers.append((span.start, speaker.entity))
             found.append(record)
         return found
 
