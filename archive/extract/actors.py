@@ -75,6 +75,7 @@ def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
     text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()")
     text = re.sub(r"^(?:the|The)\s+", "", text)
+    text = re.sub(r"^\S+-(?:backed|led|allied|funded|supported|sponsored)\s+", "", text)
     words = text.split()
     while len(words) > 2 and normalize_name(words[0]).replace(" ", "") in PERSON_TITLES:
         words = words[1:]
@@ -232,7 +233,8 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     known_entry = _known_index().get(key)
     if known_entry is not None:
         return str(known_entry["kind"])
-    if key in {normalize_name(g) for g in known()["groups"]}:
+    groups = {normalize_name(g) for g in known()["groups"]}
+    if key in groups or f"{key}s" in groups:
         return "group"
     country = gazetteer.country_named(name)
     if country is None and (name in known()["demonyms"] or not any(c.isupper() for c in name)):

@@ -49,6 +49,8 @@ TRIGGERS: dict[str, str] = {
     "shut": "border_closure",
     "kill": "attack",
 }
+MODIFIER_SUFFIXES = frozenset({"backed", "led", "allied", "funded", "supported", "sponsored"})
+ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
 DIRECTIONAL = frozenset({"towards", "toward", "on", "into", "to"})
 NUMBERS = {
     "one": 1,
@@ -64,14 +66,19 @@ NUMBERS = {
     "eleven": 11,
     "twelve": 12,
     "dozen": 12,
-    "dozens": 24,
-    "hundreds": 200,
+    "dozens": 12,
+    "hundreds": 100,
 }
 FATALITIES = re.compile(
     r"\b(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)\s+"
     r"(?:\w+\s+){0,2}?(?:people|civilians|soldiers|fighters|persons|members|protesters|children|men|women)?\s*(?:were|have been|had been|was)?\s*killed\b",
     re.I,
 )
+FATALITIES_ACTIVE = re.compile(
+    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)\b",
+    re.I,
+)
+"""Vague counts follow ACLED's practice: "dozens" is 12, "hundreds" 100."""
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -118,7 +125,7 @@ def resolve_date(expression: str, published: datetime | None) -> DateGuess:
 
 
 def fatalities_in(sentence: str) -> int | None:
-    match = FATALITIES.search(sentence)
+    match = FATALITIES.search(sentence) or FATALITIES_ACTIVE.search(sentence)
     if not match:
         return None
     raw = match["n"].lower().replace(",", "")
@@ -141,6 +148,18 @@ class EventFinder:
         self.published = published
         self.spans = spans
         self.in_quote = in_quote
+        # every stretch of text that names an actor, from the model's entities and the rules'
+        self._actor_at: dict[int, Entity] = {}
+        for entity in actors.entities:
+            for mention in entity.mentions:
+                if mention.start >= 0:
+                    for char in range(mention.start, mention.end):
+                        self._actor_at.setdefault(char, entity)
+        self._place_mentions = sorted(
+            (start, place.name)
+            for place in places.places.values()
+            for start, _, _ in place.mentions
+        )
 
     def _inside(self, char: int) -> bool:
         return any(s <= char < e for s, e in self.spans)
@@ -148,25 +167,40 @@ class EventFinder:
     def _actors_in(self, tokens: Any) -> list[Entity]:
         found: list[Entity] = []
         for token in tokens:
-            if not token.ent_type_ and token.pos_ != "PROPN":
+            following = self.doc[token.i + 1 : token.i + 3]
+            if (
+                len(following) == 2
+                and following[0].text == "-"
+                and following[1].lower_ in MODIFIER_SUFFIXES
+            ):
+                continue  # "US-backed": a backer named in passing, not a participant
+            entity = self._actor_at.get(token.idx)
+            if entity is None and token.ent_type_:
+                entity = self.actors.resolve(token.text)
+            if entity is not None and entity not in found:
+                found.append(entity)
+        return found
+
+    def _places_in(self, tokens: Any, near: Any) -> list[str]:
+        """Places named in ``tokens``, nearest to ``near`` first."""
+        names: list[str] = []
+        for token in sorted(tokens, key=lambda t: abs(t.i - near.i)):
+            if not (token.ent_type_ or token.pos_ == "PROPN"):
                 continue
             for ent in self.doc.ents:
                 if ent.start <= token.i < ent.end:
-                    entity = self.actors.resolve(ent.text)
-                    if entity is not None and entity not in found:
-                        found.append(entity)
-                    break
-        return found
-
-    def _place_in(self, tokens: Any) -> str | None:
-        for token in tokens:
-            for ent in self.doc.ents:
-                if ent.start <= token.i < ent.end:
                     place = self.places.resolve(ent.text)
-                    if place is not None:
-                        return place.name
+                    if place is not None and place.name not in names:
+                        names.append(place.name)
                     break
-        return None
+        return names
+
+    def _place_before(self, char: int, limit: int = 600) -> str | None:
+        """The last place named shortly before ``char``: "the city’s largest prison"."""
+        earlier = [
+            (start, name) for start, name in self._place_mentions if char - limit <= start < char
+        ]
+        return earlier[-1][1] if earlier else None
 
     def events(self) -> list[EventRecord]:
         found: list[EventRecord] = []
@@ -175,52 +209,63 @@ class EventFinder:
                 continue
             for token in sent:
                 kind = TRIGGERS.get(token.lemma_)
+                if token.lemma_ in ("take", "gain", "seize") and any(
+                    c.dep_ == "dobj" and c.lemma_ == "control" for c in token.children
+                ):
+                    kind = "capture"
                 if kind is None or token.pos_ not in ("VERB", "NOUN") or self.in_quote(token.idx):
                     continue
-                event = self._event(token, kind, sent)
-                if event is not None:
-                    found.append(event)
+                found.extend(self._events(token, kind, sent))
         return found
 
-    def _event(self, trigger: Any, kind: str, sent: Any) -> EventRecord | None:
+    def _subjects(self, trigger: Any) -> list[Any]:
+        node = trigger
+        for _ in range(4):
+            subjects = [c for c in node.children if c.dep_ == "nsubj"]
+            if subjects:
+                return subjects + [c for s in subjects for c in s.conjuncts]
+            if node.dep_ == "relcl":
+                return [node.head]
+            if (
+                node.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "prep")
+                or node.head is node
+            ):
+                break
+            node = node.head
+        return []
+
+    def _events(self, trigger: Any, kind: str, sent: Any) -> list[EventRecord]:
         children = list(trigger.children)
         objects = [c for c in children if c.dep_ in ("dobj", "attr", "nsubjpass")]
         if kind == "border_closure" and not any(
             o.lemma_ in ("border", "crossing") for o in objects
         ):
-            return None
-        if trigger.lemma_ in ("take",):
-            return None
-        subjects = [c for c in children if c.dep_ == "nsubj"]
-        node = trigger
-        while (
-            not subjects
-            and node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "ccomp")
-            and node.head is not node
-        ):
-            node = node.head
-            subjects = [c for c in node.children if c.dep_ == "nsubj"]
-        actor1 = self._actors_in(t for s in subjects for t in s.subtree)
+            return []
+        subjects = self._subjects(trigger)
+        leaders = [t for s in subjects for t in _led_by(s)]
+        # the head of the subject must name the actor: "the al-Qaeda offshoot" is not al-Qaeda
+        actor1 = self._actors_in(leaders) or self._actors_in(subjects)
+        if not actor1 and subjects and subjects[0].pos_ == "NOUN":
+            actor1 = self._actors_in(t for token in sent for t in _led_by(token))
         targets = [t for o in objects for t in o.subtree]
         preps = [t for c in children if c.dep_ in ("prep", "advmod", "agent") for t in c.subtree]
-        place = self._place_in(targets) or self._place_in(preps) or self._place_in(sent)
+        places = self._places_in(targets, trigger) or self._places_in(preps, trigger)
+        if not places:
+            nearest = self._places_in(list(sent), trigger) or [self._place_before(sent.start_char)]
+            places = [p for p in nearest[:1] if p]
         actor2 = [a for a in self._actors_in(targets) if a not in actor1]
-        if kind == "clash" and not actor2:
-            between = [
-                t for c in children if c.lower_ == "between" or c.dep_ == "prep" for t in c.subtree
-            ]
+        if kind == "clash" and not actor2 and not actor1:
+            between = [t for c in children if c.dep_ == "prep" for t in c.subtree]
             sides = self._actors_in(between)
-            if len(sides) >= 2 and not actor1:
-                actor1, actor2 = sides[:1], sides[1:2]
+            actor1, actor2 = sides[:1], sides[1:2]
         if kind in ("withdrawal", "advance") and not actor1:
-            return None
-        if place is None and not actor1:
-            return None
+            return []
+        if not places and not actor1:
+            return []
         if kind == "advance" and not any(t.lower_ in DIRECTIONAL for t in preps):
-            return None
-        date_tokens = [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+            return []
         guess = DateGuess(None, None)
-        for ent in date_tokens:
+        for ent in (e for e in sent.ents if e.label_ in ("DATE", "TIME")):
             guess = resolve_date(ent.text, self.published)
             if guess.value is not None:
                 break
@@ -232,18 +277,39 @@ class EventFinder:
             for a in actor2
             if a.kind != "state" or kind == "clash"
         ]
-        return EventRecord(
-            kind=kind,
-            date=guess.value,
-            date_precision=guess.precision,
-            place=place,
-            actors=participants,
-            fatalities=fatalities_in(sent.text)
-            if kind in ("clash", "attack", "airstrike", "shelling", "bombing")
-            else None,
-            evidence=sent.text,
-            start=sent.start_char,
-            end=sent.end_char,
-            confidence=0.6 if actor1 and place else 0.4,
-            origin="extracted",
-        )
+        violent = kind in ("clash", "attack", "airstrike", "shelling", "bombing")
+        return [
+            EventRecord(
+                kind=kind,
+                date=guess.value,
+                date_precision=guess.precision,
+                place=place,
+                actors=participants,
+                fatalities=fatalities_in(sent.text) if violent else None,
+                evidence=sent.text,
+                start=sent.start_char,
+                end=sent.end_char,
+                confidence=0.6 if actor1 and place else 0.4,
+                origin="extracted",
+            )
+            for place in (places or [None])
+        ]
+
+
+def _core(token: Any) -> list[Any]:
+    """A phrase without its asides: "the group, which is based in Britain," is the group."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in ASIDES:
+            tokens.extend(_core(child))
+    return tokens
+
+
+def _led_by(token: Any) -> list[Any]:
+    """ "Rebels led by HTS": the group that leads is the actor."""
+    for child in token.children:
+        if child.dep_ == "acl" and child.lemma_ in ("lead", "command", "head"):
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    return [t for obj in agent.children for t in obj.subtree]
+    return []

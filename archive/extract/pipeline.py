@@ -8,6 +8,7 @@ quotes and their speakers, events. ``load_pipeline`` is the factory the importer
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
@@ -21,8 +22,8 @@ from archive.extract.actors import (
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.layout import layout
-from archive.extract.nlp import load_model
-from archive.extract.places import country_focus, find_places
+from archive.extract.nlp import load_model, parse
+from archive.extract.places import PlaceIndex, country_focus, find_places
 from archive.extract.quotes import QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
 from archive.records import ArticleRecord, Extraction, MentionRecord
@@ -51,7 +52,7 @@ class Pipeline:
     def extract(self, article: ArticleRecord) -> Extraction:
         text = article.body
         page = layout(text)
-        doc = self.nlp(text)
+        doc = parse(self.nlp, text)
         title_doc = self.nlp(article.title) if article.title else None
         readable = [(p.start, p.end) for p in page.body()]
 
@@ -75,7 +76,7 @@ class Pipeline:
                     Mention(state, match.start(), match.start() + len(match["name"]), "state")
                 )
         self._known_actors(text, readable, actors)
-        self._armies(doc, text, readable, actors)
+        self._armies(doc, text, readable, actors, places)
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
@@ -121,6 +122,8 @@ class Pipeline:
             return  # a town the model took for a person or an organisation
         if kind is None and ent.label_ == "NORP":
             return
+        if len(ent) == 1 and ent[0].pos_ == "ADJ":
+            return  # "Valencian": an adjective the model took for a name
         if kind is None:
             return
         start, end = (ent.start_char, ent.end_char) if offset is not None else (-1, -1)
@@ -133,11 +136,19 @@ class Pipeline:
                 actors.add(Mention(match.group(), match.start(), match.end(), "organization"))
 
     def _armies(
-        self, doc: Any, text: str, readable: list[tuple[int, int]], actors: ActorIndex
+        self,
+        doc: Any,
+        text: str,
+        readable: list[tuple[int, int]],
+        actors: ActorIndex,
+        places: PlaceIndex,
     ) -> None:
         """A state's armed forces, named by demonym ("the Syrian army", "Syria’s military") or,
         in an article about one country, as "government forces"."""
-        focus = country_focus(doc, self.gazetteer)
+        focus = Counter(country_focus(doc, self.gazetteer))
+        for place in places.places.values():
+            if place.entry is not None and place.entry.kind != "country":
+                focus[place.entry.country] += len(place.mentions)
         home = max(focus, key=lambda code: focus[code]) if focus else None
         demonym_of = {
             country: demonym

@@ -86,13 +86,20 @@ class PlaceIndex:
 
 
 def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
-    """How often each country is named (directly or by its demonym's entity): the article's focus."""
+    """The countries an article is about: those it names, and those of the places it names
+    that can only be in one country ("Paiporta" says Spain even where Spain is not named)."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
-        if ent.label_ in ("GPE", "NORP", "LOC"):
-            entry = gazetteer.country_named(clean_name(ent.text))
-            if entry is not None:
-                counts[entry.country] += 1
+        if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "PERSON", "ORG"):
+            continue
+        name = clean_name(ent.text)
+        entry = gazetteer.country_named(name)
+        if entry is not None and ent.label_ in ("GPE", "NORP", "LOC"):
+            counts[entry.country] += 1
+        elif entry is None and ent.label_ in ("GPE", "LOC", "FAC"):
+            countries = {c.country for c in gazetteer.candidates(name)}
+            if len(countries) == 1:
+                counts[countries.pop()] += 1
     return dict(counts)
 
 
