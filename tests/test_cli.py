@@ -176,3 +176,40 @@ def test_unsupported_database_url_is_a_clear_error(tmp_path: Path) -> None:
     missing_folder = run_cli("init", "--db", f"sqlite:///{tmp_path / 'no' / 'such' / 'a.db'}")
     assert missing_folder.returncode == 2
     assert "of the SQLite database does not exist" in missing_folder.stderr
+
+
+def test_import_extracts_and_merges_actors_across_the_archive(
+    database_url: str, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "import", "--workers", "2", str(SAMPLES), database_url=database_url, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(run_cli("stats", "--json", database_url=database_url).stdout)
+    assert figures["quotes"] > 40
+    assert figures["events"] > 10
+    assert figures["places"] > 20
+    actors = [
+        json.loads(line)
+        for line in run_cli(
+            "export", "--what", "actors", database_url=database_url
+        ).stdout.splitlines()
+    ]
+    names = [a["name"] for a in actors]
+    assert len(names) == len(set(names))
+    # named in three sample articles, stored once with every spelling
+    hts = [a for a in actors if a["name"] == "Hayat Tahrir al-Sham"]
+    assert len(hts) == 1
+    assert "HTS" in hts[0]["aliases"]
+    quotes = [
+        json.loads(line)
+        for line in run_cli(
+            "export", "--what", "quotes", database_url=database_url
+        ).stdout.splitlines()
+    ]
+    by_text = {q["text"]: q for q in quotes}
+    assert (
+        by_text["Our brothers are already at the gates of the city,"]["speaker"]["name"]
+        == "Hassan Abdul Ghani"
+    )
+    assert by_text["Our brothers are already at the gates of the city,"]["origin"] == "extracted"

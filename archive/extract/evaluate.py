@@ -35,7 +35,7 @@ def article_for(gold: Path) -> Path:
     beside = gold.with_name(stem + ".txt")
     if beside.exists():
         return beside
-    document = json.loads(gold.read_text(encoding="utf-8")).get("document")
+    document = str(json.loads(gold.read_text(encoding="utf-8")).get("document") or "")
     for base in (gold.parent, gold.parent.parent):
         if document and (base / document).exists():
             return base / document

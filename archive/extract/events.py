@@ -251,8 +251,9 @@ class EventFinder:
         preps = [t for c in children if c.dep_ in ("prep", "advmod", "agent") for t in c.subtree]
         places = self._places_in(targets, trigger) or self._places_in(preps, trigger)
         if not places:
-            nearest = self._places_in(list(sent), trigger) or [self._place_before(sent.start_char)]
-            places = [p for p in nearest[:1] if p]
+            before = self._place_before(sent.start_char)
+            places = self._places_in(list(sent), trigger)[:1] or ([before] if before else [])
+        where: list[str | None] = [*places] or [None]
         actor2 = [a for a in self._actors_in(targets) if a not in actor1]
         if kind == "clash" and not actor2 and not actor1:
             between = [t for c in children if c.dep_ == "prep" for t in c.subtree]
@@ -292,7 +293,7 @@ class EventFinder:
                 confidence=0.6 if actor1 and place else 0.4,
                 origin="extracted",
             )
-            for place in (places or [None])
+            for place in where
         ]
 
 

@@ -192,9 +192,9 @@ def gazetteer() -> Gazetteer:
     built = Gazetteer()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
+            pickle.dump(built, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)
     except OSError:
         pass  # a read-only home only costs the rebuild next time
     return built

@@ -129,12 +129,8 @@ class QuoteFinder:
                     t.text for t in subject.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"
                 )
                 entity = self.actors.resolve(name or subject.text) or self.actors.add(
-                    Mention(
-                        name or subject.text,
-                        subject.idx,
-                        subject.idx + len(subject.text),
-                        "organization",
-                    )
+                    # a name pieced together from the parse has no single place in the text
+                    Mention(name or subject.text, -1, -1, "organization")
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
         return Speaker(None, phrase_text, cue, 0.5)
@@ -251,7 +247,7 @@ class QuoteFinder:
                 phrase.append(token)
             found = self._speaker_of_phrase(phrase, at) if phrase else None
             if found is None and phrase and all(t.is_title or t.pos_ == "PROPN" for t in phrase):
-                name = " ".join(t.text for t in phrase)
+                name = self.doc[phrase[0].i : phrase[-1].i + 1].text
                 found = Speaker(
                     self.actors.add(
                         Mention(

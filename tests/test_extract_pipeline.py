@@ -1,0 +1,180 @@
+"""The extraction pipeline on whole articles: the project's samples, the hand-annotated seed
+article and PolNeAR (scored by the shared scorer), and inputs meant to break it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from archive.extract.pipeline import Pipeline
+from archive.importer.readers import Reader
+from archive.records import ArticleRecord, Extraction, Located
+from tests.conftest import SAMPLES, run_cli
+
+SHARED = Path(__file__).parent.parent.parent / "shared"
+SEED = SHARED / "seeds" / "000_06df92578aa3feb5.txt"
+SCORER = SHARED / "eval" / "score_extraction.py"
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def article(path: Path) -> ArticleRecord:
+    [item] = list(Reader(5_000_000).read([str(path)]))
+    assert isinstance(item, Located)
+    assert isinstance(item.record, ArticleRecord)
+    return item.record
+
+
+def extract(pipeline: Pipeline, name: str) -> Extraction:
+    return pipeline.extract(article(SAMPLES / name))
+
+
+def speakers(extraction: Extraction) -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extraction.quotes if q.direct}
+
+
+def test_headline_quote_pronoun_and_description_resolve_to_the_named_commander(
+    pipeline: Pipeline,
+) -> None:
+    result = extract(pipeline, "01_homs-before-nightfall.txt")
+    found = speakers(result)
+    assert (
+        found["Our brothers are already at the gates of the city,"] == "Hassan Abdul Ghani"
+    )  # "the commander … says"
+    assert (
+        found["Nobody who lays down his weapon will be harmed,"] == "Hassan Abdul Ghani"
+    )  # "he adds"
+    assert found["no longer has the forces to hold central Syria."] == "Rami Abdel Rahman"
+    post = [q for q in result.quotes if q.cue == "posted"]
+    assert [q.speaker for q in post] == ["Levant Monitor"]
+
+
+def test_embedded_post_dates_an_undated_article(pipeline: Pipeline) -> None:
+    record = article(SAMPLES / "01_homs-before-nightfall.txt")
+    assert record.published is None
+    result = pipeline.extract(record)
+    assert (result.published, result.published_precision) == (datetime(2024, 12, 7), "day")
+
+
+def test_acronyms_surnames_roles_and_transliterations_merge(pipeline: Pipeline) -> None:
+    result = extract(pipeline, "03_sdf-deir-ezzor.md")
+    actors = {a.name: a for a in result.actors}
+    assert "SDF" in actors["Syrian Democratic Forces"].aliases
+    assert [(a.organization, a.role) for a in actors["Mazloum Abdi"].affiliations] == [
+        ("Syrian Democratic Forces", "chief")
+    ]
+    assert [(a.organization, a.role) for a in actors["Ryan Marouf"].affiliations] == [
+        (None, "activist"),
+        ("Suwayda 24", "editor"),
+    ]
+    assert actors["Suwayda 24"].kind == "media"
+    assert (
+        speakers(result)["The people of Sweida decided to take their fate into their own hands,"]
+        == "Ryan Marouf"
+    )
+    places = {p.name: p for p in result.places}
+    assert places["Suwayda"].geonames_id is not None
+    assert "Sweida" not in places  # the quote's spelling is not a second town
+    assert places["Deir ez-Zor"].country == "SY"
+
+
+def test_places_are_geocoded_in_the_articles_country(pipeline: Pipeline) -> None:
+    result = extract(pipeline, "04_valencia-flood-protest.txt")
+    valencia = next(p for p in result.places if p.name == "Valencia")
+    assert (valencia.country, round(valencia.lat or 0), round(valencia.lon or 0)) == ("ES", 39, 0)
+
+
+def test_boilerplate_is_not_mined(pipeline: Pipeline) -> None:
+    result = extract(pipeline, "01_homs-before-nightfall.txt")
+    bio = "Nadia Karam writes on conflict"
+    record = article(SAMPLES / "01_homs-before-nightfall.txt")
+    bio_start = record.body.index(bio)
+    assert all((q.start or 0) < bio_start for q in result.quotes)
+    assert all((e.start or 0) < bio_start for e in result.events)
+    assert "Agence Levant" in {a.name for a in result.actors}  # the Source line names the outlet
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "Source :Skai",
+        "“An opening mark that never closes, and ‘another one",
+        "قال أحمد الشرع إن “السوريين سيعودون” — Ahmed al-Sharaa said “Syria is for all.”",
+        "word " * 60_000,
+    ],
+)
+def test_bad_input_gives_a_result_not_a_crash(pipeline: Pipeline, body: str) -> None:
+    result = pipeline.extract(ArticleRecord(title="t", body=body))
+    for quote in result.quotes:
+        assert quote.start is None or body[quote.start : quote.end] == quote.text
+
+
+def test_offsets_point_at_the_text(pipeline: Pipeline) -> None:
+    record = article(SAMPLES / "02_damascus-transition.txt")
+    result = pipeline.extract(record)
+    assert result.quotes
+    for quote in result.quotes:
+        if quote.start is not None:
+            assert record.body[quote.start : quote.end] == quote.text
+    for event in result.events:
+        assert record.body[event.start : event.end] == event.evidence  # type: ignore[misc]
+    for mention in result.mentions:
+        assert record.body[mention.start : mention.end] == mention.text  # type: ignore[misc]
+
+
+def _score(gold: Path, system: Path, *minimums: str) -> subprocess.CompletedProcess[str]:
+    args = [arg for spec in minimums for arg in ("--min", spec)]
+    return subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(system), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_seed_article_meets_its_targets(tmp_path: Path) -> None:
+    extracted = run_cli("extract", "--json", str(SEED))
+    assert extracted.returncode == 0, extracted.stderr
+    output = tmp_path / "seed.json"
+    output.write_text(extracted.stdout)
+    gold = SHARED / "gold" / "000_06df92578aa3feb5.gold.json"
+    scored = _score(
+        gold,
+        output,
+        "quotes.direct.recall=1.0",
+        "speakers.accuracy=1.0",
+        "quotes.indirect.recall=0.8",
+        "actors.f1=0.9",
+        "places.f1=0.9",
+        "events.recall=0.7",
+    )
+    assert scored.returncode == 0, scored.stdout
+    assert "actors.duplicates            0" in scored.stdout
+    result = json.loads(extracted.stdout)
+    assert result["article"]["published"] == "2024-12-06"
+    assert set(result) >= {"article", "quotes", "actors", "places", "events"}
+
+
+def test_polnear_direct_quotes(tmp_path: Path) -> None:
+    gold = SHARED / "gold" / "polnear-dev"
+    result = run_cli(
+        "evaluate",
+        str(gold),
+        "--scorer",
+        str(SCORER),
+        "--out",
+        str(tmp_path),
+        "--min",
+        "quotes.direct.f1=0.9",
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
