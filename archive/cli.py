@@ -379,6 +379,27 @@ def evaluate(
         raise typer.Exit(result.scorer_status)
 
 
+@app.command()
+def benchmark(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders to run on.")],
+    repeat: Annotated[int, typer.Option(min=1, help="Use the articles this many times over.")] = 1,
+) -> None:
+    """Extraction speed against bare spaCy nlp.pipe over the same articles, measured in one run."""
+    from archive import benchmark as bench
+
+    articles = bench.articles_in(paths) * repeat
+    if not articles:
+        err.print("error: no articles found in the given paths")
+        raise typer.Exit(EXIT_ERROR)
+    table = Table(title=f"extraction, {len(articles)} articles")
+    table.add_column("what")
+    table.add_column("articles/s", justify="right")
+    table.add_column("ratio to nlp.pipe", justify="right")
+    for figure in bench.extraction(articles):
+        table.add_row(figure.name, f"{figure.articles_per_second:.2f}", f"{figure.ratio:.2f}x")
+    out.print(table)
+
+
 # ------------------------------------------------------------------------------ stats
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 # Letters that Unicode does not decompose into a base letter plus a mark.
@@ -27,6 +28,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """The comparison key of a name: ``The Wall-Street Journal’s`` -> ``wall street journal``."""
     text = strip_accents(unicodedata.normalize("NFKC", name)).translate(_APOSTROPHES)

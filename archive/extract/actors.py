@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from archive.extract.gazetteer import Gazetteer, known
@@ -218,6 +219,12 @@ def _guess_kind(name: str) -> str:
     return "organization"
 
 
+@lru_cache(maxsize=1)
+def _groups() -> frozenset[str]:
+    return frozenset(normalize_name(g) for g in known()["groups"])
+
+
+@lru_cache(maxsize=1)
 def _known_index() -> dict[str, dict[str, Any]]:
     index: dict[str, dict[str, Any]] = {}
     for entry in known()["actors"]:
@@ -233,7 +240,7 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     known_entry = _known_index().get(key)
     if known_entry is not None:
         return str(known_entry["kind"])
-    groups = {normalize_name(g) for g in known()["groups"]}
+    groups = _groups()
     if key in groups or f"{key}s" in groups:
         return "group"
     country = gazetteer.country_named(name)
@@ -248,11 +255,7 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     if gazetteer.country_named(name) and label in ("PERSON", "ORG", "NORP"):
         return "state"
     if label == "NORP":
-        return (
-            "group"
-            if key in {normalize_name(g) for g in known()["groups"]} or key.endswith("s")
-            else None
-        )
+        return "group" if key in _groups() or key.endswith("s") else None
     if label == "PERSON":
         return "person" if len(key) > 1 else None
     if label == "ORG":

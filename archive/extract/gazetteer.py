@@ -127,6 +127,9 @@ class Gazetteer:
                 self._skeleton[shape].add(geonames_id)
 
     def candidates(self, name: str) -> list[Entry]:
+        return list(_candidates(self, name))
+
+    def _lookup(self, name: str) -> list[Entry]:
         """Entries the name may refer to: spelled the same (up to case, accents, articles),
         or failing that, transliterated alike (same consonants, similar letters)."""
         ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())
@@ -165,6 +168,11 @@ class Gazetteer:
     def country_of_capital(self, name: str) -> Entry | None:
         code = self.capitals.get(normalize_name(name))
         return self.countries.get(code) if code else None
+
+
+@lru_cache(maxsize=65536)
+def _candidates(places: Gazetteer, name: str) -> tuple[Entry, ...]:
+    return tuple(places._lookup(name))
 
 
 def _cache_path() -> Path:
