@@ -178,3 +178,21 @@ def test_polnear_direct_quotes(tmp_path: Path) -> None:
         "quotes.direct.f1=0.9",
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+
+
+def test_transcript_turns_signatures_and_inverted_attributions(pipeline: Pipeline) -> None:
+    body = (
+        "Partial transcript as follows:\n"
+        "WALLACE: Will she be there tomorrow night?\n"
+        "“We will achieve justice in this case,” Tulsa police Chief Chuck Jordan said Monday.\n"
+        "“Maybe we can build a wall around the problem.” ― Steve Quinlan\n"
+        "“Does anybody know what the platform is?” Graham asked. “Neither do I.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Voices", body=body))
+    assert [(q.text, q.speaker, q.cue) for q in result.quotes if q.direct] == [
+        ("Will she be there tomorrow night?", "Wallace", "transcript"),
+        ("We will achieve justice in this case,", "Chuck Jordan", "said"),
+        ("Maybe we can build a wall around the problem.", "Steve Quinlan", "signed"),
+        ("Does anybody know what the platform is?", "Graham", "asked"),
+        ("Neither do I.", "Graham", "asked"),
+    ]

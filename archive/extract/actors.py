@@ -112,6 +112,8 @@ class ActorIndex:
             and len(name.split()) > len(entity.name.split())
         ):
             entity.name = name  # the fullest spelling of a person's name is the canonical one
+        elif entity.kind == "person" and entity.name.isupper() and not name.isupper():
+            entity.name = name  # "Wallace" rather than a transcript's "WALLACE"
         entity.mentions.append(mention)
         self._remember(entity, name)
         return entity

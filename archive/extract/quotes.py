@@ -29,6 +29,9 @@ from archive.extract.marks import QuoteSpan, find_quotes
 from archive.records import QuoteRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+TRANSCRIPT_TURN = re.compile(
+    r"\s*[\"“]?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)"
+)
 TITLE_ATTRIBUTION = re.compile(
     r"^(?P<quote>.{12,}?),\s+(?P<who>[^,“”\"]{3,90}?)\s+(?P<cue>says|said|tells|told|warns|declares|adds|claims)\b",
 )
@@ -53,7 +56,13 @@ class QuoteFinder:
         self.actors = actors
         self.spans: list[tuple[QuoteSpan, Paragraph]] = []
         for paragraph in layout.body():
-            for span in find_quotes(text, paragraph.start, paragraph.end):
+            spans = find_quotes(text, paragraph.start, paragraph.end)
+            if not spans and re.match(
+                r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}:\s", paragraph.text
+            ):
+                # "PENCE: Well, the question…": a transcript's turn is a direct quote
+                spans = [QuoteSpan(paragraph.start, paragraph.end, paragraph.start, paragraph.end)]
+            for span in spans:
                 self.spans.append((span, paragraph))
         self._quoted = [(s.open_start, s.close_end) for s, _ in self.spans]
         self._quote_starts = [s for s, _ in self._quoted]
@@ -229,6 +238,24 @@ class QuoteFinder:
             return []
         return self._tokens_between(span.close_end, stop)[:limit]
 
+    def _transcript_speaker(self, span: QuoteSpan) -> Speaker | None:
+        """A turn of a transcript names its speaker in capitals before a colon; the name is
+        cut from the quote's text."""
+        match = TRANSCRIPT_TURN.match(self.text, span.start)
+        if match is None or match.start() != span.start:
+            return None
+        name = match["name"].title()
+        span.start = match.end()
+        entity = self.actors.add(
+            Mention(
+                name,
+                span.start - len(match.group()),
+                span.start - len(match.group()) + len(match["name"]),
+                "person",
+            )
+        )
+        return Speaker(entity, match["name"], "transcript", 0.9)
+
     def _is_speech(self, token: Any) -> bool:
         return bool(
             token.lemma_ in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX", "NOUN", "PROPN")
@@ -342,7 +369,9 @@ class QuoteFinder:
         found: list[QuoteRecord] = []
         previous: tuple[Paragraph, Speaker] | None = None
         for span, paragraph in self.spans:
-            speaker = self._attribution(span, paragraph)
+            speaker = self._transcript_speaker(span)
+            if speaker is None:
+                speaker = self._attribution(span, paragraph)
             confidence_scale = 1.0
             if speaker is None and previous is not None:
                 last_paragraph, last_speaker = previous
