@@ -98,8 +98,7 @@ class Pipeline:
             if m.start >= 0
         ]
         place_records = places.records()
-        for key, place in places.places.items():
-            del key
+        for place in places.unique():
             mentions += [MentionRecord("place", place.name, t, s, e) for s, e, t in place.mentions]
         extraction = Extraction(
             quotes=quotes,

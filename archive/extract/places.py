@@ -80,9 +80,12 @@ class PlaceIndex:
     def resolve(self, text: str) -> FoundPlace | None:
         return self.places.get(normalize_name(clean_name(text)))
 
+    def unique(self) -> list[FoundPlace]:
+        """Each place once (it is indexed under every spelling)."""
+        return list({id(p): p for p in self.places.values()}.values())
+
     def records(self) -> list[PlaceRecord]:
-        unique = {id(p): p for p in self.places.values()}
-        return [p.record() for p in unique.values()]
+        return [p.record() for p in self.unique()]
 
 
 def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
