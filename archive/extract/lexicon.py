@@ -53,5 +53,17 @@ MEDIA_WORDS = frozenset(
     observer chronicle wire reuters bulletin dispatch""".split()
 )
 
+COLLECTIVES = {
+    "protester": ("Protesters", "group"),
+    "protestor": ("Protesters", "group"),
+    "demonstrator": ("Protesters", "group"),
+    "rioter": ("Rioters", "group"),
+    "striker": ("Strikers", "group"),
+    "police": ("Police", "organization"),
+    "policeman": ("Police", "organization"),
+    "settler": ("Settlers", "group"),
+}
+"""Collective actors named by what they do, as ACLED codes them ("Protesters", "Police")."""
+
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_GROUP = frozenset({"they", "we", "it"})

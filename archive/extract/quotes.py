@@ -18,6 +18,7 @@ from typing import Any
 from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, kind_of_entity
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
+    COLLECTIVES,
     INDEFINITE_SOURCES,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -126,6 +127,17 @@ class QuoteFinder:
         for child in subject.children:
             if child.dep_ == "appos" and (found := self._entity_at(child)) is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
+        collective = COLLECTIVES.get(subject.lemma_.lower()) or next(
+            (
+                COLLECTIVES[c.lemma_.lower()]
+                for c in subject.children
+                if c.dep_ == "compound" and c.lemma_.lower() in COLLECTIVES
+            ),
+            None,
+        )
+        if collective is not None and not any(c.like_num for c in subject.children):
+            name, kind = collective
+            return Speaker(self.actors.add(Mention(name, -1, -1, kind)), phrase_text, cue, 0.6)
         if subject.pos_ in ("NOUN", "PROPN") and lower not in INDEFINITE_SOURCES:
             determiner = next(
                 (c.lower_ for c in subject.children if c.dep_ in ("det", "poss")), None
@@ -368,11 +380,15 @@ class QuoteFinder:
     def direct_quotes(self) -> list[QuoteRecord]:
         found: list[QuoteRecord] = []
         previous: tuple[Paragraph, Speaker] | None = None
+        previous_end = -1
         for span, paragraph in self.spans:
             speaker = self._transcript_speaker(span)
             if speaker is None:
                 speaker = self._attribution(span, paragraph)
             confidence_scale = 1.0
+            if speaker is None:
+                speaker = self._preceding_speaker(span, paragraph, previous_end)
+                confidence_scale = 0.85
             if speaker is None and previous is not None:
                 last_paragraph, last_speaker = previous
                 opens_paragraph = span.open_start == paragraph.start
@@ -399,7 +415,32 @@ class QuoteFinder:
                 if speaker.entity is not None and speaker.entity.kind == "person":
                     self._speakers.append((span.start, speaker.entity))
             found.append(record)
+            previous_end = span.close_end
         return found
+
+    def _preceding_speaker(
+        self, span: QuoteSpan, paragraph: Paragraph, after: int
+    ) -> Speaker | None:
+        """A quote with no attribution of its own, after a sentence that introduces a speaker
+        ("…, Schiff said. “The other factor…”", "The Times reports:" closing the paragraph
+        before): the last speech verb since the previous quote speaks it."""
+        start = max(paragraph.start, after)
+        if span.open_start == paragraph.start:
+            index = self.layout.paragraphs.index(paragraph)
+            if index > 0 and self.layout.paragraphs[index - 1].text.rstrip().endswith(":"):
+                start = max(self.layout.paragraphs[index - 1].start, after)
+        if start >= span.open_start:
+            return None
+        tokens = [
+            t for t in self._tokens_between(start, span.open_start) if not self.in_quote(t.idx)
+        ]
+        for verb in reversed(self._speech_verbs(tokens)):
+            subject = self._subject(verb)
+            if subject is not None:
+                found = self.speaker_of_subject(subject, span.open_start)
+                if found is not None and found.entity is not None:
+                    return found
+        return None
 
     def _post_speaker(self) -> Speaker | None:
         if not self.layout.post_author:
