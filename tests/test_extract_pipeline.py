@@ -55,6 +55,12 @@ def test_headline_quote_pronoun_and_description_resolve_to_the_named_commander(
     assert found["no longer has the forces to hold central Syria."] == "Rami Abdel Rahman"
     post = [q for q in result.quotes if q.cue == "posted"]
     assert [q.speaker for q in post] == ["Levant Monitor"]
+    assert post[0].text.startswith(
+        "Hassan Abdul Ghani says rebel units have entered the outskirts of Homs"
+    )
+    assert post[0].text.endswith("#Syria #Homs")
+    # the words the post quotes are the commander's
+    assert found["Nobody who lays down his weapon will be harmed."] == "Hassan Abdul Ghani"
 
 
 def test_embedded_post_dates_an_undated_article(pipeline: Pipeline) -> None:

@@ -396,8 +396,6 @@ class QuoteFinder:
                     opens_paragraph and _adjacent(last_paragraph, paragraph, self.layout)
                 ):
                     speaker, confidence_scale = last_speaker, 0.85
-            if paragraph.kind == "post" and speaker is None:
-                speaker = self._post_speaker()
             record = QuoteRecord(
                 text=self.text[span.start : span.end],
                 direct=True,
@@ -416,7 +414,38 @@ class QuoteFinder:
                     self._speakers.append((span.start, speaker.entity))
             found.append(record)
             previous_end = span.close_end
-        return found
+        return found + self._posts()
+
+    def _posts(self) -> list[QuoteRecord]:
+        """The text of an embedded post, as said by the account that posted it."""
+        speaker = self._post_speaker()
+        posts = []
+        for paragraph in self.layout.paragraphs:
+            if paragraph.kind != "post" or speaker is None:
+                continue
+            end = paragraph.end
+            for marker in ("pic.twitter.com", "https://", "http://"):
+                at = self.text.find(marker, paragraph.start, end)
+                if at != -1:
+                    end = at
+            while end > paragraph.start and (
+                self.text[end - 1].isspace() or self.text[end - 1] == "#"
+            ):
+                end -= 1
+            posts.append(
+                QuoteRecord(
+                    text=self.text[paragraph.start : end],
+                    direct=True,
+                    speaker=speaker.entity.name if speaker.entity else None,
+                    speaker_as_written=speaker.as_written,
+                    cue="posted",
+                    start=paragraph.start,
+                    end=end,
+                    confidence=speaker.confidence,
+                    origin="extracted",
+                )
+            )
+        return posts
 
     def _preceding_speaker(
         self, span: QuoteSpan, paragraph: Paragraph, after: int
