@@ -192,6 +192,7 @@ def test_transcript_turns_signatures_and_inverted_attributions(pipeline: Pipelin
         "WALLACE: Will she be there tomorrow night?\n"
         "“We will achieve justice in this case,” Tulsa police Chief Chuck Jordan said Monday.\n"
         "“Maybe we can build a wall around the problem.” ― Steve Quinlan\n"
+        "“He represents our greatest shame.”― Sonya Herridge\n"
         "“Does anybody know what the platform is?” Graham asked. “Neither do I.”"
     )
     result = pipeline.extract(ArticleRecord(title="Voices", body=body))
@@ -199,6 +200,7 @@ def test_transcript_turns_signatures_and_inverted_attributions(pipeline: Pipelin
         ("Will she be there tomorrow night?", "Wallace", "transcript"),
         ("We will achieve justice in this case,", "Chuck Jordan", "said"),
         ("Maybe we can build a wall around the problem.", "Steve Quinlan", "signed"),
+        ("He represents our greatest shame.", "Sonya Herridge", "signed"),
         ("Does anybody know what the platform is?", "Graham", "asked"),
         ("Neither do I.", "Graham", "asked"),
     ]

@@ -74,7 +74,7 @@ class Entity:
 
 def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
-    text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()")
+    text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()―—–-")
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = re.sub(r"^\S+-(?:backed|led|allied|funded|supported|sponsored)\s+", "", text)
     words = text.split()

@@ -10,6 +10,7 @@ speaker in its paragraph, or across paragraphs when it opens its paragraph.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -277,10 +278,11 @@ class QuoteFinder:
         """The classic shapes, read left to right rather than from a parse that inverted
         attributions often confuse: “…,” said X / “…,” X said / X said: “…”."""
         words = [t for t in after if not (t.is_punct and t.text in ",—–-―")]
-        if after and after[0].text in "—–-―" and words:
-            # a signature: “…” ― Name
+        signed = bool(after) and after[0].text.lstrip("”’\"'.,")[:1] in ("—", "–", "―")
+        if signed:
+            # a signature: “…” ― Name (the tokenizer may glue the dash to the closing mark)
             phrase = []
-            for token in words:
+            for token in itertools.dropwhile(lambda t: t.is_punct or t.is_space, after):
                 if token.is_punct or token.is_space:
                     break
                 phrase.append(token)
