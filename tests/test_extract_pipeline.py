@@ -204,3 +204,15 @@ def test_transcript_turns_signatures_and_inverted_attributions(pipeline: Pipelin
         ("Does anybody know what the platform is?", "Graham", "asked"),
         ("Neither do I.", "Graham", "asked"),
     ]
+
+
+def test_partial_quotes_belong_to_the_owner_of_the_claim_or_the_subject(pipeline: Pipeline) -> None:
+    body = (
+        "Politifact checked Donald Trump’s claim that there have been “thousands of shootings” in Chicago.\n"
+        "In recent weeks, Reid has gone after Trump as a “spoiled brat.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Checks", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("thousands of shootings", "Donald Trump"),
+        ("spoiled brat.", "Reid"),
+    ]

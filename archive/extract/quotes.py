@@ -31,6 +31,10 @@ from archive.extract.marks import QuoteSpan, find_quotes
 from archive.records import QuoteRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+UTTERANCE_NOUNS = frozenset(
+    "claim statement remark remarks comment words prediction missive tweet message assertion "
+    "promise warning description argument accusation".split()
+)
 TRANSCRIPT_TURN = re.compile(
     r"\s*[\"“]?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)"
 )
@@ -326,7 +330,9 @@ class QuoteFinder:
                     found.cue = token.lower_
                     return found
                 break
-            if token.pos_ == "VERB" or token.is_punct:
+            if (
+                token.pos_ == "VERB" and not token.ent_type_ and not token.is_title
+            ) or token.is_punct:
                 break
         tail = [t for t in before if not t.is_punct]
         if (
@@ -370,6 +376,11 @@ class QuoteFinder:
             if node.head is node:
                 break
             node = node.head
+            if node.lemma_ in UTTERANCE_NOUNS and not self.in_quote(node.idx):
+                # "Trump’s claim that there were “thousands of shootings”"
+                owner = next((c for c in node.children if c.dep_ == "poss"), None)
+                if owner is not None and owner.pos_ == "PROPN":
+                    return self.speaker_of_subject(owner, at)
             if node.pos_ == "VERB" and not self.in_quote(node.idx):
                 subject = self._subject(node)
                 if subject is not None:
