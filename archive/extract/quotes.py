@@ -190,6 +190,8 @@ class QuoteFinder:
             ]
             if subjects:
                 return subjects[0]
+            if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
+                return node.head  # "footage of Hillary Clinton asking, “…”"
             if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
                 node = node.head
             else:
@@ -230,10 +232,17 @@ class QuoteFinder:
             return surface
         verbs = self._speech_verbs(after) + self._speech_verbs(before)
         verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+        anonymous: Speaker | None = None
         for verb in verbs:
             subject = self._subject(verb)
-            if subject is not None:
-                return self.speaker_of_subject(subject, span.open_start)
+            if subject is None or subject.lower_ in ("who", "which", "that"):
+                continue
+            found = self.speaker_of_subject(subject, span.open_start)
+            if found is not None and found.entity is not None:
+                return found
+            anonymous = anonymous or found
+        if anonymous is not None:
+            return anonymous
         # "Trump tweeted:" / "Sanders:" ending the text before the quote
         if before and before[-1].text == ":":
             for token in reversed(before[:-1]):
