@@ -61,11 +61,11 @@ class Pipeline:
         for match in ACRONYM_DEFINITION.finditer(text):
             long_form = re.sub(r"^(?:the|The)\s+", "", match["long"])
             actors.define_acronym(long_form, match["short"])
-        finder_marks = QuoteFinder(doc, text, page, actors)
+        finder = QuoteFinder(doc, text, page, actors)
         for ent in doc.ents:
             if not any(s <= ent.start_char < e for s, e in readable):
                 continue
-            self._add_entity(actors, places, ent, finder_marks.in_quote(ent.start_char))
+            self._add_entity(actors, places, ent, finder.in_quote(ent.start_char))
         if title_doc is not None:
             for ent in title_doc.ents:
                 self._add_entity(actors, places, ent, False, offset=None)
@@ -81,7 +81,6 @@ class Pipeline:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
 
-        finder = QuoteFinder(doc, text, page, actors)
         quotes = (
             title_quotes(article.title, actors) + finder.direct_quotes() + finder.reported_speech()
         )

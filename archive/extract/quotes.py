@@ -14,6 +14,7 @@ import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, kind_of_entity
@@ -72,18 +73,26 @@ class QuoteFinder:
                 self.spans.append((span, paragraph))
         self._quoted = [(s.open_start, s.close_end) for s, _ in self.spans]
         self._quote_starts = [s for s, _ in self._quoted]
-        self._persons = sorted(
+        self._speakers: list[tuple[int, Entity]] = []
+
+    @cached_property
+    def _persons(self) -> list[tuple[int, Entity]]:
+        """Where people are named outside quotes, in order. Read once the actors are known,
+        which is after the finder has told the pipeline what is quoted."""
+        return sorted(
             (
                 (m.start, entity)
-                for entity in actors.entities
+                for entity in self.actors.entities
                 if entity.kind == "person"
                 for m in entity.mentions
                 if m.start >= 0 and not m.in_quote
             ),
             key=lambda pair: pair[0],
         )
-        self._subjects = {start for start, _ in self._persons if self._is_subject(start)}
-        self._speakers: list[tuple[int, Entity]] = []
+
+    @cached_property
+    def _subjects(self) -> set[int]:
+        return {start for start, _ in self._persons if self._is_subject(start)}
 
     # ---------------------------------------------------------------- helpers
 
