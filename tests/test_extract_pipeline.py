@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -215,4 +215,21 @@ def test_partial_quotes_belong_to_the_owner_of_the_claim_or_the_subject(pipeline
     assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
         ("thousands of shootings", "Donald Trump"),
         ("spoiled brat.", "Reid"),
+    ]
+
+
+def test_events_read_passives_pronouns_and_skip_what_has_not_happened(pipeline: Pipeline) -> None:
+    body = (
+        "The Syrian city of Deir Ezzor has changed hands. In 2014 it was captured by the Islamic State.\n"
+        "Taking Homs would cut the supply routes.\n"
+        "The SDF will defend itself if attacked."
+    )
+    record = ArticleRecord(
+        title="Events", body=body, published=datetime(2024, 12, 6), published_precision="day"
+    )
+    events = pipeline.extract(record).events
+    assert [
+        (e.kind, e.place, [a.name for a in e.actors], e.date, e.date_precision) for e in events
+    ] == [
+        ("capture", "Deir Ezzor", ["Islamic State"], date(2014, 1, 1), "year"),
     ]

@@ -155,25 +155,34 @@ class EventFinder:
                 if mention.start >= 0:
                     for char in range(mention.start, mention.end):
                         self._actor_at.setdefault(char, entity)
+        text = doc.text
         self._place_mentions = sorted(
             (start, place.name)
-            for place in places.places.values()
-            for start, _, _ in place.mentions
+            for place in places.unique()
+            for start, end, _ in place.mentions
+            if not re.match(r"-(?:" + "|".join(MODIFIER_SUFFIXES) + r")\b", text[end : end + 12])
         )
 
     def _inside(self, char: int) -> bool:
         return any(s <= char < e for s, e in self.spans)
 
+    def _modifier(self, token: Any) -> bool:
+        """ "US-backed", "Tehran-led": a name used to describe something else."""
+        following = self.doc[token.i + 1 : token.i + 3]
+        return (
+            len(following) == 2
+            and following[0].text == "-"
+            and following[1].lower_ in MODIFIER_SUFFIXES
+        )
+
     def _actors_in(self, tokens: Any) -> list[Entity]:
         found: list[Entity] = []
+        tokens = list(tokens)
         for token in tokens:
-            following = self.doc[token.i + 1 : token.i + 3]
-            if (
-                len(following) == 2
-                and following[0].text == "-"
-                and following[1].lower_ in MODIFIER_SUFFIXES
-            ):
-                continue  # "US-backed": a backer named in passing, not a participant
+            if self._modifier(token):
+                continue  # a backer named in passing, not a participant
+            if token.dep_ == "poss" and token.head in tokens and token.head.idx in self._actor_at:
+                continue  # "Syria’s Kurds" are the Kurds
             entity = self._actor_at.get(token.idx)
             if entity is None and token.ent_type_:
                 entity = self.actors.resolve(token.text)
@@ -181,11 +190,15 @@ class EventFinder:
                 found.append(entity)
         return found
 
-    def _places_in(self, tokens: Any, near: Any) -> list[str]:
-        """Places named in ``tokens``, nearest to ``near`` first."""
+    def _places_in(self, tokens: Any, near: Any, *, partners: bool = False) -> list[str]:
+        """Places named in ``tokens``, nearest to ``near`` first. A place named as a modifier
+        ("Tehran-backed") or as the far side of something ("the crossing with Iraq") is not
+        where the event happens, unless ``partners`` (a border closure is with a neighbour)."""
         names: list[str] = []
         for token in sorted(tokens, key=lambda t: abs(t.i - near.i)):
-            if not (token.ent_type_ or token.pos_ == "PROPN"):
+            if not (token.ent_type_ or token.pos_ == "PROPN") or self._modifier(token):
+                continue
+            if not partners and token.dep_ == "pobj" and token.head.lower_ == "with":
                 continue
             for ent in self.doc.ents:
                 if ent.start <= token.i < ent.end:
@@ -204,6 +217,7 @@ class EventFinder:
 
     def events(self) -> list[EventRecord]:
         found: list[EventRecord] = []
+        seen: set[tuple[str, str | None, int | None]] = set()
         for sent in self.doc.sents:
             if not self._inside(sent.start_char):
                 continue
@@ -215,7 +229,13 @@ class EventFinder:
                     kind = "capture"
                 if kind is None or token.pos_ not in ("VERB", "NOUN") or self.in_quote(token.idx):
                     continue
-                found.extend(self._events(token, kind, sent))
+                if _unrealised(token):
+                    continue
+                for event in self._events(token, kind, sent):
+                    key = (event.kind, event.place, event.start)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(event)
         return found
 
     def _subjects(self, trigger: Any) -> list[Any]:
@@ -247,9 +267,21 @@ class EventFinder:
         actor1 = self._actors_in(leaders) or self._actors_in(subjects)
         if not actor1 and subjects and subjects[0].pos_ == "NOUN":
             actor1 = self._actors_in(t for token in sent for t in _led_by(token))
+        if not actor1:  # the passive: "it was captured by the Islamic State"
+            agents = [t for c in children if c.dep_ == "agent" for t in c.subtree]
+            actor1 = self._actors_in(agents)
         targets = [t for o in objects for t in o.subtree]
-        preps = [t for c in children if c.dep_ in ("prep", "advmod", "agent") for t in c.subtree]
-        places = self._places_in(targets, trigger) or self._places_in(preps, trigger)
+        prep_heads = [c for c in children if c.dep_ in ("prep", "advmod", "agent")]
+        if kind == "advance":  # where forces head, not where they come from
+            prep_heads = [c for c in prep_heads if c.lower_ in DIRECTIONAL]
+        preps = [t for c in prep_heads for t in c.subtree]
+        partners = kind == "border_closure"
+        places = self._places_in(targets, trigger, partners=partners) or self._places_in(
+            preps, trigger, partners=partners
+        )
+        if not places and any(o.lower_ in ("it", "them") for o in objects):
+            before = self._place_before(trigger.idx)  # "recaptured it in 2017"
+            places = [before] if before else []
         if not places:
             before = self._place_before(sent.start_char)
             places = self._places_in(list(sent), trigger)[:1] or ([before] if before else [])
@@ -314,3 +346,22 @@ def _led_by(token: Any) -> list[Any]:
                 if agent.dep_ == "agent":
                     return [t for obj in agent.children for t in obj.subtree]
     return []
+
+
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "will", "should", "can", "must"})
+
+
+def _unrealised(trigger: Any) -> bool:
+    """What may, would or could happen, or happens only "if", is not an event yet:
+    "taking Homs would cut supply routes", "will defend itself if attacked"."""
+    node = trigger
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+                return True
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return True
+        if node.dep_ not in ("csubj", "xcomp", "pcomp", "advcl") or node.head is node:
+            return False
+        node = node.head
+    return False

@@ -149,7 +149,23 @@ def find_places(
             name, match.start("name"), match.end("name"), entry, match["feature"]
         )
         place.aliases.add(f"{name} {match['feature']}")
+    _propagate(index, text, inside)
     return index
+
+
+def _propagate(index: PlaceIndex, text: str, inside: Any) -> None:
+    """Every occurrence of a place's spelling is a mention, where the model saw it or not."""
+    for place in index.unique():
+        known = {(s, e) for s, e, _ in place.mentions}
+        for alias in sorted(place.aliases, key=len, reverse=True):
+            if len(alias) < 4 or not alias[0].isupper():
+                continue
+            for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+                span = (match.start(), match.end())
+                overlaps = any(s < span[1] and span[0] < e for s, e in known)
+                if inside(match.start()) and not overlaps:
+                    known.add(span)
+                    place.mentions.append((match.start(), match.end(), match.group()))
 
 
 def _used_as_place(doc: Any, ent: Any) -> bool:
