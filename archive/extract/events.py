@@ -10,6 +10,7 @@ expression resolved against the publication date, or the publication week when i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -139,14 +140,14 @@ class EventFinder:
         actors: ActorIndex,
         places: PlaceIndex,
         published: datetime | None,
-        spans: list[tuple[int, int]],
+        readable: Callable[[int], bool],
         in_quote: Any,
     ) -> None:
         self.doc = doc
         self.actors = actors
         self.places = places
         self.published = published
-        self.spans = spans
+        self.readable = readable
         self.in_quote = in_quote
         # every stretch of text that names an actor, from the model's entities and the rules'
         self._actor_at: dict[int, Entity] = {}
@@ -162,9 +163,6 @@ class EventFinder:
             for start, end, _ in place.mentions
             if not re.match(r"-(?:" + "|".join(MODIFIER_SUFFIXES) + r")\b", text[end : end + 12])
         )
-
-    def _inside(self, char: int) -> bool:
-        return any(s <= char < e for s, e in self.spans)
 
     def _modifier(self, token: Any) -> bool:
         """ "US-backed", "Tehran-led": a name used to describe something else."""
@@ -219,7 +217,7 @@ class EventFinder:
         found: list[EventRecord] = []
         seen: set[tuple[str, str | None, int | None]] = set()
         for sent in self.doc.sents:
-            if not self._inside(sent.start_char):
+            if not self.readable(sent.start_char):
                 continue
             for token in sent:
                 kind = TRIGGERS.get(token.lemma_)

@@ -48,7 +48,12 @@ class Layout:
     post_date: datetime | None = None
 
     def body(self) -> list[Paragraph]:
+        """The paragraphs worth mining: the article's own text and embedded posts."""
         return [p for p in self.paragraphs if p.kind in ("body", "post")]
+
+    def readable(self, char: int) -> bool:
+        """True when offset ``char`` falls in one of :meth:`body`'s paragraphs."""
+        return any(p.start <= char < p.end for p in self.body())
 
 
 def paragraphs(text: str) -> list[Paragraph]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -54,7 +55,7 @@ class Pipeline:
         page = layout(text)
         doc = parse(self.nlp, text)
         title_doc = self.nlp(article.title) if article.title else None
-        readable = [(p.start, p.end) for p in page.body()]
+        readable = page.readable
 
         places = find_places(doc, text, readable, self.gazetteer)
         actors = ActorIndex(self.gazetteer)
@@ -63,12 +64,12 @@ class Pipeline:
             actors.define_acronym(long_form, match["short"])
         finder = QuoteFinder(doc, text, page, actors)
         for ent in doc.ents:
-            if not any(s <= ent.start_char < e for s, e in readable):
+            if not readable(ent.start_char):
                 continue
             self._add_entity(actors, places, ent, finder.in_quote(ent.start_char))
         if title_doc is not None:
             for ent in title_doc.ents:
-                self._add_entity(actors, places, ent, False, offset=None)
+                self._add_entity(actors, places, ent, False, placed=False)
         for match in BACKED.finditer(text):
             state = self._state_named(match["name"])
             if state:
@@ -111,7 +112,7 @@ class Pipeline:
         return extraction
 
     def _add_entity(
-        self, actors: ActorIndex, places: Any, ent: Any, in_quote: bool, offset: int | None = 0
+        self, actors: ActorIndex, places: Any, ent: Any, in_quote: bool, placed: bool = True
     ) -> None:
         name = clean_name(ent.text)
         kind = kind_of_entity(ent.label_, ent.text, self.gazetteer)
@@ -124,20 +125,21 @@ class Pipeline:
             return  # "Valencian": an adjective the model took for a name
         if kind is None:
             return
-        start, end = (ent.start_char, ent.end_char) if offset is not None else (-1, -1)
+        # the headline's entities are not in the body, so they have no offsets there
+        start, end = (ent.start_char, ent.end_char) if placed else (-1, -1)
         actors.add(Mention(ent.text, start, end, kind, in_quote))
 
-    def _known_actors(self, text: str, readable: list[tuple[int, int]], actors: ActorIndex) -> None:
+    def _known_actors(self, text: str, readable: Callable[[int], bool], actors: ActorIndex) -> None:
         """Widely reported actors the model misses or splits ("the Islamic State")."""
         for match in _known_pattern().finditer(text):
-            if any(s <= match.start() < e for s, e in readable):
+            if readable(match.start()):
                 actors.add(Mention(match.group(), match.start(), match.end(), "organization"))
 
     def _armies(
         self,
         doc: Any,
         text: str,
-        readable: list[tuple[int, int]],
+        readable: Callable[[int], bool],
         actors: ActorIndex,
         places: PlaceIndex,
     ) -> None:
@@ -155,7 +157,7 @@ class Pipeline:
         }
         for match in ARMY.finditer(text):
             country = self._state_named(match["who"])
-            if country and any(s <= match.start() < e for s, e in readable):
+            if country and readable(match.start()):
                 name = f"{demonym_of.get(country, match['who'])} army"
                 actors.add_spelling(
                     name,
@@ -167,7 +169,7 @@ class Pipeline:
         country_name = self.gazetteer.countries[home].name
         army = f"{demonym_of.get(country_name, country_name)} army"
         for match in GOVERNMENT_FORCES.finditer(text):
-            if any(s <= match.start() < e for s, e in readable):
+            if readable(match.start()):
                 actors.add_spelling(
                     army,
                     "organization",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,14 +108,11 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
 
 
 def find_places(
-    doc: Any, text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
+    doc: Any, text: str, inside: Callable[[int], bool], gazetteer: Gazetteer
 ) -> PlaceIndex:
-    """Places named in ``text`` within ``spans`` (the paragraphs worth reading)."""
+    """Places named in ``text`` where ``inside`` says the text is worth reading."""
     index = PlaceIndex(gazetteer)
     focus = country_focus(doc, gazetteer)
-
-    def inside(char: int) -> bool:
-        return any(s <= char < e for s, e in spans)
 
     for ent in doc.ents:
         if not inside(ent.start_char):
@@ -153,7 +151,7 @@ def find_places(
     return index
 
 
-def _propagate(index: PlaceIndex, text: str, inside: Any) -> None:
+def _propagate(index: PlaceIndex, text: str, inside: Callable[[int], bool]) -> None:
     """Every occurrence of a place's spelling is a mention, where the model saw it or not."""
     for place in index.unique():
         known = {(s, e) for s, e, _ in place.mentions}

@@ -113,7 +113,7 @@ class QuoteFinder:
     def _last_person_before(self, char: int) -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke
         or acted as a subject in the preceding text, else the last one named."""
-        i = bisect_left(self._persons, (char, _Max()))
+        i = bisect_left(self._persons, char, key=lambda pair: pair[0])
         window = [pair for pair in self._persons[:i] if char - pair[0] < 1500]
         speakers = [(pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500]
         candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
@@ -512,9 +512,8 @@ class QuoteFinder:
 
     def reported_speech(self) -> list[QuoteRecord]:
         found: list[QuoteRecord] = []
-        body = [(p.start, p.end) for p in self.layout.body()]
         for sent in self.doc.sents:
-            if not any(s <= sent.start_char < e for s, e in body):
+            if not self.layout.readable(sent.start_char):
                 continue
             for token in sent:
                 if self.in_quote(token.idx):
@@ -630,13 +629,3 @@ def _adjacent(before: Paragraph, after: Paragraph, layout: Layout) -> bool:
         return paragraphs.index(after) - paragraphs.index(before) == 1
     except ValueError:
         return False
-
-
-class _Max:
-    """Sorts after any entity, for bisecting (position, entity) pairs by position."""
-
-    def __lt__(self, other: object) -> bool:
-        return False
-
-    def __gt__(self, other: object) -> bool:
-        return True
