@@ -233,3 +233,21 @@ def test_events_read_passives_pronouns_and_skip_what_has_not_happened(pipeline: 
     ] == [
         ("capture", "Deir Ezzor", ["Islamic State"], date(2014, 1, 1), "year"),
     ]
+
+
+def test_pronouns_agree_in_gender_and_relative_clauses_name_their_antecedent(
+    pipeline: Pipeline,
+) -> None:
+    body = (
+        "Brian Fallon, the campaign’s press secretary, spoke first. Then Jennifer Palmieri "
+        "took the stage. Donald Trump listened.\n"
+        "“Why won’t he release his tax returns?” she said.\n"
+        "Mr. Quinn, who said “we are not done,” left early.\n"
+        "When asked about taxes ― as was true for years ― Trump boasted, “That makes me smart.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Pronouns", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("Why won’t he release his tax returns?", "Jennifer Palmieri"),
+        ("we are not done,", "Quinn"),
+        ("That makes me smart.", "Donald Trump"),
+    ]

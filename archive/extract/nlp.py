@@ -46,8 +46,14 @@ WINDOW_CHARS = 100_000
 memory grows with the length of what it parses at once."""
 
 
+PARSE_FORM = str.maketrans({"\u2015": "\u2014", "\u2012": "\u2013"})
+"""Characters the model does not know, mapped one to one onto those it does: the horizontal
+bar some outlets use as a dash is otherwise tagged as a noun or a verb and wrecks the parse."""
+
+
 def parse(nlp: Any, text: str, window: int = WINDOW_CHARS) -> Any:
     """One Doc over ``text`` with the same character offsets, however long the text is."""
+    text = text.translate(PARSE_FORM)
     if len(text) <= window:
         return nlp(text)
     from spacy.tokens import Doc

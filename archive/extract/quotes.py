@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, kind_of_entity
+from archive.extract.gender import Gender, agrees, gender_of_person
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
     COLLECTIVES,
@@ -32,6 +33,7 @@ from archive.extract.marks import QuoteSpan, find_quotes
 from archive.records import QuoteRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 UTTERANCE_NOUNS = frozenset(
     "claim statement remark remarks comment words prediction missive tweet message assertion "
     "promise warning description argument accusation".split()
@@ -74,6 +76,7 @@ class QuoteFinder:
         self._quoted = [(s.open_start, s.close_end) for s, _ in self.spans]
         self._quote_starts = [s for s, _ in self._quoted]
         self._speakers: list[tuple[int, Entity]] = []
+        self._genders: dict[int, Gender | None] = {}
 
     @cached_property
     def _persons(self) -> list[tuple[int, Entity]]:
@@ -110,16 +113,28 @@ class QuoteFinder:
             span is not None and span[0].dep_ in SUBJECT_DEPS
         )
 
-    def _last_person_before(self, char: int) -> Entity | None:
+    def _gender(self, entity: Entity) -> Gender | None:
+        if id(entity) not in self._genders:
+            starts = [m.start for m in entity.mentions if m.start >= 0]
+            self._genders[id(entity)] = gender_of_person(entity.name, starts, self.text)
+        return self._genders[id(entity)]
+
+    def _last_person_before(self, char: int, pronoun: str = "") -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke
-        or acted as a subject in the preceding text, else the last one named."""
+        or acted as a subject in the preceding text, else the last one named; a gendered
+        pronoun skips the people whose gender it does not agree with."""
         i = bisect_left(self._persons, char, key=lambda pair: pair[0])
-        window = [pair for pair in self._persons[:i] if char - pair[0] < 1500]
-        speakers = [(pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500]
+        named = [pair for pair in self._persons[:i] if agrees(pronoun, self._gender(pair[1]))]
+        window = [pair for pair in named if char - pair[0] < 1500]
+        speakers = [
+            (pos, e)
+            for pos, e in self._speakers
+            if pos < char and char - pos < 1500 and agrees(pronoun, self._gender(e))
+        ]
         candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
         if candidates:
             return max(candidates, key=lambda pair: pair[0])[1]
-        return self._persons[i - 1][1] if i > 0 else None
+        return named[-1][1] if named else None
 
     # ---------------------------------------------------------------- speakers
 
@@ -132,12 +147,18 @@ class QuoteFinder:
         lower = subject.lower_
         if subject.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_GROUP:
             if lower in PRONOUNS_PERSON:
-                person = self._last_person_before(at)
+                person = self._last_person_before(at, lower)
                 return Speaker(person, subject.text, cue, 0.8 if person else 0.3)
             return Speaker(None, subject.text, cue, 0.3)
         entity = self._entity_at(subject)
         if entity is not None:
             return Speaker(entity, phrase_text, cue, 0.95)
+        if subject.text[:1].isupper():
+            # a name the model did not tag this time, but the article has already named
+            name = " ".join(t.text for t in subject.subtree if t.dep_ == "compound" or t == subject)
+            entity = self.actors.resolve(name)
+            if entity is not None:
+                return Speaker(entity, phrase_text, cue, 0.85)
         for child in subject.children:
             if child.dep_ == "appos" and (found := self._entity_at(child)) is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
@@ -198,6 +219,8 @@ class QuoteFinder:
                 c for c in node.children if c.dep_ in SUBJECT_DEPS and not self.in_quote(c.idx)
             ]
             if subjects:
+                if subjects[0].lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
+                    return node.head  # "an architect who said": the architect said it
                 return subjects[0]
             if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
                 return node.head  # "footage of Hillary Clinton asking, “…”"
@@ -244,7 +267,7 @@ class QuoteFinder:
         anonymous: Speaker | None = None
         for verb in verbs:
             subject = self._subject(verb)
-            if subject is None or subject.lower_ in ("who", "which", "that"):
+            if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
                 continue
             found = self.speaker_of_subject(subject, span.open_start)
             if found is not None and found.entity is not None:
