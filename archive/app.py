@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> Starlette:
         yield
         await engine.dispose()
 
-    graphql = GraphQLApp(engine)
+    graphql = GraphQLApp(engine, settings)
     app = Starlette(
         routes=[
             *page_routes,

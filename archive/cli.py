@@ -435,6 +435,78 @@ def stats(
 
 
 @app.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL), as served at /graphql and kept in schema/archive.graphql."""
+    from archive.graphql.schema import schema as graphql_schema
+
+    sys.stdout.write(graphql_schema.as_str() + "\n")
+
+
+token_app = typer.Typer(
+    help="Bearer tokens for the API's mutations (reads need none).", no_args_is_help=True
+)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[
+        str, typer.Argument(help="Who or what the token is for (shown in the audit log).")
+    ],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="editor (fix quotes, speakers, aliases; import) or admin (also merge actors, delete articles)."
+        ),
+    ] = "editor",
+    database: DbOption = None,
+) -> None:
+    """Create a token and print it; it is shown only this once."""
+    from archive.tokens import create_token
+
+    settings = _settings(database)
+    with _engine(settings) as engine:
+        db.require_schema(engine)
+        token = create_token(engine, name, role)
+    sys.stdout.write(token + "\n")
+    err.print(f"token {name!r} ({role}) created; send it as `Authorization: Bearer <token>`")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")], database: DbOption = None
+) -> None:
+    """Revoke a token: requests carrying it are refused from now on."""
+    from archive.tokens import revoke_token
+
+    settings = _settings(database)
+    with _engine(settings) as engine:
+        db.require_schema(engine)
+        revoke_token(engine, name)
+    err.print(f"token {name!r} revoked")
+
+
+@token_app.command("list")
+def token_list(database: DbOption = None) -> None:
+    """List tokens (names, roles, dates; never the secrets)."""
+    from archive.tokens import list_tokens
+
+    settings = _settings(database)
+    with _engine(settings) as engine:
+        db.require_schema(engine)
+        tokens = list_tokens(engine)
+    table = Table("name", "role", "created", "revoked")
+    for info in tokens:
+        table.add_row(
+            info.name,
+            info.role,
+            f"{info.created_at:%Y-%m-%d %H:%M}",
+            f"{info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "",
+        )
+    out.print(table)
+
+
+@app.command()
 def serve(
     database: DbOption = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

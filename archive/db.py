@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from archive.errors import ConfigurationError, DatabaseNotReadyError
+from archive.search import is_search_object
 
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
@@ -117,6 +118,12 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", "archive:migrations")
     config.attributes["connection"] = connection
     return config
+
+
+def modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Whether a database object is described by the models (the search index is not: each
+    backend builds its own, see :mod:`archive.search`); the filter for schema comparisons."""
+    return not is_search_object(name)
 
 
 def head_revision() -> str:

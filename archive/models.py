@@ -35,6 +35,7 @@ from archive.vocab import (
     MENTION_KINDS,
     ORIGINS,
     PARTICIPANT_ROLES,
+    TOKEN_ROLES,
 )
 
 NAMING_CONVENTION = {
@@ -306,3 +307,32 @@ class Mention(Base):
     article: Mapped[Article] = relationship(back_populates="mentions")
     actor: Mapped[Actor | None] = relationship()
     place: Mapped[Place | None] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the API's mutations; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(_choice(TOKEN_ROLES, "token_role"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One change made through the API: who (the token's name), when, and the record before
+    and after, as JSON."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    who: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

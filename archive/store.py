@@ -19,7 +19,9 @@ from archive.models import (
     Actor,
     ActorAlias,
     Affiliation,
+    ApiToken,
     Article,
+    AuditEntry,
     Event,
     EventParticipant,
     Mention,
@@ -53,6 +55,8 @@ PLACES: Table = Place.__table__  # type: ignore[assignment]
 PLACE_ALIASES: Table = PlaceAlias.__table__  # type: ignore[assignment]
 QUOTES: Table = Quote.__table__  # type: ignore[assignment]
 SOURCES: Table = Source.__table__  # type: ignore[assignment]
+API_TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
+AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 ARTICLE_CHILDREN = (QUOTES, EVENTS, MENTIONS, AFFILIATIONS)
 

@@ -23,6 +23,10 @@ PARTICIPANT_ROLES = ("actor1", "actor2", "associated")
 
 MENTION_KINDS = ("actor", "place")
 
+TOKEN_ROLES = ("editor", "admin")
+"""What an API token may change: an editor fixes quotes, speakers and aliases and imports
+articles; an admin may also merge actors and delete articles."""
+
 
 @dataclass(frozen=True)
 class EventKind:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -36,6 +37,13 @@ BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_url() else [])
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """A database of its own on the configured server, dropped after the session."""
+    with postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty database on the configured server, dropped on exit."""
     url = _postgres_url()
     assert url, "PostgreSQL tests were collected without a configured server"
     parsed = make_url(url)

@@ -132,9 +132,9 @@ def test_offsets_point_at_the_text(pipeline: Pipeline) -> None:
         if quote.start is not None:
             assert record.body[quote.start : quote.end] == quote.text
     for event in result.events:
-        assert record.body[event.start : event.end] == event.evidence  # type: ignore[misc]
+        assert record.body[event.start : event.end] == event.evidence
     for mention in result.mentions:
-        assert record.body[mention.start : mention.end] == mention.text  # type: ignore[misc]
+        assert record.body[mention.start : mention.end] == mention.text
 
 
 def _score(gold: Path, system: Path, *minimums: str) -> subprocess.CompletedProcess[str]:

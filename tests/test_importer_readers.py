@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES, SAMPLES
 def read(*paths: str | Path, stdin: bytes | None = None) -> list[object]:
     reader = Reader(
         5_000_000, stdin=io.BufferedReader(io.BytesIO(stdin)) if stdin is not None else None
-    )  # type: ignore[arg-type]
+    )
     return list(reader.read(str(p) for p in paths))
 
 

@@ -1,19 +1,85 @@
-"""The GraphQL schema: for now the archive's counts; the full API grows from here."""
+"""The GraphQL schema: everything the archive holds, for other tools.
+
+Reads are open; changes (see ``mutations``) need a bearer token. Lists are keyset-paged
+connections of at most 100 rows a page; every error carries ``extensions.code`` (see
+``errors``); depth, token, alias and cost limits refuse abusive documents before they run.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
-from strawberry.types import Info
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 
 from archive import queries
+from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
+from archive.graphql.connections import Connection
+from archive.graphql.context import Context, Info
+from archive.graphql.cost import CostLimit
+from archive.graphql.errors import BadUserInput, ErrorCodes
+from archive.graphql.filters import (
+    ActorFilter,
+    ArticleFilter,
+    ArticleOrder,
+    EventFilter,
+    EventOrder,
+    PlaceFilter,
+    QuoteFilter,
+    QuoteOrder,
+    SourceFilter,
+)
+from archive.graphql.ids import parse_global_id
+from archive.graphql.lists import (
+    article_rows,
+    event_rows,
+    list_actors,
+    list_articles,
+    list_audit,
+    list_events,
+    list_places,
+    list_quotes,
+    list_sources,
+    quote_rows,
+)
+from archive.graphql.loaders import Database
+from archive.graphql.mutations import Mutation
+from archive.graphql.types import (
+    NODE_CLASSES,
+    Actor,
+    Article,
+    AuditEntry,
+    Event,
+    Node,
+    Place,
+    Quote,
+    Source,
+)
+from archive.importer.fields import normalize_url
+from archive.names import normalize_name
+from archive.settings import Settings
+from archive.store import (
+    ACTOR_ALIASES,
+    ARTICLES,
+    AUDIT_LOG,
+    EVENTS,
+    PLACE_ALIASES,
+    QUOTES,
+    SOURCES,
+)
+
+MAX_NODES = 100
 
 
 @strawberry.type(description="How many records of each kind the archive holds.")
@@ -27,14 +93,174 @@ class Stats:
     mentions: int = strawberry.field(description="Places in the text naming an actor or a place.")
 
 
-@strawberry.type(description="Read access to the archive.")
+async def _node(info: Info, value: strawberry.ID) -> Node | None:
+    type_name, pk = parse_global_id(value)
+    if type_name == "AuditEntry":
+        rows = await info.context.database.rows(select(AUDIT_LOG).where(AUDIT_LOG.c.id == pk))
+        row = rows[0] if rows else None
+    else:
+        row = await info.context.loaders.by_type(type_name).load(pk)
+    return NODE_CLASSES[type_name](row=row) if row is not None else None
+
+
+async def _by_alias(info: Info, aliases: Any, parent: str, name: str) -> Any:
+    key = normalize_name(name)
+    if not key:
+        raise BadUserInput("a name needs letters or digits")
+    rows = await info.context.database.rows(
+        select(aliases.c[parent]).where(aliases.c.normalized == key)
+    )
+    return rows[0][parent] if rows else None
+
+
+@strawberry.type(description="Read access to the archive; open to everyone.")
 class Query:
+    @strawberry.field(description="Any record by its global ID; null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(
+        description="Records by global IDs (at most 100), in the same order; null where none."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise BadUserInput(f"nodes takes at most {MAX_NODES} IDs, not {len(ids)}")
+        return [await _node(info, i) for i in ids]
+
+    @strawberry.field(description="An article by its URL (normalized as on import); null if none.")
+    async def article(self, info: Info, url: str) -> Article | None:
+        rows = await info.context.database.rows(
+            select(ARTICLES).where(ARTICLES.c.url == normalize_url(url))
+        )
+        return Article(row=rows[0]) if rows else None
+
+    @strawberry.field(
+        description='An actor by any spelling of its name ("al-Qaida" finds al-Qaeda); null if none.'
+    )
+    async def actor(self, info: Info, name: str) -> Actor | None:
+        pk = await _by_alias(info, ACTOR_ALIASES, "actor_id", name)
+        row = await info.context.loaders.actor.load(pk) if pk is not None else None
+        return Actor(row=row) if row is not None else None
+
+    @strawberry.field(
+        description='A place by any spelling of its name ("Sweida" finds Suwayda); null if none.'
+    )
+    async def place(self, info: Info, name: str) -> Place | None:
+        pk = await _by_alias(info, PLACE_ALIASES, "place_id", name)
+        row = await info.context.loaders.place.load(pk) if pk is not None else None
+        return Place(row=row) if row is not None else None
+
+    @strawberry.field(description="An outlet by its exact name or its domain; null if none.")
+    async def source(self, info: Info, name: str) -> Source | None:
+        rows = await info.context.database.rows(
+            select(SOURCES).where((SOURCES.c.name == name) | (SOURCES.c.domain == name.lower()))
+        )
+        return Source(row=rows[0]) if rows else None
+
+    @strawberry.field(
+        description='Quotes: filtered by `where`, searched by `search` (words, "phrases", prefix*, '
+        "OR, -excluded), newest first or by relevance when searched."
+    )
+    async def quotes(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: QuoteFilter | None = None,
+        search: str | None = None,
+        order_by: QuoteOrder | None = None,
+    ) -> Connection[Quote]:
+        return await list_quotes(info, where, search, order_by, first, after)
+
+    @strawberry.field(
+        description="Articles: filtered, searched (title and text), ordered like quotes."
+    )
+    async def articles(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: ArticleFilter | None = None,
+        search: str | None = None,
+        order_by: ArticleOrder | None = None,
+    ) -> Connection[Article]:
+        return await list_articles(info, where, search, order_by, first, after)
+
+    @strawberry.field(description="Actors, by name.")
+    async def actors(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: ActorFilter | None = None,
+    ) -> Connection[Actor]:
+        return await list_actors(info, where, first, after)
+
+    @strawberry.field(description="Places, by name.")
+    async def places(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: PlaceFilter | None = None,
+    ) -> Connection[Place]:
+        return await list_places(info, where, first, after)
+
+    @strawberry.field(description="Events, newest first by default.")
+    async def events(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: EventFilter | None = None,
+        order_by: EventOrder | None = None,
+    ) -> Connection[Event]:
+        return await list_events(info, where, order_by, first, after)
+
+    @strawberry.field(description="Outlets, by name.")
+    async def sources(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        where: SourceFilter | None = None,
+    ) -> Connection[Source]:
+        return await list_sources(info, where, first, after)
+
+    @strawberry.field(
+        description="Counts over the quotes a filter and search select: by speaker, outlet, kind, place, period."
+    )
+    def quote_facets(
+        self, info: Info, where: QuoteFilter | None = None, search: str | None = None
+    ) -> QuoteFacets:
+        statement, _, _ = quote_rows(info, where, search)
+        return QuoteFacets(table=QUOTES, ids=statement.with_only_columns(QUOTES.c.id))
+
+    @strawberry.field(
+        description="Counts over the articles a filter and search select: by outlet, place, actor, period."
+    )
+    def article_facets(
+        self, info: Info, where: ArticleFilter | None = None, search: str | None = None
+    ) -> ArticleFacets:
+        statement, _, _ = article_rows(info, where, search)
+        return ArticleFacets(table=ARTICLES, ids=statement.with_only_columns(ARTICLES.c.id))
+
+    @strawberry.field(
+        description="Counts over the events a filter selects: by kind, place, actor, period; fatalities."
+    )
+    def event_facets(self, where: EventFilter | None = None) -> EventFacets:
+        return EventFacets(table=EVENTS, ids=event_rows(where).with_only_columns(EVENTS.c.id))
+
+    @strawberry.field(description="Changes made through the API, newest first.")
+    async def audit_log(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[AuditEntry]:
+        return await list_audit(info, first, after)
+
     @strawberry.field(description="Counts of everything the archive holds.")
-    async def stats(self, info: Info[dict[str, Any], None]) -> Stats:
-        engine: AsyncEngine = info.context["engine"]
-        async with engine.connect() as connection:
-            row = (await connection.execute(queries.counts())).one()
-        return Stats(**row._mapping)
+    async def stats(self, info: Info) -> Stats:
+        rows = await info.context.database.rows(queries.counts())
+        return Stats(**rows[0])
 
 
 # Strawberry builds extensions per operation from these classes (instances are deprecated);
@@ -54,20 +280,34 @@ class AliasLimit(MaxAliasesLimiter):
         super().__init__(max_alias_count=30)
 
 
+class CostRule(AddValidationRules):
+    def __init__(self, *, execution_context: object = None) -> None:
+        super().__init__([CostLimit])
+
+
 schema = strawberry.Schema(
     query=Query,
-    extensions=[DepthLimit, TokenLimit, AliasLimit],
+    mutation=Mutation,
+    types=list(NODE_CLASSES.values()),
+    extensions=[ErrorCodes, DepthLimit, TokenLimit, AliasLimit, CostRule],
 )
 
 
-class GraphQLApp(GraphQL[dict[str, Any], None]):
+class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with a context built per request (fresh loaders every time)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
         super().__init__(schema)
-        self.engine = engine
+        self.database = Database(engine)
+        self.settings = settings
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> dict[str, Any]:
-        return {"request": request, "response": response, "engine": self.engine}
+    ) -> Context:
+        assert isinstance(request, Request)
+        return Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            database=self.database,
+            settings=self.settings,
+        )

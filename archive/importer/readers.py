@@ -222,10 +222,14 @@ class Reader:
         if isinstance(data, list):
             if not data:
                 yield Rejected(name, "no records: the JSON list is empty")
-            for number, item in enumerate(data, start=1):
-                yield self._record(item, f"{name}#{number}", json.dumps(item, ensure_ascii=False))
+            yield from self.objects(data, name)
         else:
             yield self._record(data, name, None)
+
+    def objects(self, data: list[Any], name: str) -> Iterator[Item]:
+        """Records given as decoded JSON objects (the API's import), located ``name#n``."""
+        for number, item in enumerate(data, start=1):
+            yield self._record(item, f"{name}#{number}", json.dumps(item, ensure_ascii=False))
 
     def _read_csv(self, handle: IO[bytes], name: str) -> Iterator[Item]:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")

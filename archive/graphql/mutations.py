@@ -1,0 +1,407 @@
+"""Changes, behind bearer tokens, each recorded in the audit log in the same transaction.
+
+Editors fix quotes, speakers and aliases and import articles; admins may also merge actors and
+delete articles. Every mutation is one transaction: it happens whole, with its audit entry, or
+not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import anyio.to_thread
+import strawberry
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+from strawberry.scalars import JSON
+
+from archive import db
+from archive.graphql.context import Info
+from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
+from archive.graphql.ids import pk_of
+from archive.graphql.types import Actor, Article, Quote
+from archive.names import normalize_name
+from archive.store import (
+    ACTOR_ALIASES,
+    ACTORS,
+    AFFILIATIONS,
+    API_TOKENS,
+    ARTICLES,
+    AUDIT_LOG,
+    EVENTS,
+    MENTIONS,
+    PARTICIPANTS,
+    QUOTES,
+    utcnow,
+)
+from archive.tokens import token_hash
+
+MAX_IMPORT = 100
+MAX_QUOTE_CHARS = 20_000
+
+
+async def _authorize(info: Info, role: str = "editor") -> str:
+    """The name of the token the request carries; raises unless it may make ``role`` changes."""
+    header = info.context.request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthenticated(
+            "changes need a bearer token: `Authorization: Bearer <token>` (`archive token create`)"
+        )
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be `Bearer <token>`")
+    rows = await info.context.database.rows(
+        select(API_TOKENS).where(
+            API_TOKENS.c.token_hash == token_hash(token.strip()), API_TOKENS.c.revoked_at.is_(None)
+        )
+    )
+    if not rows:
+        raise Unauthenticated("the token is unknown or revoked")
+    if role == "admin" and rows[0]["role"] != "admin":
+        raise Forbidden(f"this change needs an admin token; {rows[0]['name']!r} is an editor token")
+    return str(rows[0]["name"])
+
+
+def _plain(row: RowMapping | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+async def _one(connection: AsyncConnection, table: Any, pk: int, type_name: str) -> RowMapping:
+    row = (await connection.execute(select(table).where(table.c.id == pk))).mappings().first()
+    if row is None:
+        raise NotFound(f"no {type_name} with that ID")
+    return row
+
+
+async def _audit(
+    connection: AsyncConnection,
+    who: str,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: Any,
+    after: Any,
+) -> None:
+    await connection.execute(
+        insert(AUDIT_LOG).values(
+            at=utcnow(),
+            who=who,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+@strawberry.type(description="What an import did.")
+class ImportResult:
+    imported: int = strawberry.field(description="New articles stored.")
+    duplicates: int = strawberry.field(
+        description="Articles already in the archive (same URL or text), left as they were."
+    )
+    rejected: list[str] = strawberry.field(description="Records refused, each `#n: reason`.")
+    articles: list[Article] = strawberry.field(
+        description="The articles stored or found, in input order."
+    )
+
+
+@strawberry.type(description="An article that was deleted.")
+class DeletedArticle:
+    id: strawberry.ID = strawberry.field(description="Its global ID (no longer resolvable).")
+    quotes: int = strawberry.field(description="Quotes deleted with it.")
+    events: int = strawberry.field(description="Events deleted with it.")
+
+
+@strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
+class Mutation:
+    @strawberry.mutation(
+        description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
+        "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."
+    )
+    async def import_articles(self, info: Info, articles: JSON) -> ImportResult:
+        who = await _authorize(info)
+        if not isinstance(articles, list) or not articles:
+            raise BadUserInput("articles must be a non-empty list of article objects")
+        if len(articles) > MAX_IMPORT:
+            raise BadUserInput(
+                f"at most {MAX_IMPORT} articles per call, not {len(articles)}; use `archive import` for bulk"
+            )
+        report, ids = await anyio.to_thread.run_sync(
+            _import, info.context.settings.database_url, articles
+        )
+        async with info.context.database.engine.begin() as connection:
+            await _audit(
+                connection,
+                who,
+                "importArticles",
+                "Article",
+                None,
+                None,
+                {"imported": report.imported, "duplicates": report.duplicates, "articles": ids},
+            )
+        rows = (
+            await info.context.database.rows(select(ARTICLES).where(ARTICLES.c.id.in_(ids)))
+            if ids
+            else []
+        )
+        by_id = {r["id"]: r for r in rows}
+        return ImportResult(
+            imported=report.imported,
+            duplicates=report.duplicates,
+            rejected=[f"{r.location.rsplit('#', 1)[-1]}: {r.reason}" for r in report.rejects],
+            articles=[Article(row=by_id[i]) for i in ids if i in by_id],
+        )
+
+    @strawberry.mutation(
+        description="Attribute a quote to another actor, or to nobody (`speaker: null`)."
+    )
+    async def set_quote_speaker(
+        self, info: Info, quote: strawberry.ID, speaker: strawberry.ID | None
+    ) -> Quote:
+        who = await _authorize(info)
+        quote_id = pk_of(quote, "Quote")
+        speaker_id = pk_of(speaker, "Actor") if speaker is not None else None
+        async with info.context.database.engine.begin() as connection:
+            before = await _one(connection, QUOTES, quote_id, "quote")
+            as_written = before["speaker_as_written"]
+            if speaker_id is not None:
+                as_written = (await _one(connection, ACTORS, speaker_id, "actor"))["name"]
+            await connection.execute(
+                update(QUOTES)
+                .where(QUOTES.c.id == quote_id)
+                .values(
+                    speaker_id=speaker_id,
+                    speaker_as_written=as_written,
+                    origin="curated",
+                    confidence=1.0,
+                )
+            )
+            after = await _one(connection, QUOTES, quote_id, "quote")
+            await _audit(
+                connection, who, "setQuoteSpeaker", "Quote", quote_id, _plain(before), _plain(after)
+            )
+        return Quote(row=after)
+
+    @strawberry.mutation(description="Correct a quote's words or whether it is direct speech.")
+    async def update_quote(
+        self, info: Info, quote: strawberry.ID, text: str | None = None, direct: bool | None = None
+    ) -> Quote:
+        who = await _authorize(info)
+        quote_id = pk_of(quote, "Quote")
+        values: dict[str, Any] = {"origin": "curated"}
+        if text is not None:
+            text = text.strip()
+            if not text or len(text) > MAX_QUOTE_CHARS:
+                raise BadUserInput(f"a quote's text must have 1 to {MAX_QUOTE_CHARS} characters")
+            values["text"] = text
+        if direct is not None:
+            values["direct"] = direct
+        async with info.context.database.engine.begin() as connection:
+            before = await _one(connection, QUOTES, quote_id, "quote")
+            if text is not None:
+                body = (await _one(connection, ARTICLES, before["article_id"], "article"))["body"]
+                start = body.find(text)
+                # offsets stay true to the article: they follow the words, or are dropped
+                values["start_char"], values["end_char"] = (
+                    (start, start + len(text)) if start >= 0 else (None, None)
+                )
+            await connection.execute(update(QUOTES).where(QUOTES.c.id == quote_id).values(**values))
+            after = await _one(connection, QUOTES, quote_id, "quote")
+            await _audit(
+                connection, who, "updateQuote", "Quote", quote_id, _plain(before), _plain(after)
+            )
+        return Quote(row=after)
+
+    @strawberry.mutation(
+        description="Add a spelling of an actor's name; it must not already name another actor."
+    )
+    async def add_actor_alias(self, info: Info, actor: strawberry.ID, alias: str) -> Actor:
+        who = await _authorize(info)
+        actor_id = pk_of(actor, "Actor")
+        key = normalize_name(alias)
+        if not key or len(alias) > 300:
+            raise BadUserInput("an alias needs letters or digits, at most 300 characters")
+        async with info.context.database.engine.begin() as connection:
+            row = await _one(connection, ACTORS, actor_id, "actor")
+            owner = (
+                await connection.execute(
+                    select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
+                )
+            ).scalar()
+            if owner is not None and owner != actor_id:
+                raise BadUserInput(
+                    f"{alias!r} already names another actor; merge the two with mergeActors"
+                )
+            if owner is None:
+                await connection.execute(
+                    insert(ACTOR_ALIASES).values(
+                        actor_id=actor_id, alias=alias.strip(), normalized=key
+                    )
+                )
+                await _audit(
+                    connection,
+                    who,
+                    "addActorAlias",
+                    "Actor",
+                    actor_id,
+                    None,
+                    {"alias": alias.strip()},
+                )
+        return Actor(row=row)
+
+    @strawberry.mutation(
+        description="Merge `from` into `into`: its aliases, quotes, events, mentions and affiliations move, "
+        "then it is deleted. Admin tokens only."
+    )
+    async def merge_actors(
+        self,
+        info: Info,
+        into: strawberry.ID,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+    ) -> Actor:
+        who = await _authorize(info, "admin")
+        keep, gone = pk_of(into, "Actor"), pk_of(from_, "Actor")
+        if keep == gone:
+            raise BadUserInput("an actor cannot be merged into itself")
+        async with info.context.database.engine.begin() as connection:
+            kept = await _one(connection, ACTORS, keep, "actor")
+            removed = await _one(connection, ACTORS, gone, "actor")
+            moved: dict[str, int] = {}
+            await connection.execute(
+                update(ACTOR_ALIASES).where(ACTOR_ALIASES.c.actor_id == gone).values(actor_id=keep)
+            )
+            moved["quotes"] = (
+                await connection.execute(
+                    update(QUOTES).where(QUOTES.c.speaker_id == gone).values(speaker_id=keep)
+                )
+            ).rowcount
+            moved["mentions"] = (
+                await connection.execute(
+                    update(MENTIONS).where(MENTIONS.c.actor_id == gone).values(actor_id=keep)
+                )
+            ).rowcount
+            both = select(PARTICIPANTS.c.event_id).where(PARTICIPANTS.c.actor_id == keep)
+            await connection.execute(
+                delete(PARTICIPANTS).where(
+                    PARTICIPANTS.c.actor_id == gone, PARTICIPANTS.c.event_id.in_(both)
+                )
+            )
+            moved["events"] = (
+                await connection.execute(
+                    update(PARTICIPANTS)
+                    .where(PARTICIPANTS.c.actor_id == gone)
+                    .values(actor_id=keep)
+                )
+            ).rowcount
+            for column in ("actor_id", "organization_id"):
+                rows = (
+                    (
+                        await connection.execute(
+                            select(AFFILIATIONS).where(AFFILIATIONS.c[column] == gone)
+                        )
+                    )
+                    .mappings()
+                    .all()
+                )
+                for row in rows:
+                    clash = select(AFFILIATIONS.c.id).where(
+                        *(
+                            AFFILIATIONS.c[c] == (keep if c == column else row[c])
+                            for c in ("actor_id", "organization_id", "article_id")
+                        ),
+                        AFFILIATIONS.c.role == row["role"]
+                        if row["role"] is not None
+                        else AFFILIATIONS.c.role.is_(None),
+                    )
+                    if (await connection.execute(clash)).first() is not None:
+                        await connection.execute(
+                            delete(AFFILIATIONS).where(AFFILIATIONS.c.id == row["id"])
+                        )
+                    else:
+                        await connection.execute(
+                            update(AFFILIATIONS)
+                            .where(AFFILIATIONS.c.id == row["id"])
+                            .values({column: keep})
+                        )
+            await connection.execute(delete(ACTORS).where(ACTORS.c.id == gone))
+            await _audit(
+                connection,
+                who,
+                "mergeActors",
+                "Actor",
+                keep,
+                {"into": _plain(kept), "from": _plain(removed)},
+                {"into": _plain(kept), "moved": moved},
+            )
+        return Actor(row=kept)
+
+    @strawberry.mutation(
+        description="Delete an article with its quotes, events and mentions. Admin tokens only."
+    )
+    async def delete_article(self, info: Info, article: strawberry.ID) -> DeletedArticle:
+        who = await _authorize(info, "admin")
+        article_id = pk_of(article, "Article")
+        async with info.context.database.engine.begin() as connection:
+            row = await _one(connection, ARTICLES, article_id, "article")
+            quotes = len(
+                (
+                    await connection.execute(
+                        select(QUOTES.c.id).where(QUOTES.c.article_id == article_id)
+                    )
+                ).all()
+            )
+            events = len(
+                (
+                    await connection.execute(
+                        select(EVENTS.c.id).where(EVENTS.c.article_id == article_id)
+                    )
+                ).all()
+            )
+            await connection.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
+            summary = {k: v for k, v in (_plain(row) or {}).items() if k not in ("body", "raw")}
+            await _audit(
+                connection,
+                who,
+                "deleteArticle",
+                "Article",
+                article_id,
+                {**summary, "quotes": quotes, "events": events},
+                None,
+            )
+        return DeletedArticle(id=article, quotes=quotes, events=events)
+
+
+def _import(database_url: str, articles: list[Any]) -> tuple[Any, list[int]]:
+    """Run the command's import path (same reader checks, same pipeline) on decoded objects."""
+    from archive.extract.pipeline import load_pipeline
+    from archive.extract.runner import ExtractionRunner
+    from archive.importer.fields import content_hash, normalize_url
+    from archive.importer.loader import Loader
+    from archive.importer.readers import Reader
+    from archive.records import ArticleRecord, Located
+    from archive.store import Store
+
+    engine = db.sync_engine(database_url)
+    try:
+        items = list(Reader(5_000_000).objects(articles, "articles"))
+        with ExtractionRunner(load_pipeline) as runner:
+            report = Loader(engine, runner).load(items)
+        ids = []
+        with engine.connect() as connection:
+            store = Store(connection)
+            for item in items:
+                if isinstance(item, Located) and isinstance(item.record, ArticleRecord):
+                    record = item.record
+                    url = normalize_url(record.url) if record.url else None
+                    found = store.find_article(url, content_hash(record.body))
+                    if found is not None:
+                        ids.append(found)
+        return report, ids
+    finally:
+        engine.dispose()

@@ -1,0 +1,371 @@
+"""The GraphQL API over real HTTP, on SQLite and PostgreSQL, with the sample articles imported
+through the real pipeline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from archive import db
+from archive.app import create_app
+from archive.settings import Settings
+from archive.tokens import create_token, revoke_token
+from tests.conftest import BACKENDS, SAMPLES, postgres_database, run_cli
+from tests.helpers import load_items
+from tests.server import serve_app
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database per backend with the sample articles imported and extracted."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('graphql') / 'archive.db'}"
+        yield from _with_samples(url)
+    else:
+        with postgres_database() as url:
+            yield from _with_samples(url)
+
+
+def _with_samples(url: str) -> Iterator[str]:
+    result = run_cli("import", str(SAMPLES), database_url=url)
+    assert result.returncode == 0, result.stderr
+    yield url
+
+
+class Api:
+    def __init__(self, base: str, app: Any) -> None:
+        self.base = base
+        self.app = app
+
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = httpx.post(
+            self.base + "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers=headers,
+            timeout=60,
+        )
+        assert response.status_code < 500, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    def data(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> Any:
+        answer = self.post(query, variables, token)
+        assert "errors" not in answer, answer["errors"]
+        return answer["data"]
+
+    def error_code(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> str:
+        answer = self.post(query, variables, token)
+        assert answer.get("errors"), answer
+        return str(answer["errors"][0]["extensions"]["code"])
+
+
+@pytest.fixture(scope="module")
+def api(database: str) -> Iterator[Api]:
+    app = create_app(Settings(database_url=database))
+    with serve_app(app) as base:
+        yield Api(base, app)
+
+
+# ---------------------------------------------------------------------------- contract
+
+
+def test_sdl_file_matches_the_code_and_the_command() -> None:
+    from archive.graphql.schema import schema
+
+    assert (ROOT / "schema" / "archive.graphql").read_text() == schema.as_str() + "\n"
+    result = run_cli("schema")
+    assert result.returncode == 0
+    assert result.stdout == schema.as_str() + "\n"
+
+
+def test_everything_in_the_schema_is_described() -> None:
+    from archive.graphql.schema import schema
+
+    undocumented = []
+    for name, type_ in schema._schema.type_map.items():
+        if name.startswith("__") or name in ("String", "Int", "Float", "Boolean", "ID"):
+            continue
+        if not type_.description:
+            undocumented.append(name)
+        for field_name, field in getattr(type_, "fields", {}).items():
+            if not field.description:
+                undocumented.append(f"{name}.{field_name}")
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_operations_return_data(api: Api, path: Path) -> None:
+    variables_file = path.with_suffix(".json")
+    variables = json.loads(variables_file.read_text()) if variables_file.exists() else None
+    data = api.data(path.read_text(), variables)
+    assert data
+    assert all(value not in (None, [], {}) for value in data.values()), data
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+QUOTE_PAGE = """query($after: String) { quotes(first: 7, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { id text } } } }"""
+
+
+def test_paging_reaches_every_row_once(api: Api) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        page = api.data(QUOTE_PAGE, {"after": after})["quotes"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == page["totalCount"] > 20
+
+
+def test_page_size_limit_and_malformed_ids_and_cursors_are_user_errors(api: Api) -> None:
+    assert api.error_code("{ quotes(first: 101) { totalCount } }") == "BAD_USER_INPUT"
+    assert api.error_code('{ node(id: "not an id") { id } }') == "BAD_USER_INPUT"
+    assert api.error_code('{ quotes(after: "bm9wZQ") { totalCount } }') == "BAD_USER_INPUT"
+    assert (
+        api.error_code('{ quotes(where: {id: {eq: "QWN0b3I6MQ"}}) { totalCount } }')
+        == "BAD_USER_INPUT"
+    )
+    assert api.data('{ node(id: "UXVvdGU6OTk5OTk5") { id } }') == {"node": None}
+
+
+def test_lookups_by_natural_keys_go_through_aliases(api: Api) -> None:
+    data = api.data(
+        '{ a: actor(name: "SDF") { name kind } b: place(name: "Sweida") { name latitude } }'
+    )
+    assert data["a"] == {"name": "Syrian Democratic Forces", "kind": "ARMED_GROUP"}
+    assert data["b"]["name"] == "Suwayda"
+    assert data["b"]["latitude"] > 32
+
+
+def test_filters_compose_and_nest(api: Api) -> None:
+    def count(where: dict[str, Any]) -> int:
+        query = "query($w: QuoteFilter) { quotes(where: $w) { totalCount } }"
+        return int(api.data(query, {"w": where})["quotes"]["totalCount"])
+
+    everything = count({})
+    direct = {"direct": True}
+    assert count(direct) + count({"not": direct}) == everything
+    affiliated = {"speaker": {"affiliatedWith": {"name": {"eq": "SDF"}}}}
+    assert count(affiliated) == 3
+    assert count({"or": [affiliated, direct]}) == count(direct) + count(
+        {"and": [affiliated, {"direct": False}]}
+    )
+    in_range = {"article": {"published": {"from": "2024-12-01", "to": "2024-12-31"}}}
+    at_place = {"article": {"mentionsPlace": {"name": {"eq": "Damascus"}}}}
+    assert 0 < count({"and": [in_range, at_place]}) < everything
+
+
+def test_search_ranks_highlights_and_escapes(api: Api) -> None:
+    data = api.data(
+        '{ quotes(search: "\\"never leave\\" OR airport*", first: 5) { edges { highlight rank node { text } } } }'
+    )
+    edges = data["quotes"]["edges"]
+    assert edges
+    assert all("<mark>" in e["highlight"] for e in edges)
+    assert [e["rank"] for e in edges] == sorted((e["rank"] for e in edges), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "text", ['fox"', "O'Reilly", "C++", "-x", "title:", "AND", "", "(((", "NOT", "*", "a" * 600]
+)
+def test_any_search_string_gets_an_answer_or_a_clear_error(api: Api, text: str) -> None:
+    for field in ("quotes", "articles"):
+        answer = api.post(
+            f"query($s: String) {{ {field}(search: $s) {{ totalCount edges {{ highlight }} }} }}",
+            {"s": text},
+        )
+        if answer.get("errors"):
+            assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", answer
+        else:
+            assert answer["data"][field]["totalCount"] >= 0
+
+
+def test_facets_agree_with_the_lists(api: Api) -> None:
+    data = api.data(
+        """{ quoteFacets(where: {direct: true}) { count speakers(limit: 3) { id label count }
+             timeline(interval: MONTH) { start count } }
+           quotes(where: {direct: true}) { totalCount } }"""
+    )
+    facets = data["quoteFacets"]
+    assert facets["count"] == data["quotes"]["totalCount"]
+    top = facets["speakers"][0]
+    by_speaker = api.data(
+        "query($id: ID) { quotes(where: {direct: true, speaker: {id: {eq: $id}}}) { totalCount } }",
+        {"id": top["id"]},
+    )
+    assert by_speaker["quotes"]["totalCount"] == top["count"]
+    assert sum(b["count"] for b in facets["timeline"]) <= facets["count"]
+
+
+def test_limits_refuse_abusive_documents(api: Api) -> None:
+    nested = "{ quotes(first: 100) { nodes { speaker { quotes(first: 100) { nodes { id } } } } } }"
+    assert api.error_code(nested) == "GRAPHQL_VALIDATION_FAILED"
+    deep = "{ quotes { nodes { article { quotes { article { quotes { article { quotes { article { quotes { article { id } } } } } } } } } } } }"
+    assert api.error_code(deep) == "GRAPHQL_VALIDATION_FAILED"
+    aliases = "{ " + " ".join(f"a{i}: stats {{ quotes }}" for i in range(40)) + " }"
+    assert api.error_code(aliases) == "GRAPHQL_VALIDATION_FAILED"
+    assert api.error_code("{ quotes(") == "GRAPHQL_PARSE_FAILED"
+
+
+# ---------------------------------------------------------------------------- N+1
+
+
+NESTED = """query($n: Int!) { quotes(first: $n) { nodes { text
+  speaker { name affiliations { role organization { name } } }
+  article { title source { name } } } } }"""
+
+
+def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    items = [
+        {
+            "title": f"Story {i}",
+            "body": f"“Words number {i},” said Person {i % 9}.",
+            "url": f"https://news{i % 4}.example/{i}",
+            "source": f"Outlet {i % 4}",
+            "published": "2024-12-06",
+            "actors": [
+                {
+                    "name": f"Person {i % 9}",
+                    "kind": "person",
+                    "affiliations": [{"organization": f"Party {i % 3}", "role": "chair"}],
+                },
+                {"name": f"Party {i % 3}", "kind": "organization"},
+            ],
+            "quotes": [
+                {"text": f"Words number {i},", "speaker": f"Person {i % 9}", "direct": True}
+            ],
+        }
+        for i in range(60)
+    ]
+    from archive.importer.readers import Reader
+
+    report = load_items(engine, Reader(5_000_000).objects(items, "many"))
+    assert report.imported == 60
+    engine.dispose()
+    app = create_app(Settings(database_url=url))
+    statements: list[str] = []
+    event.listen(
+        app.state.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2])
+    )
+    with serve_app(app) as base:
+        api = Api(base, app)
+        counts = []
+        for n in (5, 50):
+            statements.clear()
+            nodes = api.data(NESTED, {"n": n})["quotes"]["nodes"]
+            assert len(nodes) == n
+            assert all(q["speaker"]["affiliations"] for q in nodes)
+            counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
+    assert counts[0] == counts[1] <= 8, counts
+
+
+# ---------------------------------------------------------------------------- changes
+
+
+def test_mutations_need_tokens_are_audited_and_keep_the_archive_whole(database: str) -> None:
+    app = create_app(Settings(database_url=database))
+    engine = db.sync_engine(database)
+    editor = create_token(engine, "editor-test", "editor")
+    admin = create_token(engine, "admin-test", "admin")
+    revoked = create_token(engine, "gone-test", "editor")
+    revoke_token(engine, "gone-test")
+    engine.dispose()
+    with serve_app(app) as base:
+        api = Api(base, app)
+        quote = api.data(
+            "{ quotes(first: 1, where: {hasSpeaker: true, direct: true}) { nodes { id speaker { id name } } } }"
+        )["quotes"]["nodes"][0]
+        other = api.data('{ actor(name: "Mazloum Abdi") { id } }')["actor"]["id"]
+        change = "mutation($q: ID!, $s: ID) { setQuoteSpeaker(quote: $q, speaker: $s) { speaker { id } origin } }"
+        variables = {"q": quote["id"], "s": other}
+        assert api.error_code(change, variables) == "UNAUTHENTICATED"
+        assert api.error_code(change, variables, token=revoked) == "UNAUTHENTICATED"
+        changed = api.data(change, variables, token=editor)["setQuoteSpeaker"]
+        assert changed == {"speaker": {"id": other}, "origin": "CURATED"}
+        entry = api.data("{ auditLog(first: 1) { nodes { who action targetId before after } } }")[
+            "auditLog"
+        ]["nodes"][0]
+        assert (entry["who"], entry["action"], entry["targetId"]) == (
+            "editor-test",
+            "setQuoteSpeaker",
+            quote["id"],
+        )
+        assert entry["before"]["speaker_id"] != entry["after"]["speaker_id"]
+
+        # merging: an editor may not; an admin moves quotes and aliases
+        merge = "mutation($a: ID!, $b: ID!) { mergeActors(into: $a, from: $b) { name aliases quotes { totalCount } } }"
+        abdi = api.data('{ actor(name: "Mazloum Abdi") { id quotes { totalCount } } }')["actor"]
+        sdf = api.data('{ actor(name: "SDF") { id quotes { totalCount } } }')["actor"]
+        assert api.error_code(merge, {"a": abdi["id"], "b": sdf["id"]}, token=editor) == "FORBIDDEN"
+        merged = api.data(merge, {"a": abdi["id"], "b": sdf["id"]}, token=admin)["mergeActors"]
+        assert (
+            merged["quotes"]["totalCount"]
+            == abdi["quotes"]["totalCount"] + sdf["quotes"]["totalCount"]
+        )
+        assert api.data('{ actor(name: "SDF") { id } }')["actor"]["id"] == abdi["id"]
+
+        # deleting an article takes its quotes out of lists and search
+        article = api.data(
+            '{ articles(first: 1, search: "Aleppo airport") { nodes { id quotes { text } } } }'
+        )["articles"]["nodes"][0]
+        word = article["quotes"][0]["text"].split()[0]
+        before = api.data("query($s: String) { quotes(search: $s) { totalCount } }", {"s": word})[
+            "quotes"
+        ]["totalCount"]
+        deleted = api.data(
+            "mutation($a: ID!) { deleteArticle(article: $a) { quotes } }",
+            {"a": article["id"]},
+            token=admin,
+        )
+        assert deleted["deleteArticle"]["quotes"] == len(article["quotes"])
+        assert api.data("query($a: ID!) { node(id: $a) { id } }", {"a": article["id"]}) == {
+            "node": None
+        }
+        after = api.data("query($s: String) { quotes(search: $s) { totalCount } }", {"s": word})[
+            "quotes"
+        ]["totalCount"]
+        assert after < before
+
+        # importing runs the pipeline; the same article again is a duplicate
+        body = {
+            "title": "Council vote",
+            "body": "“We are ready,” said Mayor Ana Lopez on Tuesday.",
+            "url": "https://example.org/vote",
+        }
+        imported = api.data(
+            "mutation($a: JSON!) { importArticles(articles: $a) { imported duplicates articles { quotes { text speaker { name } } } } }",
+            {"a": [body]},
+            token=editor,
+        )["importArticles"]
+        assert imported["imported"] == 1
+        assert imported["articles"][0]["quotes"][0]["speaker"]["name"] == "Ana Lopez"
+        again = api.data(
+            "mutation($a: JSON!) { importArticles(articles: $a) { imported duplicates } }",
+            {"a": [body]},
+            token=editor,
+        )
+        assert again["importArticles"] == {"imported": 0, "duplicates": 1}
