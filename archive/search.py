@@ -269,7 +269,7 @@ _SEARCHED = {
 
 def _pg_document(kind: str) -> str:
     columns = _SEARCHED[kind]
-    body = " || ' ' || ".join(f"{c}" for c in columns)
+    body = " || ' ' || ".join(columns)
     return f"to_tsvector('english'::regconfig, {body})"
 
 
@@ -316,11 +316,12 @@ def drop_search_index(connection: Connection) -> None:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{kind}_search")
 
 
+_SEARCH_OBJECT = re.compile(r"^(quotes|articles)_fts|^ix_(quotes|articles)_search$")
+
+
 def is_search_object(name: str | None) -> bool:
     """Whether a table or index belongs to the search index (kept out of the models)."""
-    return bool(name) and bool(
-        re.match(r"^(quotes|articles)_fts|^ix_(quotes|articles)_search$", name or "")
-    )
+    return name is not None and _SEARCH_OBJECT.match(name) is not None
 
 
 def matches(dialect: str, kind: str, tree: Node) -> Select[Any]:

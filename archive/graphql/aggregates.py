@@ -119,22 +119,21 @@ class _Counts:
         return [Bucket(start=_as_date(r["bucket"]), count=int(r["n"])) for r in rows]
 
 
-def _places_named() -> Any:
-    """(article_id, place_id) once per place an article names."""
+def _named(column: Any) -> Any:
+    """(article_id, the named record's id) once per actor or place an article names;
+    ``column`` is ``MENTIONS.c.actor_id`` or ``MENTIONS.c.place_id``."""
     return (
-        select(MENTIONS.c.article_id, MENTIONS.c.place_id)
-        .where(MENTIONS.c.place_id.is_not(None))
+        select(MENTIONS.c.article_id, column.label("named_id"))
+        .where(column.is_not(None))
         .distinct()
         .subquery("named")
     )
 
 
-def _actors_named() -> Any:
-    return (
-        select(MENTIONS.c.article_id, MENTIONS.c.actor_id)
-        .where(MENTIONS.c.actor_id.is_not(None))
-        .distinct()
-        .subquery("named")
+def _articles_naming_actors() -> Any:
+    named = _named(MENTIONS.c.actor_id)
+    return ARTICLES.join(named, named.c.article_id == ARTICLES.c.id).join(
+        ACTORS, ACTORS.c.id == named.c.named_id
     )
 
 
@@ -166,9 +165,9 @@ class QuoteFacets(_Counts):
 
     @strawberry.field(description="Quotes per place their article names, most first.")
     async def places(self, info: Info, limit: int = 10) -> list[FacetValue]:
-        named = _places_named()
+        named = _named(MENTIONS.c.place_id)
         joined = QUOTES.join(named, named.c.article_id == QUOTES.c.article_id).join(
-            PLACES, PLACES.c.id == named.c.place_id
+            PLACES, PLACES.c.id == named.c.named_id
         )
         return await self._group(info, PLACES.c.id, PLACES.c.name, joined, "Place", limit)
 
@@ -196,26 +195,20 @@ class ArticleFacets(_Counts):
 
     @strawberry.field(description="Articles per place they name, most first.")
     async def places(self, info: Info, limit: int = 10) -> list[FacetValue]:
-        named = _places_named()
+        named = _named(MENTIONS.c.place_id)
         joined = ARTICLES.join(named, named.c.article_id == ARTICLES.c.id).join(
-            PLACES, PLACES.c.id == named.c.place_id
+            PLACES, PLACES.c.id == named.c.named_id
         )
         return await self._group(info, PLACES.c.id, PLACES.c.name, joined, "Place", limit)
 
     @strawberry.field(description="Articles per actor they name, most first.")
     async def actors(self, info: Info, limit: int = 10) -> list[FacetValue]:
-        named = _actors_named()
-        joined = ARTICLES.join(named, named.c.article_id == ARTICLES.c.id).join(
-            ACTORS, ACTORS.c.id == named.c.actor_id
-        )
+        joined = _articles_naming_actors()
         return await self._group(info, ACTORS.c.id, ACTORS.c.name, joined, "Actor", limit)
 
     @strawberry.field(description="Articles per kind of actor they name.")
     async def actor_kinds(self, info: Info) -> list[FacetValue]:
-        named = _actors_named()
-        joined = ARTICLES.join(named, named.c.article_id == ARTICLES.c.id).join(
-            ACTORS, ACTORS.c.id == named.c.actor_id
-        )
+        joined = _articles_naming_actors()
         return await self._group(info, ACTORS.c.kind, ACTORS.c.kind, joined, None, MAX_FACET)
 
     @strawberry.field(description="Articles per period of publication (undated left out).")

@@ -18,7 +18,6 @@ from archive.graphql.ids import cursor, parse_cursor
 from archive.graphql.loaders import Database
 
 MAX_PAGE = 100
-DEFAULT_PAGE = 20
 
 T = TypeVar("T")
 

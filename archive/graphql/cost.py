@@ -24,6 +24,8 @@ from graphql import (
     ValidationRule,
 )
 
+from archive.graphql.connections import MAX_PAGE
+
 MAX_COST = 10_000
 LIST_GUESS = 10
 
@@ -107,8 +109,6 @@ class CostLimit(ValidationRule):
 
     @staticmethod
     def _first(field: FieldNode, default: Any) -> int:
-        from archive.graphql.connections import MAX_PAGE
-
         for argument in field.arguments:
             if argument.name.value == "first":
                 if isinstance(argument.value, IntValueNode):

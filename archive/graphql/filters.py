@@ -111,6 +111,17 @@ class IDFilter:
         return conditions
 
 
+def _bounds(column: Any, eq: Any, gte: Any, lte: Any) -> list[ColumnElement[bool]]:
+    conditions = []
+    if eq is not None:
+        conditions.append(column == eq)
+    if gte is not None:
+        conditions.append(column >= gte)
+    if lte is not None:
+        conditions.append(column <= lte)
+    return conditions
+
+
 @strawberry.input(description="Conditions on a number; all given must hold.")
 class FloatFilter:
     eq: float | None = strawberry.field(default=None, description="Equal to.")
@@ -118,14 +129,7 @@ class FloatFilter:
     lte: float | None = strawberry.field(default=None, description="At most.")
 
     def compile(self, column: Any) -> list[ColumnElement[bool]]:
-        conditions = []
-        if self.eq is not None:
-            conditions.append(column == self.eq)
-        if self.gte is not None:
-            conditions.append(column >= self.gte)
-        if self.lte is not None:
-            conditions.append(column <= self.lte)
-        return conditions
+        return _bounds(column, self.eq, self.gte, self.lte)
 
 
 @strawberry.input(description="Conditions on a whole number; all given must hold.")
@@ -138,7 +142,7 @@ class IntFilter:
     )
 
     def compile(self, column: Any) -> list[ColumnElement[bool]]:
-        conditions = FloatFilter(eq=self.eq, gte=self.gte, lte=self.lte).compile(column)
+        conditions = _bounds(column, self.eq, self.gte, self.lte)
         if self.is_null is not None:
             conditions.append(column.is_(None) if self.is_null else column.is_not(None))
         return conditions

@@ -4,7 +4,7 @@ statement per batch, however many parents ask for it (no N+1)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, Table, select
@@ -106,9 +106,3 @@ class Loaders:
             "Mention": self.mention,
         }
         return loaders[type_name]
-
-    def prime(self, type_name: str, rows: Iterable[Row]) -> None:
-        """Rows read by a list are known: later lookups of the same IDs need no statement."""
-        loader = self.by_type(type_name)
-        for row in rows:
-            loader.prime(row["id"], row)

@@ -7,6 +7,7 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import strawberry
@@ -125,7 +126,8 @@ class Query:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise BadUserInput(f"nodes takes at most {MAX_NODES} IDs, not {len(ids)}")
-        return [await _node(info, i) for i in ids]
+        # gathered, so that IDs of one type are fetched by one batched statement
+        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
     @strawberry.field(description="An article by its URL (normalized as on import); null if none.")
     async def article(self, info: Info, url: str) -> Article | None:
