@@ -2,26 +2,46 @@
 
 ``extraction``: articles per second of the archive's extraction (``--workers 1`` and ``2``)
 against bare ``nlp.pipe`` of the same spaCy pipeline over the same texts, and their ratio.
+
+``api_page``: milliseconds per request of the example operation "50 quotes with speaker,
+affiliations, article and source" (``schema/examples/01_quotes_with_speakers.graphql``), in
+process and over HTTP from a real ``archive serve``, against hand-written SQL reading the same
+data into the same nested shape, and their ratio.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Connection, DateTime, bindparam, text
+
+from archive import db
+from archive.errors import ArchiveError
 from archive.extract.nlp import load_model
 from archive.extract.pipeline import load_pipeline
 from archive.extract.runner import ExtractionRunner
+from archive.graphql.ids import global_id
+from archive.importer.loader import Loader
 from archive.importer.readers import Reader
 from archive.records import ArticleRecord, Located
+from archive.served import served
 
 
 @dataclass
 class Figure:
+    """A measured value and its ratio to the reference measured in the same run."""
+
     name: str
-    articles_per_second: float
+    value: float
+    unit: str
     ratio: float
 
 
@@ -42,12 +62,190 @@ def extraction(articles: list[ArticleRecord], workers: Sequence[int] = (1, 2)) -
     for _ in nlp.pipe(texts):
         pass
     reference = len(texts) / (time.perf_counter() - started)
-    figures = [Figure("nlp.pipe (reference)", reference, 1.0)]
+    figures = [Figure("nlp.pipe (reference)", reference, "articles/s", 1.0)]
     for count in workers:
         with ExtractionRunner(load_pipeline, workers=count) as runner:
             runner.run(articles[: max(count, 2)])  # start the workers and load the model first
             started = time.perf_counter()
             runner.run(articles)
             rate = len(articles) / (time.perf_counter() - started)
-        figures.append(Figure(f"extraction --workers {count}", rate, rate / reference))
+        figures.append(
+            Figure(f"extraction --workers {count}", rate, "articles/s", rate / reference)
+        )
     return figures
+
+
+# ------------------------------------------------------------------------------ API
+
+EXAMPLE_PAGE = (
+    Path(__file__).parent.parent / "schema" / "examples" / "01_quotes_with_speakers.graphql"
+)
+
+_PAGE_SQL = text(
+    """
+    SELECT q.id, q.text, q.direct, q.speaker_as_written, q.speaker_id,
+           sp.name AS speaker_name, sp.kind AS speaker_kind,
+           ar.title, ar.published, ar.url, so.name AS source_name
+    FROM quotes q
+    JOIN articles ar ON ar.id = q.article_id
+    LEFT JOIN actors sp ON sp.id = q.speaker_id
+    LEFT JOIN sources so ON so.id = ar.source_id
+    ORDER BY COALESCE(ar.published, :earliest) DESC, q.id DESC
+    LIMIT 51
+    """
+).columns(published=DateTime)
+_AFFILIATIONS_SQL = text(
+    """
+    SELECT af.actor_id, af.role, org.name
+    FROM affiliations af LEFT JOIN actors org ON org.id = af.organization_id
+    WHERE af.actor_id IN :ids
+    ORDER BY af.id
+    """
+).bindparams(bindparam("ids", expanding=True))
+_COUNT_SQL = text("SELECT count(*) FROM quotes")
+
+
+def hand_written_page(connection: Connection) -> dict[str, Any]:
+    """The example's data read by three hand-written statements into the same nested shape."""
+    rows = connection.execute(_PAGE_SQL, {"earliest": datetime(1, 1, 1)}).all()
+    total = connection.execute(_COUNT_SQL).scalar_one()
+    speakers = sorted({row.speaker_id for row in rows[:50] if row.speaker_id is not None})
+    affiliations: dict[int, list[dict[str, Any]]] = {}
+    if speakers:
+        for actor_id, role, organization in connection.execute(
+            _AFFILIATIONS_SQL, {"ids": speakers}
+        ):
+            affiliations.setdefault(actor_id, []).append(
+                {"role": role, "organization": {"name": organization} if organization else None}
+            )
+    nodes = [
+        {
+            "id": global_id("Quote", row.id),
+            "text": row.text,
+            "direct": bool(row.direct),
+            "speakerAsWritten": row.speaker_as_written,
+            "speaker": None
+            if row.speaker_id is None
+            else {
+                "id": global_id("Actor", row.speaker_id),
+                "name": row.speaker_name,
+                "kind": row.speaker_kind.upper(),
+                "affiliations": affiliations.get(row.speaker_id, []),
+            },
+            "article": {
+                "title": row.title,
+                "published": row.published.isoformat() if row.published else None,
+                "url": row.url,
+                "source": {"name": row.source_name} if row.source_name else None,
+            },
+        }
+        for row in rows[:50]
+    ]
+    return {"quotes": {"totalCount": total, "hasNextPage": len(rows) > 50, "nodes": nodes}}
+
+
+def import_into(database_url: str, paths: Sequence[Path]) -> None:
+    """Import the articles at ``paths`` (with extraction) into the database; idempotent."""
+    engine = db.sync_engine(database_url)
+    try:
+        db.migrate(engine)
+        with ExtractionRunner(load_pipeline, workers=1) as runner:
+            Loader(engine, runner).load(Reader(5_000_000).read(str(p) for p in paths))
+    finally:
+        engine.dispose()
+
+
+def _milliseconds(run: Callable[[], object], requests: int) -> float:
+    """Median milliseconds of ``run`` over ``requests`` calls, after a few to warm up."""
+    for _ in range(5):
+        run()
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def api_page(database_url: str, requests: int = 200) -> list[Figure]:
+    """Time the example page by hand-written SQL, by the schema in process and over HTTP from
+    ``archive serve``, on the database at ``database_url`` (which must hold quotes). Raises
+    ``ArchiveError`` when the API's answer differs from the hand-written one."""
+    import httpx
+
+    from archive.graphql.context import Context
+    from archive.graphql.loaders import Database
+    from archive.graphql.schema import schema
+    from archive.settings import Settings
+
+    query = EXAMPLE_PAGE.read_text()
+    engine = db.sync_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            expected = hand_written_page(connection)
+            reference = _milliseconds(lambda: json.dumps(hand_written_page(connection)), requests)
+    finally:
+        engine.dispose()
+
+    settings = Settings(database_url=database_url)
+
+    async def in_process() -> float:
+        engine = db.async_engine(database_url)
+
+        async def once() -> dict[str, Any]:
+            context = Context(None, None, Database(engine), settings)  # type: ignore[arg-type]
+            try:
+                result = await schema.execute(query, context_value=context)
+            finally:
+                await context.database.close()
+            if result.errors:
+                raise ArchiveError(f"the example page failed: {result.errors[0].message}")
+            json.dumps(result.data)
+            return result.data or {}
+
+        try:
+            _same_page(await once(), expected)
+            for _ in range(5):
+                await once()
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                await once()
+                times.append((time.perf_counter() - started) * 1000)
+            return statistics.median(times)
+        finally:
+            await engine.dispose()
+
+    in_process_ms = asyncio.run(in_process())
+
+    with served(database_url) as base, httpx.Client(base_url=base, timeout=60) as client:
+
+        def over_http() -> dict[str, Any]:
+            response = client.post("/graphql", json={"query": query})
+            answer = response.json()
+            if response.status_code != 200 or answer.get("errors"):
+                raise ArchiveError(f"the example page failed over HTTP: {response.text[:300]}")
+            return answer["data"]  # type: ignore[no-any-return]
+
+        _same_page(over_http(), expected)
+        http_ms = _milliseconds(over_http, requests)
+
+    return [
+        Figure("hand-written SQL, in process (reference)", reference, "ms/page", 1.0),
+        Figure("GraphQL, in process", in_process_ms, "ms/page", in_process_ms / reference),
+        Figure("GraphQL over HTTP (archive serve)", http_ms, "ms/page", http_ms / reference),
+    ]
+
+
+def _same_page(answer: dict[str, Any], expected: dict[str, Any]) -> None:
+    quotes = answer["quotes"]
+    got = {
+        "totalCount": quotes["totalCount"],
+        "hasNextPage": quotes["pageInfo"]["hasNextPage"],
+        "nodes": quotes["nodes"],
+    }
+    if got != expected["quotes"]:
+        raise ArchiveError(
+            "the API and the hand-written SQL disagree on the example page",
+            suggestion="the benchmark compares like with like; fix whichever is wrong first",
+        )

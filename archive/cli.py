@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -379,24 +380,52 @@ def evaluate(
         raise typer.Exit(result.scorer_status)
 
 
+BENCHMARKS = ("extraction", "api")
+
+
 @app.command()
 def benchmark(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders to run on.")],
+    what: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Which benchmark ({', '.join(BENCHMARKS)}); all when not given."),
+    ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Use the articles this many times over.")] = 1,
+    requests: Annotated[int, typer.Option(min=10, help="API requests per figure.")] = 200,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database for the API benchmark; the articles are imported into it "
+            "(a temporary SQLite file when not given).",
+        ),
+    ] = None,
 ) -> None:
-    """Extraction speed against bare spaCy nlp.pipe over the same articles, measured in one run."""
+    """Speed figures, each with its ratio to a reference measured in the same run."""
     from archive import benchmark as bench
 
+    chosen = what or list(BENCHMARKS)
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        err.print(f"error: unknown benchmark {', '.join(unknown)}; use {', '.join(BENCHMARKS)}")
+        raise typer.Exit(EXIT_ERROR)
     articles = bench.articles_in(paths) * repeat
     if not articles:
         err.print("error: no articles found in the given paths")
         raise typer.Exit(EXIT_ERROR)
-    table = Table(title=f"extraction, {len(articles)} articles")
-    table.add_column("what")
-    table.add_column("articles/s", justify="right")
-    table.add_column("ratio to nlp.pipe", justify="right")
-    for figure in bench.extraction(articles):
-        table.add_row(figure.name, f"{figure.articles_per_second:.2f}", f"{figure.ratio:.2f}x")
+    table = Table(title=f"benchmarks ({len(articles)} articles)")
+    for column in ("what", "value", "unit", "ratio to reference"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    figures = []
+    if "extraction" in chosen:
+        figures += bench.extraction(articles)
+    if "api" in chosen:
+        with tempfile.TemporaryDirectory() as folder:
+            url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
+            bench.import_into(url, paths)
+            figures += bench.api_page(url, requests)
+    for figure in figures:
+        table.add_row(figure.name, f"{figure.value:.2f}", figure.unit, f"{figure.ratio:.2f}x")
     out.print(table)
 
 

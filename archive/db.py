@@ -104,7 +104,10 @@ def sync_engine(url: str) -> Engine:
 
 def async_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for the web path (reads, and short curation writes)."""
-    engine = create_async_engine(driver_url(url, asynchronous=True), pool_pre_ping=True, **options)
+    # A server can restart under a pooled connection; a file cannot, and a ping would cost
+    # SQLite a thread hop before every statement.
+    ping = backend_of(url) != "sqlite"
+    engine = create_async_engine(driver_url(url, asynchronous=True), pool_pre_ping=ping, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -61,6 +61,20 @@ def postgres_database() -> Iterator[str]:
     yield parsed.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def database_with_samples(backend: str, folder: Path) -> Iterator[str]:
+    """A new database on ``backend`` (SQLite in ``folder``) with the sample articles imported
+    by the real ``archive import``; yields its URL."""
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            url = f"sqlite:///{folder / 'archive.db'}"
+        else:
+            url = stack.enter_context(postgres_database())
+        result = run_cli("import", str(SAMPLES), database_url=url)
+        assert result.returncode == 0, result.stderr
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -2,58 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
+from archive.served import free_port, served
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def live_server(database_url: str, *extra: str, ready_seconds: float = 60) -> Iterator[str]:
-    """Start the server, wait until it answers, yield its base URL, stop it."""
-    port = free_port()
-    env = dict(os.environ, ARCHIVE_DATABASE_URL=database_url)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "serve", "--port", str(port), *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + ready_seconds
-    try:
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"archive serve exited with {process.returncode}: {output}")
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("archive serve did not answer in time") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+# `archive serve` in a child process.
+live_server = served
 
 
 @contextmanager

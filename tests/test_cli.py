@@ -114,7 +114,7 @@ def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path)
 
 
 def _without_import_time(line: str) -> dict[str, object]:
-    record = json.loads(line)
+    record: dict[str, object] = json.loads(line)
     record.pop("imported_at")
     return record
 

@@ -16,7 +16,7 @@ from archive import db
 from archive.app import create_app
 from archive.settings import Settings
 from archive.tokens import create_token, revoke_token
-from tests.conftest import BACKENDS, SAMPLES, postgres_database, run_cli
+from tests.conftest import BACKENDS, database_with_samples, run_cli
 from tests.helpers import load_items
 from tests.server import serve_app
 
@@ -29,18 +29,8 @@ def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database per backend with the sample articles imported and extracted."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('graphql') / 'archive.db'}"
-        yield from _with_samples(url)
-    else:
-        with postgres_database() as url:
-            yield from _with_samples(url)
-
-
-def _with_samples(url: str) -> Iterator[str]:
-    result = run_cli("import", str(SAMPLES), database_url=url)
-    assert result.returncode == 0, result.stderr
-    yield url
+    with database_with_samples(request.param, tmp_path_factory.mktemp("graphql")) as url:
+        yield url
 
 
 class Api:
@@ -119,6 +109,21 @@ def test_example_operations_return_data(api: Api, path: Path) -> None:
     assert all(value not in (None, [], {}) for value in data.values()), data
 
 
+def test_the_benchmark_reference_reads_the_same_page_as_example_01(api: Api, database: str) -> None:
+    from archive.benchmark import EXAMPLE_PAGE, hand_written_page
+
+    quotes = api.data(EXAMPLE_PAGE.read_text())["quotes"]
+    engine = db.sync_engine(database)
+    try:
+        with engine.connect() as connection:
+            expected = hand_written_page(connection)["quotes"]
+    finally:
+        engine.dispose()
+    assert expected["nodes"] == quotes["nodes"]
+    assert expected["totalCount"] == quotes["totalCount"] > 50
+    assert any(node["speaker"] and node["speaker"]["affiliations"] for node in quotes["nodes"])
+
+
 # ---------------------------------------------------------------------------- reading
 
 
@@ -147,6 +152,8 @@ def test_page_size_limit_and_malformed_ids_and_cursors_are_user_errors(api: Api)
         == "BAD_USER_INPUT"
     )
     assert api.data('{ node(id: "UXVvdGU6OTk5OTk5") { id } }') == {"node": None}
+    assert api.error_code('{ article(url: "") { id } }') == "BAD_USER_INPUT"
+    assert api.data('{ article(url: "https://nowhere.example/x") { id } }') == {"article": None}
 
 
 def test_lookups_by_natural_keys_go_through_aliases(api: Api) -> None:
@@ -187,7 +194,8 @@ def test_search_ranks_highlights_and_escapes(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['fox"', "O'Reilly", "C++", "-x", "title:", "AND", "", "(((", "NOT", "*", "a" * 600]
+    "text",
+    ['fox"', "O'Reilly", "C++", "-x", "title:", "AND", "", "(((", "NOT", "*", "a" * 600, "nul\x00"],
 )
 def test_any_search_string_gets_an_answer_or_a_clear_error(api: Api, text: str) -> None:
     for field in ("quotes", "articles"):
@@ -199,6 +207,38 @@ def test_any_search_string_gets_an_answer_or_a_clear_error(api: Api, text: str) 
             assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", answer
         else:
             assert answer["data"][field]["totalCount"] >= 0
+
+
+def test_a_nul_character_in_any_argument_is_a_user_error(api: Api) -> None:
+    for query in (
+        "query($s: String!) { source(name: $s) { id } }",
+        "query($s: String!) { actor(name: $s) { id } }",
+        "query($s: String) { quotes(where: {text: {contains: $s}}) { totalCount } }",
+    ):
+        assert api.error_code(query, {"s": "a\x00b"}) == "BAD_USER_INPUT"
+    assert api.error_code('{ source(name: "a\\u0000b") { id } }') == "BAD_USER_INPUT"
+    assert api.data('{ source(name: "a\\u0001b") { id } }') == {"source": None}
+
+
+def test_a_value_the_database_refuses_is_a_user_error(postgres_server_url: str) -> None:
+    import asyncio
+
+    from sqlalchemy import literal, select
+
+    from archive.graphql.errors import BadUserInput
+    from archive.graphql.loaders import Database
+
+    async def read() -> None:
+        engine = db.async_engine(postgres_server_url)
+        database = Database(engine)
+        try:
+            await database.rows(select(literal("a\x00b")))
+        finally:
+            await database.close()
+            await engine.dispose()
+
+    with pytest.raises(BadUserInput, match="0x00"):
+        asyncio.run(read())
 
 
 def test_facets_agree_with_the_lists(api: Api) -> None:
@@ -281,6 +321,29 @@ def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
             assert all(q["speaker"]["affiliations"] for q in nodes)
             counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_unexpected_errors_are_masked_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE sources RENAME TO sources_elsewhere")
+    engine.dispose()
+    app = create_app(Settings(database_url=url))
+    with serve_app(app) as base, caplog.at_level("ERROR", logger="archive.graphql"):
+        answer = Api(base, app).post("{ sources(first: 1) { totalCount } }")
+    assert answer["errors"] == [
+        {
+            "message": "Unexpected error.",
+            "locations": [{"line": 1, "column": 3}],
+            "path": ["sources"],
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+        }
+    ]
+    assert "no such table: sources" in caplog.text
 
 
 # ---------------------------------------------------------------------------- changes

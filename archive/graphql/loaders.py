@@ -3,15 +3,19 @@ statement per batch, however many parents ask for it (no N+1)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import AsyncIterator, Hashable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy import Select, Table, select
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.engine import Result, RowMapping
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
+from archive.graphql.errors import BadUserInput
 from archive.store import (
     ACTOR_ALIASES,
     ACTORS,
@@ -30,18 +34,60 @@ Row = RowMapping
 
 
 class Database:
-    """Statements on the request's engine, one pooled connection at a time."""
+    """One request's reads, on one pooled connection: taken at the first statement, given back
+    by ``close()`` when the request ends. The request's statements take turns on it, so a
+    request holds one connection however many loaders it runs, and its reads see one state of
+    the archive. Changes go through ``transaction()``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._connection: AsyncConnection | None = None
+        self._turn = asyncio.Lock()
+
+    async def _execute(self, statement: Select[Any]) -> Result[Any]:
+        async with self._turn:
+            if self._connection is None:
+                self._connection = await self.engine.connect()
+            with refused_values():
+                return await self._connection.execute(statement)
 
     async def rows(self, statement: Select[Any]) -> list[Row]:
-        async with self.engine.connect() as connection:
-            return list((await connection.execute(statement)).mappings())
+        return list((await self._execute(statement)).mappings())
 
     async def scalar(self, statement: Select[Any]) -> Any:
-        async with self.engine.connect() as connection:
-            return (await connection.execute(statement)).scalar()
+        return (await self._execute(statement)).scalar()
+
+    async def close(self) -> None:
+        async with self._turn:
+            if self._connection is not None:
+                await self._connection.close()
+                self._connection = None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction of its own; reads before and after it see a fresh state (a
+        SQLite reader would otherwise keep the snapshot it started with)."""
+        await self.close()
+        try:
+            with refused_values():
+                async with self.engine.begin() as connection:
+                    yield connection
+        finally:
+            await self.close()
+
+
+@contextmanager
+def refused_values() -> Iterator[None]:
+    """A value the database refuses (SQLSTATE class 22, "data exception": a NUL character in
+    text on PostgreSQL, a number out of range) is the user's error, not the server's."""
+    try:
+        yield
+    except DBAPIError as error:
+        state = str(getattr(error.orig, "sqlstate", None) or "")
+        if not state.startswith("22"):
+            raise
+        reason = str(error.orig).splitlines()[0].split(": ", 1)[-1]
+        raise BadUserInput(f"the database cannot use a value given: {reason}") from None
 
 
 def _by_id(database: Database, table: Table) -> DataLoader[int, Row | None]:

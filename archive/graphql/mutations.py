@@ -135,7 +135,7 @@ class Mutation:
         report, ids = await anyio.to_thread.run_sync(
             _import, info.context.settings.database_url, articles
         )
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             await _audit(
                 connection,
                 who,
@@ -167,7 +167,7 @@ class Mutation:
         who = await _authorize(info)
         quote_id = pk_of(quote, "Quote")
         speaker_id = pk_of(speaker, "Actor") if speaker is not None else None
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             before = await _one(connection, QUOTES, quote_id, "quote")
             as_written = before["speaker_as_written"]
             if speaker_id is not None:
@@ -202,7 +202,7 @@ class Mutation:
             values["text"] = text
         if direct is not None:
             values["direct"] = direct
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             before = await _one(connection, QUOTES, quote_id, "quote")
             if text is not None:
                 body = (await _one(connection, ARTICLES, before["article_id"], "article"))["body"]
@@ -227,7 +227,7 @@ class Mutation:
         key = normalize_name(alias)
         if not key or len(alias) > 300:
             raise BadUserInput("an alias needs letters or digits, at most 300 characters")
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             row = await _one(connection, ACTORS, actor_id, "actor")
             owner = (
                 await connection.execute(
@@ -269,7 +269,7 @@ class Mutation:
         keep, gone = pk_of(into, "Actor"), pk_of(from_, "Actor")
         if keep == gone:
             raise BadUserInput("an actor cannot be merged into itself")
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             kept = await _one(connection, ACTORS, keep, "actor")
             removed = await _one(connection, ACTORS, gone, "actor")
             moved: dict[str, int] = {}
@@ -347,7 +347,7 @@ class Mutation:
     async def delete_article(self, info: Info, article: strawberry.ID) -> DeletedArticle:
         who = await _authorize(info, "admin")
         article_id = pk_of(article, "Article")
-        async with info.context.database.engine.begin() as connection:
+        async with info.context.database.transaction() as connection:
             row = await _one(connection, ARTICLES, article_id, "article")
             quotes = len(
                 (

@@ -8,21 +8,24 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import suppress
+from functools import lru_cache
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError, parse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from archive import queries
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
@@ -42,6 +45,7 @@ from archive.graphql.filters import (
     SourceFilter,
 )
 from archive.graphql.ids import parse_global_id
+from archive.graphql.inputs import NoNulInLiterals, NoNulInVariables
 from archive.graphql.lists import (
     article_rows,
     event_rows,
@@ -67,7 +71,7 @@ from archive.graphql.types import (
     Quote,
     Source,
 )
-from archive.importer.fields import normalize_url
+from archive.importer.fields import FieldError, normalize_url
 from archive.names import normalize_name
 from archive.settings import Settings
 from archive.store import (
@@ -131,8 +135,12 @@ class Query:
 
     @strawberry.field(description="An article by its URL (normalized as on import); null if none.")
     async def article(self, info: Info, url: str) -> Article | None:
+        try:
+            normalized = normalize_url(url)
+        except FieldError as error:
+            raise BadUserInput(str(error)) from None
         rows = await info.context.database.rows(
-            select(ARTICLES).where(ARTICLES.c.url == normalize_url(url))
+            select(ARTICLES).where(ARTICLES.c.url == normalized)
         )
         return Article(row=rows[0]) if rows else None
 
@@ -265,42 +273,79 @@ class Query:
         return Stats(**rows[0])
 
 
-# Strawberry builds extensions per operation from these classes (instances are deprecated);
-# the subclasses fix each limit's value.
-class DepthLimit(QueryDepthLimiter):
+# Strawberry builds extensions per operation from these classes (instances are deprecated).
+# The validation rules are built once, so that a document's validation can be cached.
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+_RULES = [depth_rule(MAX_DEPTH, None), alias_rule(MAX_ALIASES), CostLimit, NoNulInLiterals]
+
+
+class Limits(AddValidationRules):
+    """Depth, alias and cost limits and NUL-free literals, checked when a document is
+    validated."""
+
     def __init__(self, *, execution_context: object = None) -> None:
-        super().__init__(max_depth=10)
+        super().__init__(_RULES)
 
 
 class TokenLimit(MaxTokensLimiter):
+    """The token limit, checked while the document is parsed."""
+
     def __init__(self, *, execution_context: object = None) -> None:
-        super().__init__(max_token_count=2000)
+        super().__init__(max_token_count=MAX_TOKENS)
 
 
-class AliasLimit(MaxAliasesLimiter):
-    def __init__(self, *, execution_context: object = None) -> None:
-        super().__init__(max_alias_count=30)
+# Documents repeat (a dashboard sends the same query with new variables): parse and validate
+# each distinct one once. Validation depends on the document alone (the cost rule reads literal
+# page sizes only), so its errors may be reused as well.
+_parse = lru_cache(maxsize=512)(parse)
+_validate = lru_cache(maxsize=512)(validate_document)
 
 
-class CostRule(AddValidationRules):
-    def __init__(self, *, execution_context: object = None) -> None:
-        super().__init__([CostLimit])
+class DocumentCache(SchemaExtension):
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.query is not None
+        # A document that does not parse is left to strawberry's own parse, which reports it.
+        with suppress(GraphQLError):
+            context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validate(
+            context.schema._schema, context.graphql_document, context.validation_rules
+        )
+        yield
 
 
-schema = strawberry.Schema(
+class ArchiveSchema(strawberry.Schema):
+    """Strawberry's schema without its own error log: a user's mistake is not the server's,
+    and `ErrorCodes` already logs every unexpected failure with its traceback."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+schema = ArchiveSchema(
     query=Query,
     mutation=Mutation,
     types=list(NODE_CLASSES.values()),
-    extensions=[ErrorCodes, DepthLimit, TokenLimit, AliasLimit, CostRule],
+    extensions=[ErrorCodes, TokenLimit, Limits, DocumentCache, NoNulInVariables],
 )
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with a context built per request (fresh loaders every time)."""
+    """Strawberry's ASGI app with a context built per request (its own connection and fresh
+    loaders every time), the connection given back when the operation ends."""
 
     def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
         super().__init__(schema)
-        self.database = Database(engine)
+        self.engine = engine
         self.settings = settings
 
     async def get_context(
@@ -310,6 +355,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
-            database=self.database,
+            database=Database(self.engine),
             settings=self.settings,
         )
+
+    async def execute_operation(
+        self, request: Request, context: Context, root_value: None, sub_response: Response
+    ) -> Any:
+        try:
+            return await super().execute_operation(request, context, root_value, sub_response)
+        finally:
+            await context.database.close()
