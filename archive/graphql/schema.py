@@ -344,7 +344,8 @@ class GraphQLApp(GraphQL[Context, None]):
     loaders every time), the connection given back when the operation ends."""
 
     def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
-        super().__init__(schema)
+        # No GraphiQL: it loads its code from a CDN; the API page at /api documents the schema.
+        super().__init__(schema, graphql_ide=None)
         self.engine = engine
         self.settings = settings
 

@@ -1,37 +1,311 @@
-"""Page routes. Views read through :mod:`archive.queries` and render Jinja2 templates."""
+"""Page routes. Each view reads through the GraphQL schema in process (``graph``) and renders a
+Jinja2 template; an htmx request gets the partial the page includes, any other request (a
+link, a reload, a history restore, JavaScript off) the whole page."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import json
+from pathlib import Path
+from typing import Any
+
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from archive import queries
-from archive.dates import format_date
+from archive.web.graph import PageError, execute, node, read
+from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
+from archive.web.search import ACTOR_KINDS, SearchState, query_for
 
-LATEST = 20
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "schema" / "examples"
+CONSOLE_LIMIT = 20_000
 
 
-async def home(request: Request) -> Response:
-    engine: AsyncEngine = request.app.state.engine
-    templates: Jinja2Templates = request.app.state.templates
-    async with engine.connect() as connection:
-        counts = dict((await connection.execute(queries.counts())).one()._mapping)
-        latest = (await connection.execute(queries.latest_articles(LATEST))).all()
-    articles = [
-        {
-            "title": row.title,
-            "url": row.url,
-            "source": row.source,
-            "published": format_date(row.published, row.published_precision),
-        }
-        for row in latest
-    ]
-    return templates.TemplateResponse(
-        request, "home.html", {"counts": counts, "articles": articles}
+def is_partial(request: Request) -> bool:
+    """htmx asked for a fragment: not a boosted link, not a history restore."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
     )
 
 
-routes = [Route("/", home, name="home")]
+def render(request: Request, page: str, partial: str | None, context: dict[str, Any]) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    name = partial if partial and is_partial(request) else page
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+# ------------------------------------------------------------------------------ search
+
+
+async def search(request: Request) -> Response:
+    state = SearchState.from_params(request.query_params)
+    document, variables = query_for(state)
+    data = await read(request, document, **variables)
+    stats = (await read(request, "{ stats { articles quotes actors places events } }"))["stats"]
+    more = request.headers.get("HX-Request") == "true" and state.after is not None
+    context = {
+        "state": state,
+        "results": data["results"],
+        "facets": data.get("facets"),
+        "stats": stats,
+        "actor_kinds": ACTOR_KINDS,
+    }
+    return render(request, "search.html", "_more.html" if more else "_results.html", context)
+
+
+# ------------------------------------------------------------------------------ records
+
+QUOTE_FIELDS = """
+  id text direct startChar endChar cue confidence speakerAsWritten
+  speaker {
+    id name kind description aliases
+    affiliations { role validFrom validTo organization { id name } }
+    quotes(first: 6) { nodes { id text article { title published } } }
+  }
+  article {
+    id title body url published publishedPrecision source { id name }
+    events { id kind subKind date datePrecision place { id name } evidence }
+  }
+"""
+
+
+async def quote(request: Request) -> Response:
+    record = await node(request, "Quote", request.path_params["id"], QUOTE_FIELDS)
+    body = record["article"]["body"]
+    start, end = record["startChar"], record["endChar"]
+    if start is not None and end is not None and 0 <= start < end <= len(body):
+        context_html = highlighted_in_paragraph(body, start, end)
+    else:
+        context_html = None
+    others = []
+    if record["speaker"]:
+        others = [q for q in record["speaker"]["quotes"]["nodes"] if q["id"] != record["id"]][:5]
+    return render(
+        request,
+        "quote.html",
+        None,
+        {"quote": record, "context_html": context_html, "others": others},
+    )
+
+
+ACTOR_FIELDS = """
+  id name kind description wikidataId aliases
+  affiliations { role validFrom validTo organization { id name } article { id title } }
+  quotes(first: 20) { totalCount nodes { id text article { id title published } } }
+  events(first: 20) { totalCount nodes {
+    id kind date datePrecision place { id name } participants { role actor { id } } } }
+"""
+
+ACTOR_AROUND = """
+query($actor: ID!) {
+  together: articleFacets(where: {mentionsActor: {id: {eq: $actor}}}) { actors(limit: 11) { id label count } }
+  quoted: quoteFacets(where: {speaker: {id: {eq: $actor}}}) { timeline(interval: MONTH) { start count } }
+  acting: eventFacets(where: {participant: {id: {eq: $actor}}}) { timeline(interval: MONTH) { start count } }
+}"""
+
+
+async def actor(request: Request) -> Response:
+    record = await node(request, "Actor", request.path_params["id"], ACTOR_FIELDS)
+    around = await read(request, ACTOR_AROUND, actor=record["id"])
+    together = [a for a in around["together"]["actors"] if a["id"] != record["id"]][:10]
+    for event in record["events"]["nodes"]:
+        event["roles"] = sorted(
+            {p["role"] for p in event["participants"] if p["actor"]["id"] == record["id"]}
+        )
+    chart = month_chart(
+        {"quotes": around["quoted"]["timeline"], "events": around["acting"]["timeline"]}
+    )
+    return render(
+        request, "actor.html", None, {"actor": record, "together": together, "chart": chart}
+    )
+
+
+ARTICLE_FIELDS = """
+  id title body url published publishedPrecision language authors source { id name domain }
+  quotes { id startChar endChar speaker { name } speakerAsWritten }
+  mentions { startChar endChar actor { id name } place { id name } }
+  events { id kind subKind date datePrecision place { id name } fatalities evidence
+           participants { role actor { id name } } }
+"""
+
+
+async def article(request: Request) -> Response:
+    record = await node(request, "Article", request.path_params["id"], ARTICLE_FIELDS)
+    quotes = [
+        Span(
+            q["startChar"],
+            q["endChar"],
+            f"/quotes/{q['id']}",
+            "quote",
+            (q["speaker"] or {}).get("name") or q["speakerAsWritten"] or "unknown speaker",
+        )
+        for q in record["quotes"]
+        if q["startChar"] is not None and q["endChar"] is not None
+    ]
+    names = []
+    for m in record["mentions"]:
+        if m["startChar"] is None or m["endChar"] is None:
+            continue
+        if m["actor"]:
+            names.append(Span(m["startChar"], m["endChar"], f"/actors/{m['actor']['id']}", "actor"))
+        elif m["place"]:
+            names.append(Span(m["startChar"], m["endChar"], f"/places/{m['place']['id']}", "place"))
+    body_html = marked(record["body"], quotes, names)
+    return render(request, "article.html", None, {"article": record, "body_html": body_html})
+
+
+EVENT_FIELDS = """
+  id kind subKind acledEventType acledSubEventType date datePrecision fatalities evidence
+  startChar endChar confidence origin
+  place { id name kind countryCode latitude longitude
+          events(first: 11) { nodes { id kind date datePrecision } } }
+  participants { role actor { id name kind } }
+  article { id title published source { name } }
+"""
+
+
+async def event(request: Request) -> Response:
+    record = await node(request, "Event", request.path_params["id"], EVENT_FIELDS)
+    nearby = []
+    if record["place"]:
+        nearby = [e for e in record["place"]["events"]["nodes"] if e["id"] != record["id"]][:10]
+    return render(request, "event.html", None, {"event": record, "nearby": nearby})
+
+
+PLACE_FIELDS = """
+  id name kind countryCode latitude longitude geonamesId aliases
+  events(first: 20) { totalCount nodes { id kind date datePrecision participants { actor { id name } } } }
+"""
+
+PLACE_AROUND = """
+query($place: ID!) {
+  quotes(first: 20, where: {article: {mentionsPlace: {id: {eq: $place}}}}) {
+    totalCount nodes { id text speaker { id name } speakerAsWritten article { id title published } } }
+  quoted: quoteFacets(where: {article: {mentionsPlace: {id: {eq: $place}}}}) { timeline(interval: MONTH) { start count } }
+  happened: eventFacets(where: {place: {id: {eq: $place}}}) { timeline(interval: MONTH) { start count } }
+}"""
+
+
+async def place(request: Request) -> Response:
+    record = await node(request, "Place", request.path_params["id"], PLACE_FIELDS)
+    around = await read(request, PLACE_AROUND, place=record["id"])
+    chart = month_chart(
+        {"events": around["happened"]["timeline"], "quotes": around["quoted"]["timeline"]}
+    )
+    return render(
+        request, "place.html", None, {"place": record, "quotes": around["quotes"], "chart": chart}
+    )
+
+
+# ------------------------------------------------------------------------------ timeline
+
+TIMELINE = """
+query($where: EventFilter, $after: String) {
+  events(first: 50, where: $where, after: $after, orderBy: OLDEST) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id kind date datePrecision fatalities place { id name } participants { role actor { id name } } }
+  }
+  facets: eventFacets(where: $where) {
+    timeline(interval: MONTH) { start count }
+    kinds { label count }
+    places { id label count }
+    actors { id label count }
+  }
+}"""
+
+
+async def timeline(request: Request) -> Response:
+    params = request.query_params
+    conditions: list[dict[str, Any]] = []
+    if params.get("actor"):
+        conditions.append({"participant": {"id": {"eq": params["actor"]}}})
+    if params.get("place"):
+        conditions.append({"place": {"id": {"eq": params["place"]}}})
+    if params.get("event_kind"):
+        kind = params["event_kind"]
+        if not kind.replace("_", "").isalpha() or not kind.isupper():
+            raise PageError(400, f"event_kind {kind[:40]!r} is not a kind")
+        conditions.append({"kind": [kind]})
+    where = {"and": conditions} if conditions else None
+    data = await read(request, TIMELINE, where=where, after=params.get("after") or None)
+    chart = month_chart({"events": data["facets"]["timeline"]})
+    filters = {k: params[k] for k in ("actor", "place", "event_kind") if params.get(k)}
+    return render(
+        request,
+        "timeline.html",
+        "_timeline.html",
+        {"events": data["events"], "facets": data["facets"], "chart": chart, "filters": filters},
+    )
+
+
+# ------------------------------------------------------------------------------ API page
+
+
+async def api(request: Request) -> Response:
+    from archive.graphql.schema import schema
+
+    examples = [
+        {"name": path.stem, "text": path.read_text(encoding="utf-8")}
+        for path in sorted(EXAMPLES.glob("*.graphql"))
+    ]
+    query = examples[0]["text"] if examples else "{ stats { articles quotes } }"
+    answer = None
+    if request.method == "POST":
+        form = await request.form()
+        query = str(form.get("query") or "")[:CONSOLE_LIMIT]
+        variables_text = str(form.get("variables") or "").strip()
+        answer = await _console_answer(request, query, variables_text)
+    context = {"sdl": schema.as_str(), "examples": examples, "query": query, "answer": answer}
+    return render(request, "api.html", "_console.html", context)
+
+
+async def _console_answer(request: Request, query: str, variables_text: str) -> str:
+    """What POST /graphql would answer for this query, as indented JSON."""
+    try:
+        variables = json.loads(variables_text) if variables_text else None
+    except json.JSONDecodeError as error:
+        return json.dumps({"errors": [{"message": f"variables are not JSON: {error}"}]}, indent=2)
+    if variables is not None and not isinstance(variables, dict):
+        return json.dumps({"errors": [{"message": "variables must be a JSON object"}]}, indent=2)
+    result = await execute(request, query, variables)
+    answer: dict[str, Any] = {}
+    if result.errors:
+        answer["errors"] = [e.formatted for e in result.errors]
+    if result.data is not None or not result.errors:
+        answer["data"] = result.data
+    return json.dumps(answer, indent=2, ensure_ascii=False, default=str)
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+async def page_error(request: Request, exc: Exception) -> Response:
+    """A page for a ``PageError`` or an HTTP error, with its status and message."""
+    if isinstance(exc, PageError):
+        status, message = exc.status, exc.message
+    elif isinstance(exc, HTTPException):
+        status, message = exc.status_code, exc.detail
+    else:
+        raise exc
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
+
+
+routes = [
+    Route("/", search, name="home"),
+    Route("/quotes/{id}", quote, name="quote"),
+    Route("/actors/{id}", actor, name="actor"),
+    Route("/articles/{id}", article, name="article"),
+    Route("/events/{id}", event, name="event"),
+    Route("/places/{id}", place, name="place"),
+    Route("/timeline", timeline, name="timeline"),
+    Route("/api", api, methods=["GET", "POST"], name="api"),
+]

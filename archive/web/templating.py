@@ -1,0 +1,57 @@
+"""The Jinja2 environment of the pages: autoescape on for every template, undefined names are
+errors, and the few filters and helpers the templates use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from starlette.templating import Jinja2Templates
+
+from archive.dates import format_date
+
+
+def when(value: str | None, precision: str | None = None) -> str:
+    """An ISO date or time from the API as precise as it is known (2024, 2024-12, 2024-12-06)."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return format_date(parsed, (precision or "day").lower()) or ""
+
+
+def words(value: object) -> str:
+    """An enum value as words: ``ARMED_GROUP`` → ``armed group``."""
+    return str(value or "").replace("_", " ").lower()
+
+
+def url_params(current: dict[str, str], **changes: str | None) -> str:
+    """A query string: ``current`` with ``changes`` (None removes a parameter)."""
+    merged = {**current, **changes}
+    return urlencode({k: v for k, v in merged.items() if v is not None})
+
+
+def facet_label(facets: dict[str, Any], name: str, value: str) -> str:
+    """How an active filter reads: the label its facet gives the value, else the value."""
+    for item in facets.get(name) or []:
+        if item.get("id") == value or str(item.get("label", "")).upper() == value:
+            return words(item["label"]) if name.endswith("kind") else str(item["label"])
+    return value
+
+
+def templates(folder: Path) -> Jinja2Templates:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,  # every template, whatever its file name
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["when"] = when
+    environment.filters["words"] = words
+    environment.globals["url_params"] = url_params
+    environment.globals["facet_label"] = facet_label
+    return Jinja2Templates(env=environment)

@@ -1,0 +1,33 @@
+// Focus after htmx swaps, for keyboard and screen-reader users: typing keeps the caret in the
+// search box (nothing there is swapped); a facet or filter link that was replaced hands focus
+// to the results heading; "load more" hands it to the first new result.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var from = event.detail.requestConfig && event.detail.requestConfig.elt;
+  event.detail.target.dataset.swapFrom = from && from.closest(".more") ? "more" : (from && from.tagName === "A" ? "link" : "");
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail.target;
+  var from = target.dataset ? target.dataset.swapFrom : "";
+  if (from === "link") {
+    var heading = document.querySelector("#results h2, #timeline h2");
+    if (heading) heading.focus();
+  }
+});
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var more = event.detail.elt.closest(".more");
+  if (more) {
+    var list = more.parentElement;
+    list.dataset.before = String(list.querySelectorAll("li.hit").length);
+  }
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  var list = document.getElementById("hit-list");
+  if (!list || list.dataset.before === undefined) return;
+  var hits = list.querySelectorAll("li.hit");
+  var first = hits[Number(list.dataset.before)];
+  delete list.dataset.before;
+  if (first) {
+    var link = first.querySelector("a");
+    if (link) link.focus();
+  }
+});

@@ -1,0 +1,217 @@
+"""The pages in Debian's Chromium, driven by Playwright, against a live `archive serve` on a
+loopback port, over the sample articles and one hostile article."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.conftest import database_with_samples, run_cli
+from tests.server import live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HOSTILE = (
+    '{"title": "A hostile page", "url": "https://hostile.example/1", "published": "2024-12-07",'
+    ' "source": "Hostile Wire", "body": "\\u201c<script>alert(1)</script> is what we want,\\u201d'
+    ' said John Mallory, a spokesman, in Aleppo on Saturday."}'
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("pages")
+    with database_with_samples("sqlite", folder) as url:
+        hostile = folder / "hostile.json"
+        hostile.write_text(HOSTILE)
+        result = run_cli("import", str(hostile), database_url=url, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        with live_server(url) as served:
+            yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page; the test fails if the browser reports any console error, uncaught
+    exception or dialog (a script that ran)."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
+    )
+    yield page
+    context.close()
+    assert problems == []
+
+
+def _heading(page: Page) -> str:
+    return page.locator("#hits-heading").inner_text()
+
+
+def _hits(page: Page) -> list[str]:
+    return page.locator("#hit-list li.hit blockquote").all_inner_texts()
+
+
+def test_typing_updates_the_results_without_a_page_load(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    everything = _heading(page)
+    page.evaluate("window.sameDocument = true")
+    page.locator("#q").press_sequentially("airport", delay=30)
+    expect(page.locator("#hits-heading")).to_contain_text("for “airport”")
+    assert _heading(page) != everything
+    assert page.evaluate("window.sameDocument") is True
+    assert re.search(r"[?&]q=airport", page.url)
+    assert all("airport" in hit.lower() for hit in _hits(page))
+    expect(page.locator("#hit-list mark").first).to_be_visible()
+    expect(page.locator("#q")).to_be_focused()
+
+
+def test_a_facet_narrows_the_results_to_its_count(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    facet = page.locator("a[data-facet=speaker]").first
+    label = facet.locator(".facet-label").inner_text()
+    count = int(facet.locator(".count").inner_text())
+    page.evaluate("window.sameDocument = true")
+    facet.click()
+    expect(page.locator("#hits-heading")).to_have_text(re.compile(rf"^{count} quotes"))
+    speakers = page.locator("#hit-list li.hit .meta a:first-child").all_inner_texts()
+    assert speakers == [label] * min(count, 20)
+    assert page.evaluate("window.sameDocument") is True
+    assert "speaker=" in page.url
+    expect(page.locator("#hits-heading")).to_be_focused()
+
+
+def test_a_quote_opens_highlighted_in_context_and_back_returns(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    page.locator("#q").fill("airport")
+    expect(page.locator("#hits-heading")).to_contain_text("for “airport”")
+    results = _hits(page)
+    page.locator("#hit-list li.hit blockquote a").first.click()
+    page.wait_for_url(re.compile(r"/quotes/"))
+    marked = page.locator(".context mark").inner_text()
+    assert marked.strip()
+    assert marked.strip().lower().replace("“", "").replace("”", "")[:20] in (
+        page.locator("blockquote.quote-text").inner_text().lower()
+    )
+    page.go_back()
+    expect(page.locator("#hits-heading")).to_contain_text("for “airport”")
+    assert _hits(page) == results
+    assert page.locator("#q").input_value() == "airport"
+
+
+def test_a_pushed_url_opened_afresh_shows_the_same_results(
+    page: Page, browser: Browser, base: str
+) -> None:
+    page.goto(base + "/")
+    page.locator("#q").fill("said")
+    expect(page.locator("#hits-heading")).to_contain_text("for “said”")
+    page.locator("a[data-facet=outlet]").first.click()
+    expect(page.locator("#hits-heading")).to_be_focused()
+    pushed = page.url
+    shown = (_heading(page), _hits(page))
+    fresh = browser.new_context().new_page()
+    fresh.goto(pushed)
+    assert (_heading(fresh), _hits(fresh)) == shown
+    fresh.context.close()
+
+
+def test_load_more_appends_the_next_page(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    total = int(_heading(page).split()[0])
+    assert total > 20
+    page.locator("li.more a").click()
+    expect(page.locator("#hit-list li.hit")).to_have_count(min(total, 40))
+    assert len(set(_hits(page))) > 20
+
+
+def test_stored_markup_renders_as_text(page: Page, base: str) -> None:
+    page.goto(base + "/?q=script")
+    hit = page.locator("#hit-list li.hit blockquote").first
+    expect(hit).to_contain_text("<script>alert(1)</script>")
+    hit.locator("a").click()
+    page.wait_for_url(re.compile(r"/quotes/"))
+    expect(page.locator("blockquote.quote-text")).to_contain_text("<script>alert(1)</script>")
+    expect(page.locator(".context mark")).to_contain_text("<script>alert(1)</script>")
+    page.locator("a", has_text="A hostile page").first.click()
+    expect(page.locator(".body")).to_contain_text("<script>alert(1)</script>")
+
+
+def test_drill_down_links_lead_from_quote_to_speaker_event_and_place(page: Page, base: str) -> None:
+    page.goto(base + "/?q=airport")
+    page.locator("#hit-list li.hit blockquote a").first.click()
+    page.locator("#speaker ~ .card a.title").click()
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#over-time ~ figure svg rect").first).to_be_attached()
+    page.goto(base + "/?kind=events")
+    page.locator("#hit-list li.hit a.title").first.click()
+    page.wait_for_url(re.compile(r"/events/"))
+    expect(page.locator("h2#participants")).to_be_visible()
+    place = page.locator(".facts a[href^='/places/']")
+    place.click()
+    page.wait_for_url(re.compile(r"/places/"))
+    expect(page.locator("h2#events")).to_contain_text("Events here")
+
+
+def test_the_query_console_shows_the_json(page: Page, base: str) -> None:
+    page.goto(base + "/api")
+    page.locator("#query").fill("{ stats { articles } }")
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator("#console-answer pre")).to_contain_text('"articles": 8')
+
+
+def test_search_and_facets_work_from_the_keyboard(page: Page, base: str) -> None:
+    page.goto(base + "/")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("airport")
+    page.keyboard.press("Enter")
+    expect(page.locator("#hits-heading")).to_contain_text("for “airport”")
+    facet = page.locator("a[data-facet=outlet]").first
+    facet.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#hits-heading")).to_be_focused()
+    assert "outlet=" in page.url
+
+
+def test_each_page_has_one_h1_and_headings_in_order(page: Page, base: str) -> None:
+    paths = ["/", "/?kind=events", "/timeline", "/api"]
+    page.goto(base + "/?q=airport")
+    paths.append(page.locator("#hit-list li.hit blockquote a").first.get_attribute("href") or "")
+    for path in paths:
+        page.goto(base + path)
+        levels = page.evaluate(
+            "[...document.querySelectorAll('h1,h2,h3,h4')].map(h => Number(h.tagName[1]))"
+        )
+        assert levels.count(1) == 1, path
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+        unlabelled = page.evaluate(
+            "[...document.querySelectorAll('input:not([type=hidden]),textarea,select')]"
+            ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"
+        )
+        assert unlabelled == [], path
