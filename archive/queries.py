@@ -38,20 +38,3 @@ def counts() -> Select[tuple[int, ...]]:
 def published_range() -> Select[tuple[object, object]]:
     """One row: the earliest and latest publication dates."""
     return select(func.min(ARTICLES.c.published), func.max(ARTICLES.c.published))
-
-
-def latest_articles(limit: int) -> Select[tuple[object, ...]]:
-    """The newest articles first (by publication, then import order), with their outlet's name."""
-    return (
-        select(
-            ARTICLES.c.id,
-            ARTICLES.c.title,
-            ARTICLES.c.url,
-            ARTICLES.c.published,
-            ARTICLES.c.published_precision,
-            SOURCES.c.name.label("source"),
-        )
-        .outerjoin(SOURCES, SOURCES.c.id == ARTICLES.c.source_id)
-        .order_by(ARTICLES.c.published.desc().nulls_last(), ARTICLES.c.id.desc())
-        .limit(limit)
-    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -209,7 +210,7 @@ def test_each_page_has_one_h1_and_headings_in_order(page: Page, base: str) -> No
             "[...document.querySelectorAll('h1,h2,h3,h4')].map(h => Number(h.tagName[1]))"
         )
         assert levels.count(1) == 1, path
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (path, levels)
         unlabelled = page.evaluate(
             "[...document.querySelectorAll('input:not([type=hidden]),textarea,select')]"
             ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"

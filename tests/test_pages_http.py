@@ -1,0 +1,174 @@
+"""The pages over plain HTTP (no JavaScript), on SQLite and PostgreSQL: every page renders whole,
+htmx requests get partials, bad parameters get clear 4xx pages, stored text is escaped, and the
+security headers are sent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from archive.app import CONTENT_SECURITY_POLICY
+from tests.conftest import BACKENDS, database_with_samples, run_cli
+from tests.server import live_server
+
+HOSTILE = (
+    '{"title": "<b>bold</b> & co", "url": "https://hostile.example/2", "published": "2024-12-07",'
+    ' "body": "\\u201c<img src=x onerror=alert(1)> is our answer,\\u201d said John Mallory,'
+    ' a spokesman, in Aleppo on Saturday."}'
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def base(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("pages-http")
+    with database_with_samples(request.param, folder) as url:
+        (folder / "hostile.json").write_text(HOSTILE)
+        result = run_cli("import", str(folder / "hostile.json"), database_url=url, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        with live_server(url) as served:
+            yield served
+
+
+def _ids(base: str, query: str) -> Any:
+    answer = httpx.post(base + "/graphql", json={"query": query}).json()
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+def _full(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text.lstrip().startswith("<!doctype html>")
+    return response.text
+
+
+def test_every_page_renders_whole_without_javascript(base: str) -> None:
+    data = _ids(
+        base,
+        '{ quotes(first: 1, search: "airport") { nodes { id text speaker { id name } article { id title } } }'
+        " events(first: 1) { nodes { id kind place { id name } } } }",
+    )
+    quote = data["quotes"]["nodes"][0]
+    event = data["events"]["nodes"][0]
+    page = _full(httpx.get(f"{base}/quotes/{quote['id']}"))
+    assert "<mark>" in page
+    assert quote["article"]["title"] in page
+    assert f'href="/actors/{quote["speaker"]["id"]}"' in page
+    page = _full(httpx.get(f"{base}/actors/{quote['speaker']['id']}"))
+    assert f"<h1>{quote['speaker']['name']}</h1>" in page
+    assert "<svg" in page
+    page = _full(httpx.get(f"{base}/articles/{quote['article']['id']}"))
+    assert f'href="/quotes/{quote["id"]}"' in page
+    assert 'class="actor" href="/actors/' in page
+    assert 'class="place" href="/places/' in page
+    page = _full(httpx.get(f"{base}/events/{event['id']}"))
+    assert f'href="/places/{event["place"]["id"]}"' in page
+    page = _full(httpx.get(f"{base}/places/{event['place']['id']}"))
+    assert f"<h1>{event['place']['name']}</h1>" in page
+    for path in (
+        "/",
+        "/?kind=articles",
+        "/?kind=actors&q=al",
+        "/?kind=events",
+        "/?kind=places",
+        "/timeline",
+        "/api",
+    ):
+        _full(httpx.get(base + path))
+
+
+def test_search_state_lives_in_the_url(base: str) -> None:
+    page = _full(httpx.get(base + "/?q=airport"))
+    assert 'value="airport"' in page
+    assert re.search(r'<h2 id="hits-heading"[^>]*>\d+ quotes for “airport”</h2>', page)
+    speaker = re.search(r'href="/\?q=airport&amp;speaker=([^"&]+)"', page)
+    assert speaker
+    narrowed = _full(httpx.get(base + f"/?q=airport&speaker={speaker[1]}"))
+    assert f'name="speaker" value="{speaker[1]}"' in narrowed
+    later = _full(httpx.get(base + "/?kind=quotes&from=2030-01-01"))
+    assert ">0 quotes</h2>" in later
+
+
+def test_htmx_gets_partials_and_history_restores_get_pages(base: str) -> None:
+    partial = httpx.get(base + "/?q=airport", headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text
+    assert 'id="hits-heading"' in partial.text
+    assert partial.headers["vary"] == "HX-Request"
+    for header in ("HX-History-Restore-Request", "HX-Boosted"):
+        whole = httpx.get(base + "/?q=airport", headers={"HX-Request": "true", header: "true"})
+        _full(whole)
+    more = httpx.get(base + "/", headers={"HX-Request": "true"}).text
+    cursor = re.search(r'hx-get="/\?after=([^"]+)"', more)
+    assert cursor
+    page_two = httpx.get(base + f"/?after={cursor[1]}", headers={"HX-Request": "true"}).text
+    assert page_two.lstrip().startswith('<li class="hit">')
+    assert "hits-heading" not in page_two
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/?kind=poems", 400, "kind must be one of"),
+        ("/?from=yesterday", 400, "from must be a date"),
+        ("/?month=2024-13", 400, "month"),
+        ("/?speaker_kind=ALIEN", 400, "speaker_kind must be one of"),
+        ("/?after=bm9wZQ", 400, "cursor"),
+        ("/?speaker=not-an-id", 400, "not a valid ID"),
+        ("/quotes/UXVvdGU6OTk5OTk5", 404, "no quote"),
+        ("/actors/garbage", 404, "no actor"),
+        ("/events/QWN0b3I6MQ", 404, "no event"),
+        ("/nowhere", 404, "Not Found"),
+    ],
+)
+def test_bad_parameters_get_a_clear_page(base: str, path: str, status: int, message: str) -> None:
+    response = httpx.get(base + path)
+    assert response.status_code == status
+    assert message in response.text
+    assert "<h1>" in response.text
+
+
+def test_stored_text_is_escaped_everywhere(base: str) -> None:
+    data = _ids(base, '{ quotes(first: 1, search: "answer") { nodes { id article { id } } } }')
+    quote = data["quotes"]["nodes"][0]
+    for path in (
+        "/?q=answer",
+        f"/quotes/{quote['id']}",
+        f"/articles/{quote['article']['id']}",
+        "/?kind=articles&q=bold",
+    ):
+        page = _full(httpx.get(base + path))
+        assert "<img src=x" not in page, path
+        assert "<b>bold</b>" not in page, path
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page or "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_security_headers_forbid_inline_scripts(base: str) -> None:
+    response = httpx.get(base + "/")
+    policy = response.headers["content-security-policy"]
+    assert policy == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in response.text  # every script is a file
+    assert httpx.get(base + "/graphql").headers["content-security-policy"] == policy
+
+
+def test_the_console_answers_without_javascript(base: str) -> None:
+    response = httpx.post(base + "/api", data={"query": "{ stats { articles } }"})
+    page = _full(response)
+    assert "&#34;articles&#34;: 8" in page
+    bad = _full(httpx.post(base + "/api", data={"query": "{ stats {", "variables": "[1]"}))
+    assert "variables must be a JSON object" in bad
+    change = _full(
+        httpx.post(
+            base + "/api",
+            data={"query": 'mutation { addActorAlias(actor: "x", alias: "y") { name } }'},
+        )
+    )
+    assert "UNAUTHENTICATED" in change or "GRAPHQL_VALIDATION_FAILED" in change
