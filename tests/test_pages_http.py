@@ -122,6 +122,8 @@ def test_htmx_gets_partials_and_history_restores_get_pages(base: str) -> None:
         ("/quotes/UXVvdGU6OTk5OTk5", 404, "no quote"),
         ("/actors/garbage", 404, "no actor"),
         ("/events/QWN0b3I6MQ", 404, "no event"),
+        ("/timeline?event_kind=<b>", 400, "is not a kind"),
+        ("/timeline?actor=nope", 400, "not a valid ID"),
         ("/nowhere", 404, "Not Found"),
     ],
 )

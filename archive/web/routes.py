@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
-from archive.web.search import ACTOR_KINDS, SearchState, query_for
+from archive.web.search import ACTOR_KINDS, EVENT_KINDS_PATTERN, SearchState, query_for
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "schema" / "examples"
 CONSOLE_LIMIT = 20_000
@@ -229,7 +229,7 @@ async def timeline(request: Request) -> Response:
         conditions.append({"place": {"id": {"eq": params["place"]}}})
     if params.get("event_kind"):
         kind = params["event_kind"]
-        if not kind.replace("_", "").isalpha() or not kind.isupper():
+        if not EVENT_KINDS_PATTERN.match(kind):
             raise PageError(400, f"event_kind {kind[:40]!r} is not a kind")
         conditions.append({"kind": [kind]})
     where = {"and": conditions} if conditions else None
