@@ -3,12 +3,11 @@
 // to the results heading; "load more" hands it to the first new result.
 document.addEventListener("htmx:beforeSwap", function (event) {
   var from = event.detail.requestConfig && event.detail.requestConfig.elt;
-  event.detail.target.dataset.swapFrom = from && from.closest(".more") ? "more" : (from && from.tagName === "A" ? "link" : "");
+  var replacedLink = from && from.tagName === "A" && !from.closest(".more");
+  event.detail.target.dataset.swapFrom = replacedLink ? "link" : "";
 });
 document.addEventListener("htmx:afterSettle", function (event) {
-  var target = event.detail.target;
-  var from = target.dataset ? target.dataset.swapFrom : "";
-  if (from === "link") {
+  if (event.detail.target.dataset.swapFrom === "link") {
     var heading = document.querySelector("#results h2, #timeline h2");
     if (heading) heading.focus();
   }

@@ -32,37 +32,35 @@ def marked(body: str, outer: Sequence[Span], inner: Sequence[Span] = ()) -> Mark
     """``body`` escaped, with ``outer`` spans (quotes: they do not overlap) wrapped in links,
     and ``inner`` spans (names) linked inside or between them; an inner span that crosses an
     outer one's edge, or overlaps an earlier inner span, is left unlinked."""
-    outer = sorted((s for s in outer if 0 <= s.start < s.end <= len(body)), key=lambda s: s.start)
-    inner = sorted((s for s in inner if 0 <= s.start < s.end <= len(body)), key=lambda s: s.start)
-    kept_outer: list[Span] = []
-    for span in outer:
-        if not kept_outer or span.start >= kept_outer[-1].end:
-            kept_outer.append(span)
-    kept_inner: list[Span] = []
-    for span in inner:
-        if kept_inner and span.start < kept_inner[-1].end:
-            continue
-        if any(
-            o.start < span.start < o.end < span.end or span.start < o.start < span.end < o.end
-            for o in kept_outer
-        ):
-            continue
-        kept_inner.append(span)
-    return _render(body, 0, len(body), kept_outer, kept_inner)
-
-
-def _render(body: str, start: int, end: int, outer: list[Span], inner: list[Span]) -> Markup:
+    kept_outer = _apart(outer, len(body))
+    kept_inner = _apart(
+        [
+            span
+            for span in inner
+            if not any(
+                o.start < span.start < o.end < span.end or span.start < o.start < span.end < o.end
+                for o in kept_outer
+            )
+        ],
+        len(body),
+    )
     parts: list[str] = []
-    position = start
-    for span in outer:
-        if span.end <= start or span.start >= end:
-            continue
-        parts.append(_links(body, position, span.start, inner))
-        content = _links(body, span.start, span.end, inner)
-        parts.append(_tag(span, content))
+    position = 0
+    for span in kept_outer:
+        parts.append(_links(body, position, span.start, kept_inner))
+        parts.append(_tag(span, _links(body, span.start, span.end, kept_inner)))
         position = span.end
-    parts.append(_links(body, position, end, inner))
+    parts.append(_links(body, position, len(body), kept_inner))
     return Markup("".join(parts))
+
+
+def _apart(spans: Sequence[Span], length: int) -> list[Span]:
+    """The spans inside a text of ``length``, in order, each dropped that overlaps one kept."""
+    kept: list[Span] = []
+    for span in sorted((s for s in spans if 0 <= s.start < s.end <= length), key=lambda s: s.start):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
 
 
 def _links(body: str, start: int, end: int, spans: list[Span]) -> str:

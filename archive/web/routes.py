@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
-from archive.web.search import ACTOR_KINDS, EVENT_KINDS_PATTERN, SearchState, query_for
+from archive.web.search import EVENT_KINDS_PATTERN, SearchState, query_for
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "schema" / "examples"
 CONSOLE_LIMIT = 20_000
@@ -47,16 +47,20 @@ async def search(request: Request) -> Response:
     state = SearchState.from_params(request.query_params)
     document, variables = query_for(state)
     data = await read(request, document, **variables)
-    stats = (await read(request, "{ stats { articles quotes actors places events } }"))["stats"]
-    more = request.headers.get("HX-Request") == "true" and state.after is not None
+    partial = is_partial(request)
+    # The counts in the heading belong to the whole page; a fragment (each keystroke) skips them.
+    stats = None if partial else (await read(request, STATS))["stats"]
     context = {
         "state": state,
         "results": data["results"],
         "facets": data.get("facets"),
         "stats": stats,
-        "actor_kinds": ACTOR_KINDS,
     }
-    return render(request, "search.html", "_more.html" if more else "_results.html", context)
+    fragment = "_more.html" if partial and state.after is not None else "_results.html"
+    return render(request, "search.html", fragment, context)
+
+
+STATS = "{ stats { articles quotes actors places events } }"
 
 
 # ------------------------------------------------------------------------------ records
