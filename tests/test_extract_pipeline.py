@@ -251,3 +251,25 @@ def test_pronouns_agree_in_gender_and_relative_clauses_name_their_antecedent(
         ("we are not done,", "Quinn"),
         ("That makes me smart.", "Donald Trump"),
     ]
+
+
+def test_a_quote_ending_its_sentence_is_not_attributed_by_the_next_sentence(
+    pipeline: Pipeline,
+) -> None:
+    body = (
+        "Canada branded the junta an “illegitimate regime.” Germany insisted that the junta "
+        "“release the prisoners.” The European Union said it was “deeply concerned.”\n"
+        "In June, Senator Maria Lopez dismissed the plan as “a gift to lobbyists” — a charge "
+        "the White House denied.\n"
+        "“This is in their heads,” said Robert Hale, speaking of Clinton’s health.\n"
+        "All he has is money, “the root of all evil.” ― Ana Ruiz"
+    )
+    result = pipeline.extract(ArticleRecord(title="Reactions", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("illegitimate regime.", "Canada"),
+        ("release the prisoners.", "Germany"),
+        ("deeply concerned.", "European Union"),
+        ("a gift to lobbyists", "Maria Lopez"),
+        ("This is in their heads,", "Robert Hale"),
+        ("the root of all evil.", "Ana Ruiz"),
+    ]

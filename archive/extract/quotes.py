@@ -224,7 +224,7 @@ class QuoteFinder:
                 return subjects[0]
             if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
                 return node.head  # "footage of Hillary Clinton asking, “…”"
-            if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
                 node = node.head
             else:
                 break
@@ -259,28 +259,57 @@ class QuoteFinder:
                                 found.cue = "according to"
                                 return found
         following = self._following_tokens(span, paragraph)
-        surface = self._surface_attribution(following, before, span.open_start)
+        surface = self._surface_attribution(following, before, span)
         if surface is not None:
             return surface
-        verbs = self._speech_verbs(after) + self._speech_verbs(before)
-        verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
-        anonymous: Speaker | None = None
-        for verb in verbs:
-            subject = self._subject(verb)
-            if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
-                continue
-            found = self.speaker_of_subject(subject, span.open_start)
-            if found is not None and found.entity is not None:
-                return found
-            anonymous = anonymous or found
-        if anonymous is not None:
-            return anonymous
+        # the speech verb the quote depends on, then any verb it depends on ("Japan branded
+        # it an “outlaw nation”"), then the speech verbs nearest to it; a named speaker
+        # beats an anonymous one ("the former first lady said") found earlier
+        nearby = self._speech_verbs(after) + self._speech_verbs(before)
+        nearby.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+        candidates = (
+            self._speaker_of_verbs(self._governing_speech_verbs(first), span.open_start),
+            self._governing_subject(first, span.open_start),
+            self._speaker_of_verbs(nearby, span.open_start),
+        )
+        named = next((c for c in candidates if c is not None and c.entity is not None), None)
+        if named is not None:
+            return named
         # "Trump tweeted:" / "Sanders:" ending the text before the quote
         if before and before[-1].text == ":":
             for token in reversed(before[:-1]):
                 if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
                     return self.speaker_of_subject(token, span.open_start)
-        return self._governing_subject(first, span.open_start)
+        return next((c for c in candidates if c is not None), None)
+
+    def _governing_speech_verbs(self, quote: Any) -> list[Any]:
+        """The speech verbs a quote depends on in the parse, nearest first ("X described
+        the deal as “the gold standard”")."""
+        verbs = []
+        node = quote.root
+        while node.head.i != node.i:
+            node = node.head
+            if (
+                node.pos_ in ("VERB", "AUX")
+                and node.lemma_ in SPEECH_LEMMAS
+                and not self.in_quote(node.idx)
+            ):
+                verbs.append(node)
+        return verbs
+
+    def _speaker_of_verbs(self, verbs: list[Any], at: int) -> Speaker | None:
+        """The first of these verbs' subjects that names someone, else the first anonymous
+        one ("two witnesses said")."""
+        anonymous: Speaker | None = None
+        for verb in verbs:
+            subject = self._subject(verb)
+            if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+                continue
+            found = self.speaker_of_subject(subject, at)
+            if found is not None and found.entity is not None:
+                return found
+            anonymous = anonymous or found
+        return anonymous
 
     def _following_tokens(
         self, span: QuoteSpan, paragraph: Paragraph, limit: int = 25
@@ -319,37 +348,51 @@ class QuoteFinder:
             token.lemma_ in SPEECH_LEMMAS and token.pos_ in ("VERB", "AUX", "NOUN", "PROPN")
         )
 
-    def _surface_attribution(self, after: list[Any], before: list[Any], at: int) -> Speaker | None:
+    def _surface_attribution(
+        self, after: list[Any], before: list[Any], span: QuoteSpan
+    ) -> Speaker | None:
         """The classic shapes, read left to right rather than from a parse that inverted
-        attributions often confuse: “…,” said X / “…,” X said / X said: “…”."""
+        attributions often confuse: “…,” said X / “…,” X said / X said: “…”, and a
+        signature “…” ― X.
+
+        A quote that closes a sentence begun before it ("Canada branded it an “illegitimate
+        regime.”") is attributed in that sentence, not by the one that follows; a dash after
+        a quote inside a sentence opens an aside ("“…” — a charge Y denied"), not a
+        signature, unless only a name follows it to the paragraph's end."""
+        at = span.open_start
+        opens_sentence = not any(not t.is_punct for t in before)
+        last_char = self.text[span.start : span.end].rstrip()[-1:]
+        closes_sentence = not opens_sentence and last_char in (".", "…")
         words = [t for t in after if not (t.is_punct and t.text in ",—–-―")]
-        signed = bool(after) and after[0].text.lstrip("”’\"'.,")[:1] in ("—", "–", "―")
-        if signed:
+        if after and after[0].text.lstrip("”’\"'.,")[:1] in ("—", "–", "―"):
             # a signature: “…” ― Name (the tokenizer may glue the dash to the closing mark)
             phrase = []
-            for token in itertools.dropwhile(lambda t: t.is_punct or t.is_space, after):
+            rest = list(itertools.dropwhile(lambda t: t.is_punct or t.is_space, after))
+            for token in rest:
                 if token.is_punct or token.is_space:
                     break
                 phrase.append(token)
-            found = self._speaker_of_phrase(phrase, at) if phrase else None
-            if found is None and phrase and all(t.is_title or t.pos_ == "PROPN" for t in phrase):
+            ends_paragraph = all(t.is_punct or t.is_space for t in rest[len(phrase) :])
+            signed = bool(phrase) and (opens_sentence or (ends_paragraph and len(phrase) <= 5))
+            found = None
+            if signed and all(t.is_title or t.pos_ == "PROPN" for t in phrase):
+                # a signature is a whole name, even where the model tagged only a part of it
                 name = self.doc[phrase[0].i : phrase[-1].i + 1].text
-                found = Speaker(
-                    self.actors.add(
-                        Mention(
-                            name, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text), "person"
-                        )
-                    ),
-                    name,
-                    None,
-                    0.8,
+                entity = self.actors.resolve(name) or self.actors.add(
+                    Mention(name, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text), "person")
                 )
+                found = Speaker(entity, name, None, 0.8)
+            elif signed:
+                found = self._speaker_of_phrase(phrase, at)
             if found is not None:
                 found.cue = "signed"
                 return found
+        if closes_sentence:
+            words = []
         if words and self._is_speech(words[0]):
             phrase = []
-            for token in words[1:]:
+            # the name ends at the first comma: “…,” said X, speaking of Y
+            for token in after[after.index(words[0]) + 1 :]:
                 if (
                     token.is_punct
                     or (token.pos_ == "ADP" and token.lower_ != "of")
@@ -414,7 +457,7 @@ class QuoteFinder:
         of the verb the quote depends on speaks it."""
         node = quote.root
         for _ in range(4):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if node.lemma_ in UTTERANCE_NOUNS and not self.in_quote(node.idx):
