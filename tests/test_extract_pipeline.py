@@ -273,3 +273,19 @@ def test_a_quote_ending_its_sentence_is_not_attributed_by_the_next_sentence(
         ("This is in their heads,", "Robert Hale"),
         ("the root of all evil.", "Ana Ruiz"),
     ]
+
+
+def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
+    body = (
+        "According to a new report by Politico, Democratic party insiders are worried about "
+        "turnout.\n"
+        "Ivana Trump's brief said that the claims were false.\n"
+        "In 1995, a Reuters article hailed him as “the comeback kid.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Writings", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("the comeback kid.", "Reuters"),
+        ("Democratic party insiders are worried about turnout", "Politico"),
+        ("the claims were false", "Ivana Trump"),
+    ]
+    assert {"Politico", "Democratic Party"} <= {a.name for a in result.actors}

@@ -41,6 +41,13 @@ INDEFINITE_SOURCES = frozenset(
 )
 """Heads of anonymous attributions: "sources said", "two witnesses said"."""
 
+DOCUMENT_NOUNS = frozenset(
+    """report study survey poll article story memo letter statement brief complaint filing
+    lawsuit suit database analysis editorial ad advertisement website site release document
+    audit review investigation column op-ed blog post tweet email""".split()
+)
+"""Writings that speak for their author: "a new report by Politico", "Ivana Trump's brief"."""
+
 ARMED_WORDS = frozenset(
     """army armies forces force militia militias brigade brigades battalion rebels rebel
     fighters insurgents guerrillas front jihadists regiment troops corps guard guards

@@ -19,21 +19,55 @@ def _paragraph_breaks(doc: Any) -> Any:
     return doc
 
 
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "inc", "ltd", "llc", "co", "corp"})
+LISTED_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+
+
+def _split_listed_entities(doc: Any) -> Any:
+    """A name the model ran on past a comma ("by Politico, Democratic party insiders") is two
+    names; a suffix after the comma ("King, Jr.", "Acme, Inc.") and places ("Paris, Texas")
+    stay whole."""
+    from spacy.tokens import Span
+
+    entities = []
+    for ent in doc.ents:
+        commas = [t.i for t in ent if t.text == ","]
+        if (
+            ent.label_ not in LISTED_LABELS
+            or not commas
+            or any(
+                doc[i + 1].lower_.rstrip(".") in NAME_SUFFIXES for i in commas if i + 1 < ent.end
+            )
+        ):
+            entities.append(ent)
+            continue
+        start = ent.start
+        for i in [*commas, ent.end]:
+            if i > start:
+                entities.append(Span(doc, start, i, label=ent.label_))
+            start = i + 1
+    doc.ents = entities
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_model() -> Any:
     """The English small pipeline (cached per process), with paragraph breaks as sentence
-    boundaries for the parser to respect."""
+    boundaries for the parser to respect and names listed with commas taken apart."""
     import spacy
     from spacy.language import Language
 
     if "paragraph_breaks" not in Language.factories:
         Language.component("paragraph_breaks")(_paragraph_breaks)
+    if "split_listed_entities" not in Language.factories:
+        Language.component("split_listed_entities")(_split_listed_entities)
     for name in MODEL_PACKAGES:
         try:
             nlp = spacy.load(name)
         except OSError:
             continue
         nlp.add_pipe("paragraph_breaks", before="parser")
+        nlp.add_pipe("split_listed_entities", after="ner")
         return nlp
     raise ConfigurationError(
         "no spaCy English pipeline is installed",

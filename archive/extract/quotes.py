@@ -22,6 +22,7 @@ from archive.extract.gender import Gender, agrees, gender_of_person
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
     COLLECTIVES,
+    DOCUMENT_NOUNS,
     INDEFINITE_SOURCES,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -162,6 +163,8 @@ class QuoteFinder:
         for child in subject.children:
             if child.dep_ == "appos" and (found := self._entity_at(child)) is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
+        if subject.lemma_.lower() in DOCUMENT_NOUNS and (author := self._author_of(subject)):
+            return Speaker(author, phrase_text, cue, 0.7)
         collective = COLLECTIVES.get(subject.lemma_.lower()) or next(
             (
                 COLLECTIVES[c.lemma_.lower()]
@@ -190,6 +193,21 @@ class QuoteFinder:
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
         return Speaker(None, phrase_text, cue, 0.5)
+
+    def _author_of(self, document: Any) -> Entity | None:
+        """Who a writing speaks for: its owner ("Ivana Trump's brief"), the name before it
+        ("a Reuters survey", "a Times article") or after "by"/"from" ("a report by
+        Politico")."""
+        for child in document.children:
+            if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN":
+                found = self._entity_at(child)
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                found = next((self._entity_at(o) for o in child.children if o.dep_ == "pobj"), None)
+            else:
+                continue
+            if found is not None:
+                return found
+        return None
 
     def _entity_at(self, token: Any) -> Entity | None:
         if not token.ent_type_:
@@ -602,7 +620,9 @@ class QuoteFinder:
             return None  # the words are a direct quote, already found by their marks
         while tokens and (tokens[0].lower_ == "that" or tokens[0].is_punct):
             tokens = tokens[1:]
-        while tokens and tokens[-1].is_punct and tokens[-1].text not in ')”"':
+        while tokens and (
+            tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in ')”"')
+        ):
             tokens = tokens[:-1]
         if len(tokens) < 3:
             return None
