@@ -289,3 +289,12 @@ def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
         ("the claims were false", "Ivana Trump"),
     ]
     assert {"Politico", "Democratic Party"} <= {a.name for a in result.actors}
+
+
+def test_a_headline_quote_is_spoken_by_the_headlines_subject(pipeline: Pipeline) -> None:
+    record = ArticleRecord(
+        title="Bill Clinton calls Obamacare ‘crazy system’ during campaign stop",
+        body="Former President Bill Clinton spoke in Flint on Tuesday.",
+    )
+    [quote] = pipeline.extract(record).quotes
+    assert (quote.text, quote.speaker, quote.cue) == ("crazy system", "Bill Clinton", "calls")

@@ -83,7 +83,9 @@ class Pipeline:
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
 
         quotes = (
-            title_quotes(article.title, actors) + finder.direct_quotes() + finder.reported_speech()
+            (title_quotes(article.title, title_doc, actors) if title_doc is not None else [])
+            + finder.direct_quotes()
+            + finder.reported_speech()
         )
         published = article.published or page.post_date
         events = EventFinder(doc, actors, places, published, readable, finder.in_quote).events()

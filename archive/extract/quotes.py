@@ -669,8 +669,10 @@ class QuoteFinder:
         )
 
 
-def title_quotes(title: str, actors: ActorIndex) -> list[QuoteRecord]:
-    """A headline that is itself a quotation: with marks, or "…, the commander says"."""
+def title_quotes(title: str, doc: Any, actors: ActorIndex) -> list[QuoteRecord]:
+    """A headline that is itself a quotation: with marks, or "…, the commander says"; ``doc``
+    is the headline's parse, whose subject speaks a quote inside the headline ("Clinton calls
+    Obamacare ‘crazy system’")."""
     spans = find_quotes(title, 0, len(title), single_marks=True)
     match = TITLE_ATTRIBUTION.match(title)
     who = match["who"] if match else None
@@ -681,18 +683,43 @@ def title_quotes(title: str, actors: ActorIndex) -> list[QuoteRecord]:
     found = []
     for span in spans:
         speaker = _describe(who, actors) if who else None
+        as_written, verb = clean_name(who) if who else None, cue
+        if speaker is None and who is None:
+            subject = _headline_subject(doc, span)
+            if subject is not None:
+                as_written, verb = subject.text, subject.head.lower_
+                speaker = actors.resolve(_name_of(subject))
         found.append(
             QuoteRecord(
                 text=title[span.start : span.end],
                 direct=True,
                 speaker=speaker.name if speaker else None,
-                speaker_as_written=clean_name(who) if who else None,
-                cue=cue,
+                speaker_as_written=as_written,
+                cue=verb,
                 confidence=0.6 if speaker else 0.4,
                 origin="extracted",
             )
         )
     return found
+
+
+def _headline_subject(doc: Any, span: QuoteSpan) -> Any | None:
+    """The subject of the verb a headline's quote depends on, if it is a name."""
+    quote = doc.char_span(span.open_start, span.close_end, alignment_mode="expand")
+    if quote is None:
+        return None
+    node = quote.root
+    inside = range(quote.start, quote.end)
+    while node.head.i != node.i and (node.pos_ != "VERB" or node.i in inside):
+        node = node.head
+    if node.pos_ != "VERB":
+        return None
+    return next((c for c in node.children if c.dep_ in SUBJECT_DEPS and c.pos_ == "PROPN"), None)
+
+
+def _name_of(token: Any) -> str:
+    """The proper name a token heads, with its compounds ("Bill Clinton")."""
+    return " ".join(t.text for t in token.subtree if t.pos_ == "PROPN" and t.i <= token.i)
 
 
 def _describe(description: str, actors: ActorIndex) -> Entity | None:
