@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -427,6 +428,54 @@ def benchmark(
     for figure in figures:
         table.add_row(figure.name, f"{figure.value:.2f}", figure.unit, f"{figure.ratio:.2f}x")
     out.print(table)
+
+
+@app.command()
+def scale(
+    articles: Annotated[
+        int, typer.Option(min=100, help="Articles in the synthetic corpus.")
+    ] = 100_000,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            help="PostgreSQL server to measure too: a new database is created there and dropped."
+        ),
+    ] = None,
+    extraction_articles: Annotated[
+        int, typer.Option(min=10, help="Articles for the import with extraction.")
+    ] = 200,
+    big_file_mb: Annotated[
+        int, typer.Option(min=0, help="Size of the JSONL file for the memory figure; 0 skips it.")
+    ] = 1100,
+    requests: Annotated[int, typer.Option(min=10, help="Requests per latency figure.")] = 200,
+    workdir: Annotated[
+        Path, typer.Option(help="Where the corpus and the databases are written.")
+    ] = Path("benchmark-work"),
+) -> None:
+    """The scale benchmark: import, search, API and memory on a synthetic corpus, on SQLite and
+    PostgreSQL, each figure with its ratio to a reference measured in the same run."""
+    from archive import scale as bench
+
+    plan = bench.Plan(
+        articles=articles,
+        extraction_articles=extraction_articles,
+        big_file_bytes=big_file_mb * 1_000_000,
+        requests=requests,
+        postgres_url=postgres,
+        workdir=workdir,
+    )
+    started = time.perf_counter()
+
+    def show(section: bench.Section) -> None:
+        table = Table(title=section.title, title_justify="left")
+        for column in ("what", "value", "unit", "ratio to reference"):
+            table.add_column(column, justify="left" if column == "what" else "right")
+        for figure in section.figures:
+            table.add_row(figure.name, f"{figure.value:,.2f}", figure.unit, f"{figure.ratio:.2f}x")
+        out.print(table)
+
+    bench.run(plan, show)
+    out.print(f"scale benchmark done in {time.perf_counter() - started:,.0f} s")
 
 
 # ------------------------------------------------------------------------------ stats

@@ -11,6 +11,9 @@ locked".
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +174,27 @@ def require_schema(engine: Engine) -> None:
             f"the database {engine.url.render_as_string(hide_password=True)!r} {state}",
             suggestion="run `archive init` to create or upgrade it",
         )
+
+
+@contextmanager
+def scratch_postgres_database(url: str, prefix: str = "archive_scratch") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``url``, dropped on exit; yields its
+    URL. Raises ``ConfigurationError`` naming the server when it cannot be reached."""
+    import psycopg
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        raise ConfigurationError(
+            f"PostgreSQL at {display_url(url)} is unreachable: {exc}".strip(),
+            suggestion="start the server, or check the URL",
+        ) from exc
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

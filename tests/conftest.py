@@ -8,17 +8,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from archive import db
+from archive.errors import ConfigurationError
 
 POSTGRES_VARIABLE = "ARCHIVE_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -46,21 +44,11 @@ def postgres_database() -> Iterator[str]:
     """A new, empty database on the configured server, dropped on exit."""
     url = _postgres_url()
     assert url, "PostgreSQL tests were collected without a configured server"
-    parsed = make_url(url)
-    name = f"archive_test_{uuid.uuid4().hex[:10]}"
-    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        connection = psycopg.connect(admin, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(
-            f"PostgreSQL at {url} is unreachable ({exc}); start it, or set "
-            f"{POSTGRES_VARIABLE}= to run the suite on SQLite only"
-        )
-    with connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield parsed.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with db.scratch_postgres_database(url, "archive_test") as scratch:
+            yield scratch
+    except ConfigurationError as exc:
+        pytest.fail(f"{exc}; or set {POSTGRES_VARIABLE}= to run the suite on SQLite only")
 
 
 @contextmanager

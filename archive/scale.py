@@ -1,0 +1,456 @@
+"""The scale benchmark: the archive against what users would otherwise pick, side by side, on a
+synthetic corpus (:mod:`archive.corpus`), on SQLite and on PostgreSQL.
+
+Every figure has a reference measured in the same run, and their ratio:
+
+- bulk import with extraction (``--workers 1`` and ``2``) against bare ``nlp.pipe`` of the same
+  spaCy pipeline over the same texts (higher is better; target ≥ 1.0);
+- bulk import of the pre-annotated corpus (no extraction) against ``sqlite-utils insert`` of the
+  same records into one flat table (higher is better; target ≥ 0.5);
+- quote search, p50 and p95 in process and over HTTP, against the bare full-text SQL (FTS5 or
+  tsvector) for the same query (lower is better; target ≤ 2.0 in process), and requests per
+  second against Datasette serving the same full-text search over the same SQLite file (higher
+  is better; target ≥ 1.0);
+- the GraphQL page of 50 nested quotes, requests per second over HTTP at concurrency 1 and 16;
+- peak memory of importing a JSONL file larger than 1 GB (target < 500 MB).
+
+Servers, importers and Datasette run as child processes on loopback; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, text
+
+from archive import corpus, db
+from archive.benchmark import EXAMPLE_PAGE, Figure
+from archive.errors import ArchiveError
+from archive.served import free_port, served
+from archive.settings import DATABASE_URL_VARIABLE
+
+SEARCHES = (
+    "ceasefire",
+    "hospitals",
+    '"humanitarian corridor"',
+    "blockade port",
+    "medicine",
+    "Aleppo",
+    "Kharkiv",
+    "prisoners charge",
+    "reconstruction",
+    "refugees returning",
+)
+"""Plain words and one phrase, from very common to rare in the corpus: queries that Datasette's
+default search mode and the archive's query language read the same way."""
+
+SEARCH_DOCUMENT = (
+    "query Search($search: String!) { quotes(search: $search, first: 10) { totalCount "
+    "edges { rank node { id text speaker { name } article { title } } } } }"
+)
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[Figure]
+
+
+@dataclass
+class Plan:
+    articles: int = 100_000
+    extraction_articles: int = 200
+    big_file_bytes: int = 1_100_000_000
+    requests: int = 200
+    postgres_url: str | None = None
+    workdir: Path = Path("benchmark-work")
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _archive(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        env=dict(os.environ, **{DATABASE_URL_VARIABLE: database_url}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _timed_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Run ``command`` through a fresh intermediate process; returns (seconds, peak resident
+    kilobytes of the command alone). Raises ``ArchiveError`` when it fails."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "t = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(t, peak, r.returncode)\n"
+        "sys.stderr.write(r.stdout[-2000:] + r.stderr[-2000:])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    seconds, peak, code = result.stdout.split()
+    if code != "0":
+        raise ArchiveError(f"{' '.join(command[:4])} failed: {result.stderr[-1500:]}")
+    return float(seconds), int(peak)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _latencies(run: Callable[[str], object], repeat: int) -> list[float]:
+    """Milliseconds of ``run(query)`` over every search, ``repeat`` rounds, after a warm-up."""
+    for query in SEARCHES:
+        run(query)
+    times = []
+    for _ in range(repeat):
+        for query in SEARCHES:
+            started = time.perf_counter()
+            run(query)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+@contextmanager
+def _databases(plan: Plan) -> Iterator[list[tuple[str, str]]]:
+    """(backend, URL) of a new SQLite file and, if configured, a new PostgreSQL database."""
+    with ExitStack() as stack:
+        sqlite_file = plan.workdir / "archive.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+        found = [("sqlite", f"sqlite:///{sqlite_file.resolve()}")]
+        if plan.postgres_url:
+            url = stack.enter_context(db.scratch_postgres_database(plan.postgres_url, "bench"))
+            found.append(("postgresql", url))
+        yield found
+
+
+# ------------------------------------------------------------------------------ figures
+
+
+def bulk_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> Figure:
+    """Seconds to import the pre-annotated corpus with ``archive import --no-extract``."""
+    command = [sys.executable, "-m", "archive", "import", str(corpus_file), "--no-extract"]
+    env = dict(os.environ, **{DATABASE_URL_VARIABLE: url})
+    seconds, _ = _timed_child(command, env)
+    rate = plan.articles / seconds
+    return Figure(f"import pre-annotated ({backend})", rate, "articles/s", 0.0)
+
+
+def sqlite_utils_insert(corpus_file: Path, plan: Plan) -> Figure:
+    target = plan.workdir / "flat.db"
+    target.unlink(missing_ok=True)
+    tool = str(Path(sys.executable).with_name("sqlite-utils"))
+    seconds, _ = _timed_child([tool, "insert", str(target), "articles", str(corpus_file), "--nl"])
+    return Figure(
+        "sqlite-utils insert, one flat table (reference)",
+        plan.articles / seconds,
+        "articles/s",
+        1.0,
+    )
+
+
+def _reference_search(connection: Connection, query: str) -> Sequence[Any]:
+    from archive.search import matches, parse_query
+
+    found = matches(connection.dialect.name, "quotes", parse_query(query)).subquery("found")
+    compiled = found.select().compile(connection, compile_kwargs={"literal_binds": True})
+    page = connection.execute(
+        text(
+            f"SELECT q.id, q.text, sp.name, ar.title, found.rank FROM ({compiled}) AS found "
+            "JOIN quotes q ON q.id = found.id JOIN articles ar ON ar.id = q.article_id "
+            "LEFT JOIN actors sp ON sp.id = q.speaker_id "
+            "ORDER BY found.rank DESC, q.id LIMIT 11"
+        )
+    ).all()
+    connection.execute(text(f"SELECT count(*) FROM ({compiled}) AS found")).scalar_one()
+    return page
+
+
+def search(backend: str, url: str, plan: Plan) -> tuple[list[Figure], float]:
+    """p50/p95 of the quote search by bare SQL, in process and over HTTP; also returns the
+    archive's sequential requests per second over HTTP, for the Datasette comparison."""
+    from archive.graphql.context import Context
+    from archive.graphql.loaders import Database
+    from archive.graphql.schema import schema
+    from archive.settings import Settings
+
+    repeat = max(1, plan.requests // len(SEARCHES))
+    engine = db.sync_engine(url)
+    try:
+        with engine.connect() as connection:
+            reference = _latencies(lambda q: _reference_search(connection, q), repeat)
+    finally:
+        engine.dispose()
+
+    settings = Settings(database_url=url)
+    async_engine = db.async_engine(url)
+
+    async def once(query: str) -> None:
+        context = Context(None, None, Database(async_engine), settings)  # type: ignore[arg-type]
+        try:
+            result = await schema.execute(
+                SEARCH_DOCUMENT, variable_values={"search": query}, context_value=context
+            )
+        finally:
+            await context.database.close()
+        if result.errors:
+            raise ArchiveError(f"search failed: {result.errors[0].message}")
+        json.dumps(result.data)
+
+    loop = asyncio.new_event_loop()
+    try:
+        in_process = _latencies(lambda q: loop.run_until_complete(once(q)), repeat)
+    finally:
+        loop.run_until_complete(async_engine.dispose())
+        loop.close()
+
+    with served(url) as base, httpx.Client(base_url=base, timeout=120) as client:
+
+        def over_http(query: str) -> None:
+            response = client.post(
+                "/graphql", json={"query": SEARCH_DOCUMENT, "variables": {"search": query}}
+            )
+            if response.status_code != 200 or "errors" in response.json():
+                raise ArchiveError(f"search over HTTP failed: {response.text[:300]}")
+
+        http = _latencies(over_http, repeat)
+
+    ref50, ref95 = _percentile(reference, 0.5), _percentile(reference, 0.95)
+    figures = [
+        Figure(f"search, bare SQL p50 ({backend}, reference)", ref50, "ms", 1.0),
+        Figure(f"search, bare SQL p95 ({backend}, reference)", ref95, "ms", 1.0),
+    ]
+    for label, times in (("in process", in_process), ("over HTTP", http)):
+        p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
+        figures.append(Figure(f"search {label} p50 ({backend})", p50, "ms", p50 / ref50))
+        figures.append(Figure(f"search {label} p95 ({backend})", p95, "ms", p95 / ref95))
+    return figures, 1000 / statistics.mean(http)
+
+
+def datasette(sqlite_file: Path, plan: Plan) -> float:
+    """Sequential requests per second of Datasette's full-text search of the quotes table."""
+    port = free_port()
+    tool = str(Path(sys.executable).with_name("datasette"))
+    process = subprocess.Popen(
+        [
+            tool,
+            "serve",
+            str(sqlite_file),
+            "--port",
+            str(port),
+            "--setting",
+            "suggest_facets",
+            "off",
+            "--setting",
+            "sql_time_limit_ms",
+            "60000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    name = sqlite_file.stem
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client.get("/-/versions.json")
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise ArchiveError("datasette did not start") from None
+                    time.sleep(0.2)
+
+            def request(query: str) -> None:
+                response = client.get(
+                    f"/{name}/quotes.json",
+                    params={"_search": query.strip('"'), "_size": 10, "_shape": "objects"},
+                )
+                if response.status_code != 200:
+                    raise ArchiveError(f"datasette failed: {response.text[:300]}")
+
+            times = _latencies(request, max(1, plan.requests // len(SEARCHES)))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return 1000 / statistics.mean(times)
+
+
+def graphql_page(url: str, plan: Plan) -> list[Figure]:
+    """Requests per second of the 50-quote nested page over HTTP, at concurrency 1 and 16."""
+    query = EXAMPLE_PAGE.read_text()
+
+    async def rate(base: str, concurrency: int) -> float:
+        count = max(concurrency, plan.requests)
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+
+            async def worker(share: int) -> None:
+                for _ in range(share):
+                    response = await client.post("/graphql", json={"query": query})
+                    if response.status_code != 200 or "errors" in response.json():
+                        raise ArchiveError(f"the page failed: {response.text[:300]}")
+
+            await worker(concurrency)  # warm up
+            started = time.perf_counter()
+            await asyncio.gather(*(worker(count // concurrency) for _ in range(concurrency)))
+            return (count // concurrency * concurrency) / (time.perf_counter() - started)
+
+    with served(url, "--workers", "2") as base:
+        single = asyncio.run(rate(base, 1))
+        sixteen = asyncio.run(rate(base, 16))
+    return [
+        Figure("GraphQL 50-quote page, concurrency 1 (reference)", single, "req/s", 1.0),
+        Figure("GraphQL 50-quote page, concurrency 16", sixteen, "req/s", sixteen / single),
+    ]
+
+
+def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> list[Figure]:
+    """Articles per second of ``archive import`` with extraction, workers 1 and 2, into a new
+    database, against bare ``nlp.pipe`` over the same texts."""
+    from archive.extract.nlp import load_model
+    from archive.extract.pipeline import load_pipeline
+    from archive.extract.runner import ExtractionRunner
+    from archive.importer.loader import Loader
+    from archive.importer.readers import Reader
+
+    # each run imports articles of its own: the same text twice would be a duplicate
+    records = []
+    with corpus_file.open(encoding="utf-8") as handle:
+        for _ in range(2 * plan.extraction_articles):
+            record = json.loads(handle.readline())
+            records.append({k: record[k] for k in ("url", "title", "published", "source", "text")})
+    texts = [r["text"] for r in records]
+    nlp = load_model()
+    list(nlp.pipe(texts[:5]))
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    reference = len(texts) / (time.perf_counter() - started)
+    figures = [Figure(f"nlp.pipe ({backend}, reference)", reference, "articles/s", 1.0)]
+    for run, workers in enumerate((1, 2)):
+        share = records[run * plan.extraction_articles : (run + 1) * plan.extraction_articles]
+        plain = plan.workdir / f"plain-{workers}.jsonl"
+        with plain.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(record) + "\n" for record in share)
+        engine = db.sync_engine(url)
+        try:
+            db.migrate(engine)
+            with ExtractionRunner(load_pipeline, workers=workers) as runner:
+                from archive.importer.fields import article_from
+
+                warm = [article_from(r, 5_000_000) for r in records[: workers * 2]]
+                runner.run(warm)  # start the workers and load the model first
+                started = time.perf_counter()
+                report = Loader(engine, runner).load(Reader(5_000_000).read([str(plain)]))
+                seconds = time.perf_counter() - started
+        finally:
+            engine.dispose()
+        if report.imported != len(share):
+            raise ArchiveError(f"the extraction import stored {report.imported} of {len(share)}")
+        rate = len(share) / seconds
+        figures.append(
+            Figure(
+                f"import with extraction --workers {workers} ({backend})",
+                rate,
+                "articles/s",
+                rate / reference,
+            )
+        )
+    return figures
+
+
+def big_import_memory(plan: Plan) -> Figure:
+    """Peak memory of ``archive import --no-extract`` of a JSONL file over ``big_file_bytes``,
+    made of long-form articles (eight corpus articles each), into a new SQLite file."""
+    big = plan.workdir / "big.jsonl"
+    written = 0
+    index = 0
+    with big.open("w", encoding="utf-8") as out:
+        while written < plan.big_file_bytes:
+            parts = [corpus.article(index * 8 + k, seed=1) for k in range(8)]
+            record = dict(parts[0], text="\n\n".join(p["text"] for p in parts))
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+            out.write(line)
+            written += len(line.encode("utf-8"))
+            index += 1
+    target = plan.workdir / "big.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    env = dict(os.environ, **{DATABASE_URL_VARIABLE: f"sqlite:///{target.resolve()}"})
+    _, peak_kb = _timed_child(
+        [sys.executable, "-m", "archive", "import", str(big), "--no-extract"], env
+    )
+    big.unlink()
+    megabytes = peak_kb / 1024
+    return Figure(
+        f"peak memory importing {written / 1e9:.2f} GB of JSONL (limit 500 MB)",
+        megabytes,
+        "MB",
+        megabytes / 500,
+    )
+
+
+# ------------------------------------------------------------------------------ the run
+
+
+def run(plan: Plan, report: Callable[[Section], None]) -> None:
+    """Run every measurement, handing each section to ``report`` as soon as it is measured."""
+    plan.workdir.mkdir(parents=True, exist_ok=True)
+    corpus_file = plan.workdir / f"corpus-{plan.articles}.jsonl"
+    if not corpus_file.exists():
+        corpus.write_jsonl(corpus_file, plan.articles, annotated=True)
+
+    reference = sqlite_utils_insert(corpus_file, plan)
+    imports = [reference]
+    with _databases(plan) as databases:
+        for backend, url in databases:
+            figure = bulk_import(corpus_file, backend, url, plan)
+            figure.ratio = figure.value / reference.value
+            imports.append(figure)
+        report(Section(f"Bulk import, {plan.articles:,} pre-annotated articles", imports))
+
+        for backend, url in databases:
+            figures, http_rate = search(backend, url, plan)
+            if backend == "sqlite":
+                theirs = datasette(Path(url.removeprefix("sqlite:///")), plan)
+                figures += [
+                    Figure("Datasette full-text search (reference)", theirs, "req/s", 1.0),
+                    Figure("archive search over HTTP", http_rate, "req/s", http_rate / theirs),
+                ]
+            report(Section(f"Quote search at {plan.articles:,} articles ({backend})", figures))
+            report(Section(f"GraphQL nested page ({backend})", graphql_page(url, plan)))
+    # into databases of their own: the corpus already stored would make every article a duplicate
+    with _databases(plan) as databases:
+        for backend, url in databases:
+            report(
+                Section(
+                    f"Import with extraction, {plan.extraction_articles} articles ({backend})",
+                    extraction_import(corpus_file, backend, url, plan),
+                )
+            )
+    if plan.big_file_bytes:
+        report(Section("Memory", [big_import_memory(plan)]))
