@@ -15,7 +15,8 @@ import asyncio
 import json
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,15 +54,19 @@ def articles_in(paths: Sequence[Path]) -> list[ArticleRecord]:
     ]
 
 
-def extraction(articles: list[ArticleRecord], workers: Sequence[int] = (1, 2)) -> list[Figure]:
-    """Time bare ``nlp.pipe`` and the extraction over the same articles, in this run."""
+def pipe_rate(texts: Sequence[str]) -> float:
+    """Articles per second of bare ``nlp.pipe`` of the extraction's spaCy pipeline, warmed up."""
     nlp = load_model()
-    texts = [a.body for a in articles]
-    list(nlp.pipe(texts[:5]))  # warm up
+    list(nlp.pipe(texts[:5]))
     started = time.perf_counter()
     for _ in nlp.pipe(texts):
         pass
-    reference = len(texts) / (time.perf_counter() - started)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def extraction(articles: list[ArticleRecord], workers: Sequence[int] = (1, 2)) -> list[Figure]:
+    """Time bare ``nlp.pipe`` and the extraction over the same articles, in this run."""
+    reference = pipe_rate([a.body for a in articles])
     figures = [Figure("nlp.pipe (reference)", reference, "articles/s", 1.0)]
     for count in workers:
         with ExtractionRunner(load_pipeline, workers=count) as runner:
@@ -167,16 +172,47 @@ def _milliseconds(run: Callable[[], object], requests: int) -> float:
     return statistics.median(times)
 
 
+@contextmanager
+def in_process(
+    database_url: str,
+) -> Iterator[Callable[[str, dict[str, Any] | None], dict[str, Any]]]:
+    """A function that runs a GraphQL document through the schema in this process, as a
+    request would (its own context and connection), and returns the data serialized once as
+    the server would; raises ``ArchiveError`` on errors."""
+    from archive.graphql.context import Context
+    from archive.graphql.loaders import Database
+    from archive.graphql.schema import schema
+    from archive.settings import Settings
+
+    settings = Settings(database_url=database_url)
+    async_engine = db.async_engine(database_url)
+
+    async def once(document: str, variables: dict[str, Any] | None) -> dict[str, Any]:
+        context = Context(None, None, Database(async_engine), settings)  # type: ignore[arg-type]
+        try:
+            result = await schema.execute(
+                document, variable_values=variables, context_value=context
+            )
+        finally:
+            await context.database.close()
+        if result.errors:
+            raise ArchiveError(f"the query failed: {result.errors[0].message}")
+        json.dumps(result.data)
+        return result.data or {}
+
+    loop = asyncio.new_event_loop()
+    try:
+        yield lambda document, variables: loop.run_until_complete(once(document, variables))
+    finally:
+        loop.run_until_complete(async_engine.dispose())
+        loop.close()
+
+
 def api_page(database_url: str, requests: int = 200) -> list[Figure]:
     """Time the example page by hand-written SQL, by the schema in process and over HTTP from
     ``archive serve``, on the database at ``database_url`` (which must hold quotes). Raises
     ``ArchiveError`` when the API's answer differs from the hand-written one."""
     import httpx
-
-    from archive.graphql.context import Context
-    from archive.graphql.loaders import Database
-    from archive.graphql.schema import schema
-    from archive.settings import Settings
 
     query = EXAMPLE_PAGE.read_text()
     engine = db.sync_engine(database_url)
@@ -187,28 +223,9 @@ def api_page(database_url: str, requests: int = 200) -> list[Figure]:
     finally:
         engine.dispose()
 
-    settings = Settings(database_url=database_url)
-
-    async_engine = db.async_engine(database_url)
-
-    async def once() -> dict[str, Any]:
-        context = Context(None, None, Database(async_engine), settings)  # type: ignore[arg-type]
-        try:
-            result = await schema.execute(query, context_value=context)
-        finally:
-            await context.database.close()
-        if result.errors:
-            raise ArchiveError(f"the example page failed: {result.errors[0].message}")
-        json.dumps(result.data)
-        return result.data or {}
-
-    loop = asyncio.new_event_loop()
-    try:
-        _same_page(loop.run_until_complete(once()), expected)
-        in_process_ms = _milliseconds(lambda: loop.run_until_complete(once()), requests)
-    finally:
-        loop.run_until_complete(async_engine.dispose())
-        loop.close()
+    with in_process(database_url) as execute:
+        _same_page(execute(query, None), expected)
+        in_process_ms = _milliseconds(lambda: execute(query, None), requests)
 
     with served(database_url) as base, httpx.Client(base_url=base, timeout=60) as client:
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import FORMATS, Reader
 from archive.records import Rejected
 from archive.settings import DATABASE_URL_VARIABLE, Settings
+
+if TYPE_CHECKING:
+    from archive.benchmark import Figure
 
 app = typer.Typer(
     name="archive",
@@ -414,9 +417,6 @@ def benchmark(
     if not articles:
         err.print("error: no articles found in the given paths")
         raise typer.Exit(EXIT_ERROR)
-    table = Table(title=f"benchmarks ({len(articles)} articles)")
-    for column in ("what", "value", "unit", "ratio to reference"):
-        table.add_column(column, justify="left" if column == "what" else "right")
     figures = []
     if "extraction" in chosen:
         figures += bench.extraction(articles)
@@ -425,9 +425,17 @@ def benchmark(
             url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
             bench.import_into(url, paths)
             figures += bench.api_page(url, requests)
+    out.print(_figures_table(f"benchmarks ({len(articles)} articles)", figures))
+
+
+def _figures_table(title: str, figures: list[Figure]) -> Table:
+    """Benchmark figures as a table: what, value, unit, ratio to the reference."""
+    table = Table(title=title, title_justify="left")
+    for column in ("what", "value", "unit", "ratio to reference"):
+        table.add_column(column, justify="left" if column == "what" else "right")
     for figure in figures:
-        table.add_row(figure.name, f"{figure.value:.2f}", figure.unit, f"{figure.ratio:.2f}x")
-    out.print(table)
+        table.add_row(figure.name, f"{figure.value:,.2f}", figure.unit, f"{figure.ratio:.2f}x")
+    return table
 
 
 @app.command()
@@ -466,15 +474,7 @@ def scale(
     )
     started = time.perf_counter()
 
-    def show(section: bench.Section) -> None:
-        table = Table(title=section.title, title_justify="left")
-        for column in ("what", "value", "unit", "ratio to reference"):
-            table.add_column(column, justify="left" if column == "what" else "right")
-        for figure in section.figures:
-            table.add_row(figure.name, f"{figure.value:,.2f}", figure.unit, f"{figure.ratio:.2f}x")
-        out.print(table)
-
-    bench.run(plan, show)
+    bench.run(plan, lambda section: out.print(_figures_table(section.title, section.figures)))
     out.print(f"scale benchmark done in {time.perf_counter() - started:,.0f} s")
 
 

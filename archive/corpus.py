@@ -61,6 +61,8 @@ ORGANIZATIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Israel", "state", ("Israel",)),
     ("Ukraine", "state", ("Ukraine", "Kyiv")),
 ]
+_ORGANIZATION = {name: (kind, variants) for name, kind, variants in ORGANIZATIONS}
+"""Kind and spellings of each organisation, by canonical name."""
 OUTLETS = [
     ("Reuters", "reuters.com"),
     ("Agence France-Presse", "afp.com"),
@@ -249,7 +251,7 @@ def article(index: int, *, seed: int = 0, annotated: bool = False) -> dict[str, 
             "person",
             affiliations=[{"organization": person.organization, "role": person.role}],
         )
-        out.actor(person.organization, _kind(person.organization), variant)
+        out.actor(person.organization, _ORGANIZATION[person.organization][0], variant)
         article = "an" if person.role[0] in "aeiou" else "a"
         return f"{person.name}, {article} {person.role} for {variant},"
 
@@ -269,7 +271,7 @@ def article(index: int, *, seed: int = 0, annotated: bool = False) -> dict[str, 
         if person.name in introduced:
             return person.surname
         introduced.add(person.name)
-        return person_intro(person, rng.choice(_variants(person.organization)))
+        return person_intro(person, rng.choice(_ORGANIZATION[person.organization][1]))
 
     for number in range(paragraphs):
         if number:
@@ -346,14 +348,6 @@ def _background_paragraph(
         out.quote(claim, source, False, start, "according to")
         return
     out.write(" ".join(_clean(f) for f in rng.sample(FILLER, rng.randint(3, 6))))
-
-
-def _kind(name: str) -> str:
-    return next(kind for canonical, kind, _ in ORGANIZATIONS if canonical == name)
-
-
-def _variants(name: str) -> tuple[str, ...]:
-    return next(variants for canonical, _, variants in ORGANIZATIONS if canonical == name)
 
 
 def _event_paragraph(

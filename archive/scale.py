@@ -26,19 +26,18 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from archive import corpus, db
-from archive.benchmark import EXAMPLE_PAGE, Figure
+from archive.benchmark import EXAMPLE_PAGE, Figure, in_process, pipe_rate
 from archive.errors import ArchiveError
-from archive.served import free_port, served
+from archive.served import free_port, served, serving
 from archive.settings import DATABASE_URL_VARIABLE
 
 SEARCHES = (
@@ -81,16 +80,6 @@ class Plan:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _archive(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        env=dict(os.environ, **{DATABASE_URL_VARIABLE: database_url}),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def _timed_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run ``command`` through a fresh intermediate process; returns (seconds, peak resident
     kilobytes of the command alone). Raises ``ArchiveError`` when it fails."""
@@ -116,6 +105,21 @@ def _timed_child(command: list[str], env: dict[str, str] | None = None) -> tuple
     return float(seconds), int(peak)
 
 
+def _timed_import(path: Path, url: str) -> tuple[float, int]:
+    """(seconds, peak kilobytes) of ``archive import PATH --no-extract`` into ``url``."""
+    return _timed_child(
+        [sys.executable, "-m", "archive", "import", str(path), "--no-extract"],
+        dict(os.environ, **{DATABASE_URL_VARIABLE: url}),
+    )
+
+
+def _fresh_sqlite(path: Path) -> str:
+    """The URL of a new SQLite file at ``path``, whatever was there before."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -138,10 +142,7 @@ def _latencies(run: Callable[[str], object], repeat: int) -> list[float]:
 def _databases(plan: Plan) -> Iterator[list[tuple[str, str]]]:
     """(backend, URL) of a new SQLite file and, if configured, a new PostgreSQL database."""
     with ExitStack() as stack:
-        sqlite_file = plan.workdir / "archive.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-        found = [("sqlite", f"sqlite:///{sqlite_file.resolve()}")]
+        found = [("sqlite", _fresh_sqlite(plan.workdir / "archive.db"))]
         if plan.postgres_url:
             url = stack.enter_context(db.scratch_postgres_database(plan.postgres_url, "bench"))
             found.append(("postgresql", url))
@@ -153,9 +154,7 @@ def _databases(plan: Plan) -> Iterator[list[tuple[str, str]]]:
 
 def bulk_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> Figure:
     """Seconds to import the pre-annotated corpus with ``archive import --no-extract``."""
-    command = [sys.executable, "-m", "archive", "import", str(corpus_file), "--no-extract"]
-    env = dict(os.environ, **{DATABASE_URL_VARIABLE: url})
-    seconds, _ = _timed_child(command, env)
+    seconds, _ = _timed_import(corpus_file, url)
     rate = plan.articles / seconds
     return Figure(f"import pre-annotated ({backend})", rate, "articles/s", 0.0)
 
@@ -173,60 +172,45 @@ def sqlite_utils_insert(corpus_file: Path, plan: Plan) -> Figure:
     )
 
 
-def _reference_search(connection: Connection, query: str) -> Sequence[Any]:
+def _reference_statements(connection: Connection) -> dict[str, tuple[TextClause, TextClause]]:
+    """For each search, the bare SQL of its page and of its count, written out once so that
+    the timed reference is only the database's work."""
     from archive.search import matches, parse_query
 
-    found = matches(connection.dialect.name, "quotes", parse_query(query)).subquery("found")
-    compiled = found.select().compile(connection, compile_kwargs={"literal_binds": True})
-    page = connection.execute(
-        text(
+    statements = {}
+    for query in SEARCHES:
+        found = matches(connection.dialect.name, "quotes", parse_query(query)).subquery("found")
+        compiled = found.select().compile(connection, compile_kwargs={"literal_binds": True})
+        page = text(
             f"SELECT q.id, q.text, sp.name, ar.title, found.rank FROM ({compiled}) AS found "
             "JOIN quotes q ON q.id = found.id JOIN articles ar ON ar.id = q.article_id "
             "LEFT JOIN actors sp ON sp.id = q.speaker_id "
             "ORDER BY found.rank DESC, q.id LIMIT 11"
         )
-    ).all()
-    connection.execute(text(f"SELECT count(*) FROM ({compiled}) AS found")).scalar_one()
-    return page
+        statements[query] = (page, text(f"SELECT count(*) FROM ({compiled}) AS found"))
+    return statements
+
+
+def _reference_search(connection: Connection, statements: tuple[TextClause, TextClause]) -> None:
+    page, count = statements
+    connection.execute(page).all()
+    connection.execute(count).scalar_one()
 
 
 def search(backend: str, url: str, plan: Plan) -> tuple[list[Figure], float]:
     """p50/p95 of the quote search by bare SQL, in process and over HTTP; also returns the
     archive's sequential requests per second over HTTP, for the Datasette comparison."""
-    from archive.graphql.context import Context
-    from archive.graphql.loaders import Database
-    from archive.graphql.schema import schema
-    from archive.settings import Settings
-
     repeat = max(1, plan.requests // len(SEARCHES))
     engine = db.sync_engine(url)
     try:
         with engine.connect() as connection:
-            reference = _latencies(lambda q: _reference_search(connection, q), repeat)
+            statements = _reference_statements(connection)
+            reference = _latencies(lambda q: _reference_search(connection, statements[q]), repeat)
     finally:
         engine.dispose()
 
-    settings = Settings(database_url=url)
-    async_engine = db.async_engine(url)
-
-    async def once(query: str) -> None:
-        context = Context(None, None, Database(async_engine), settings)  # type: ignore[arg-type]
-        try:
-            result = await schema.execute(
-                SEARCH_DOCUMENT, variable_values={"search": query}, context_value=context
-            )
-        finally:
-            await context.database.close()
-        if result.errors:
-            raise ArchiveError(f"search failed: {result.errors[0].message}")
-        json.dumps(result.data)
-
-    loop = asyncio.new_event_loop()
-    try:
-        in_process = _latencies(lambda q: loop.run_until_complete(once(q)), repeat)
-    finally:
-        loop.run_until_complete(async_engine.dispose())
-        loop.close()
+    with in_process(url) as execute:
+        local = _latencies(lambda q: execute(SEARCH_DOCUMENT, {"search": q}), repeat)
 
     with served(url) as base, httpx.Client(base_url=base, timeout=120) as client:
 
@@ -244,7 +228,7 @@ def search(backend: str, url: str, plan: Plan) -> tuple[list[Figure], float]:
         Figure(f"search, bare SQL p50 ({backend}, reference)", ref50, "ms", 1.0),
         Figure(f"search, bare SQL p95 ({backend}, reference)", ref95, "ms", 1.0),
     ]
-    for label, times in (("in process", in_process), ("over HTTP", http)):
+    for label, times in (("in process", local), ("over HTTP", http)):
         p50, p95 = _percentile(times, 0.5), _percentile(times, 0.95)
         figures.append(Figure(f"search {label} p50 ({backend})", p50, "ms", p50 / ref50))
         figures.append(Figure(f"search {label} p95 ({backend})", p95, "ms", p95 / ref95))
@@ -255,48 +239,22 @@ def datasette(sqlite_file: Path, plan: Plan) -> float:
     """Sequential requests per second of Datasette's full-text search of the quotes table."""
     port = free_port()
     tool = str(Path(sys.executable).with_name("datasette"))
-    process = subprocess.Popen(
-        [
-            tool,
-            "serve",
-            str(sqlite_file),
-            "--port",
-            str(port),
-            "--setting",
-            "suggest_facets",
-            "off",
-            "--setting",
-            "sql_time_limit_ms",
-            "60000",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    name = sqlite_file.stem
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    client.get("/-/versions.json")
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise ArchiveError("datasette did not start") from None
-                    time.sleep(0.2)
+    command = [tool, "serve", str(sqlite_file), "--port", str(port)]
+    command += ["--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "60000"]
+    with (
+        serving(command, port, name="datasette", ready_path="/-/versions.json") as base,
+        httpx.Client(base_url=base, timeout=120) as client,
+    ):
 
-            def request(query: str) -> None:
-                response = client.get(
-                    f"/{name}/quotes.json",
-                    params={"_search": query.strip('"'), "_size": 10, "_shape": "objects"},
-                )
-                if response.status_code != 200:
-                    raise ArchiveError(f"datasette failed: {response.text[:300]}")
+        def request(query: str) -> None:
+            response = client.get(
+                f"/{sqlite_file.stem}/quotes.json",
+                params={"_search": query.strip('"'), "_size": 10, "_shape": "objects"},
+            )
+            if response.status_code != 200:
+                raise ArchiveError(f"datasette failed: {response.text[:300]}")
 
-            times = _latencies(request, max(1, plan.requests // len(SEARCHES)))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        times = _latencies(request, max(1, plan.requests // len(SEARCHES)))
     return 1000 / statistics.mean(times)
 
 
@@ -331,9 +289,9 @@ def graphql_page(url: str, plan: Plan) -> list[Figure]:
 def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> list[Figure]:
     """Articles per second of ``archive import`` with extraction, workers 1 and 2, into a new
     database, against bare ``nlp.pipe`` over the same texts."""
-    from archive.extract.nlp import load_model
     from archive.extract.pipeline import load_pipeline
     from archive.extract.runner import ExtractionRunner
+    from archive.importer.fields import article_from
     from archive.importer.loader import Loader
     from archive.importer.readers import Reader
 
@@ -343,13 +301,7 @@ def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> 
         for _ in range(2 * plan.extraction_articles):
             record = json.loads(handle.readline())
             records.append({k: record[k] for k in ("url", "title", "published", "source", "text")})
-    texts = [r["text"] for r in records]
-    nlp = load_model()
-    list(nlp.pipe(texts[:5]))
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts):
-        pass
-    reference = len(texts) / (time.perf_counter() - started)
+    reference = pipe_rate([r["text"] for r in records])
     figures = [Figure(f"nlp.pipe ({backend}, reference)", reference, "articles/s", 1.0)]
     for run, workers in enumerate((1, 2)):
         share = records[run * plan.extraction_articles : (run + 1) * plan.extraction_articles]
@@ -360,8 +312,6 @@ def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> 
         try:
             db.migrate(engine)
             with ExtractionRunner(load_pipeline, workers=workers) as runner:
-                from archive.importer.fields import article_from
-
                 warm = [article_from(r, 5_000_000) for r in records[: workers * 2]]
                 runner.run(warm)  # start the workers and load the model first
                 started = time.perf_counter()
@@ -397,13 +347,7 @@ def big_import_memory(plan: Plan) -> Figure:
             out.write(line)
             written += len(line.encode("utf-8"))
             index += 1
-    target = plan.workdir / "big.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    env = dict(os.environ, **{DATABASE_URL_VARIABLE: f"sqlite:///{target.resolve()}"})
-    _, peak_kb = _timed_child(
-        [sys.executable, "-m", "archive", "import", str(big), "--no-extract"], env
-    )
+    _, peak_kb = _timed_import(big, _fresh_sqlite(plan.workdir / "big.db"))
     big.unlink()
     megabytes = peak_kb / 1024
     return Figure(

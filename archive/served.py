@@ -1,5 +1,5 @@
-"""``archive serve`` in a child process on a free loopback port, for benchmarks and tests that
-must talk to the real server over real HTTP."""
+"""``archive serve`` (or another HTTP server) in a child process on a free loopback port, for
+benchmarks and tests that must talk to the real server over real HTTP."""
 
 from __future__ import annotations
 
@@ -32,17 +32,35 @@ def served(database_url: str, *extra: str, ready_seconds: float = 60) -> Iterato
     answers, yield its base URL, stop it. Raises ``ArchiveError`` with the server's output when
     it exits or does not answer in time."""
     port = free_port()
+    with serving(
+        [sys.executable, "-m", "archive", "serve", "--port", str(port), *extra],
+        port,
+        name="archive serve",
+        env=dict(os.environ, **{DATABASE_URL_VARIABLE: database_url}),
+        ready_seconds=ready_seconds,
+    ) as base:
+        yield base
+
+
+@contextmanager
+def serving(
+    command: list[str],
+    port: int,
+    *,
+    name: str,
+    env: dict[str, str] | None = None,
+    ready_path: str = "/",
+    ready_seconds: float = 60,
+) -> Iterator[str]:
+    """Start any HTTP server ``command`` that listens on loopback ``port``, wait until
+    ``ready_path`` answers, yield its base URL, stop it. Raises ``ArchiveError`` with the
+    server's output when it exits or does not answer in time."""
     base = f"http://127.0.0.1:{port}"
     # The server's log goes to a file: a pipe nobody reads would fill and stall the server.
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "archive", "serve", "--port", str(port), *extra],
-            env=dict(os.environ, **{DATABASE_URL_VARIABLE: database_url}),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_answering(process, base, log, ready_seconds)
+            _wait_until_answering(process, name, base + ready_path, log, ready_seconds)
             yield base
         finally:
             process.terminate()
@@ -54,18 +72,18 @@ def served(database_url: str, *extra: str, ready_seconds: float = 60) -> Iterato
 
 
 def _wait_until_answering(
-    process: subprocess.Popen[bytes], base: str, log: IO[bytes], seconds: float
+    process: subprocess.Popen[bytes], name: str, url: str, log: IO[bytes], seconds: float
 ) -> None:
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
             log.seek(0)
             output = log.read().decode(errors="replace")[-2000:]
-            raise ArchiveError(f"archive serve exited with {process.returncode}: {output}")
+            raise ArchiveError(f"{name} exited with {process.returncode}: {output}")
         try:
-            httpx.get(base + "/", timeout=1)
+            httpx.get(url, timeout=1)
             return
         except httpx.TransportError:
             if time.monotonic() > deadline:
-                raise ArchiveError(f"archive serve did not answer within {seconds:.0f} s") from None
+                raise ArchiveError(f"{name} did not answer within {seconds:.0f} s") from None
             time.sleep(0.1)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from archive import corpus, db
 from archive.settings import DATABASE_URL_VARIABLE
@@ -63,7 +64,7 @@ def _stored(url: str) -> int:
     try:
         with engine.connect() as connection:
             return int(connection.execute(text("SELECT count(*) FROM articles")).scalar_one())
-    except Exception:  # the schema may not exist yet when the first kill comes early
+    except DBAPIError:  # the schema may not exist yet when the first kill comes early
         return 0
     finally:
         engine.dispose()

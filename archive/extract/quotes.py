@@ -280,25 +280,33 @@ class QuoteFinder:
         surface = self._surface_attribution(following, before, span)
         if surface is not None:
             return surface
+
         # the speech verb the quote depends on, then any verb it depends on ("Japan branded
         # it an “outlaw nation”"), then the speech verbs nearest to it; a named speaker
         # beats an anonymous one ("the former first lady said") found earlier
-        nearby = self._speech_verbs(after) + self._speech_verbs(before)
-        nearby.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
-        candidates = (
-            self._speaker_of_verbs(self._governing_speech_verbs(first), span.open_start),
-            self._governing_subject(first, span.open_start),
-            self._speaker_of_verbs(nearby, span.open_start),
-        )
-        named = next((c for c in candidates if c is not None and c.entity is not None), None)
-        if named is not None:
-            return named
+        def nearby() -> Speaker | None:
+            verbs = self._speech_verbs(after) + self._speech_verbs(before)
+            verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+            return self._speaker_of_verbs(verbs, span.open_start)
+
+        def governing_speech() -> Speaker | None:
+            return self._speaker_of_verbs(self._governing_speech_verbs(first), span.open_start)
+
+        def governing() -> Speaker | None:
+            return self._governing_subject(first, span.open_start)
+
+        anonymous: Speaker | None = None
+        for candidate in (governing_speech, governing, nearby):
+            found = candidate()
+            if found is not None and found.entity is not None:
+                return found
+            anonymous = anonymous or found
         # "Trump tweeted:" / "Sanders:" ending the text before the quote
         if before and before[-1].text == ":":
             for token in reversed(before[:-1]):
                 if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
                     return self.speaker_of_subject(token, span.open_start)
-        return next((c for c in candidates if c is not None), None)
+        return anonymous
 
     def _governing_speech_verbs(self, quote: Any) -> list[Any]:
         """The speech verbs a quote depends on in the parse, nearest first ("X described
