@@ -82,6 +82,27 @@ def extraction(articles: list[ArticleRecord], workers: Sequence[int] = (1, 2)) -
 
 # ------------------------------------------------------------------------------ API
 
+SEARCHES = (
+    "ceasefire",
+    "hospitals",
+    '"humanitarian corridor"',
+    "blockade port",
+    "medicine",
+    "Aleppo",
+    "Kharkiv",
+    "prisoners charge",
+    "reconstruction",
+    "refugees returning",
+)
+"""Plain words and one phrase, from very common to rare in the corpus: queries that Datasette's
+default search mode and the archive's query language read the same way."""
+
+SEARCH_DOCUMENT = (
+    "query Search($search: String!) { quotes(search: $search, first: 10) { totalCount "
+    "edges { rank node { id text speaker { name } article { title } } } } }"
+)
+
+
 EXAMPLE_PAGE = (
     Path(__file__).parent.parent / "schema" / "examples" / "01_quotes_with_speakers.graphql"
 )

@@ -456,11 +456,19 @@ def scale(
         int, typer.Option(min=0, help="Size of the JSONL file for the memory figure; 0 skips it.")
     ] = 1100,
     requests: Annotated[int, typer.Option(min=10, help="Requests per latency figure.")] = 200,
+    load_seconds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Length of the load drill (32 clients during an import) and, with --postgres,"
+            " of the restart drill's share; 0 skips both.",
+        ),
+    ] = 60,
     workdir: Annotated[
         Path, typer.Option(help="Where the corpus and the databases are written.")
     ] = Path("benchmark-work"),
 ) -> None:
-    """The scale benchmark: import, search, API and memory on a synthetic corpus, on SQLite and
+    """The scale benchmark: import, search, API, load, faults and memory on a synthetic corpus, on SQLite and
     PostgreSQL, each figure with its ratio to a reference measured in the same run."""
     from archive import scale as bench
 
@@ -469,6 +477,7 @@ def scale(
         extraction_articles=extraction_articles,
         big_file_bytes=big_file_mb * 1_000_000,
         requests=requests,
+        load_seconds=load_seconds,
         postgres_url=postgres,
         workdir=workdir,
     )

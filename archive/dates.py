@@ -9,6 +9,9 @@ from dateutil import parser as dateutil_parser
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+# ISO 8601 as exports write it; parsed without dateutil, which costs ~0.1 ms a value.
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 # Two defaults that differ in every field: a field the text leaves out comes back different.
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
@@ -43,6 +46,13 @@ def parse_date(value: object) -> tuple[datetime | None, str | None]:
         if not 1 <= month <= 12:
             raise ValueError(f"{value!r} is not a date")
         return datetime(int(match[1]), month, 1), "month"
+    if _ISO_DAY.match(text) or _ISO_TIME.match(text):
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass  # e.g. "2024-12-06 10:00 UTC": dateutil reads what fromisoformat cannot
+        else:
+            return (_naive_utc(parsed), "time") if len(text) > 10 else (parsed, "day")
     try:
         first = dateutil_parser.parse(text, default=_DEFAULT_A)
         second = dateutil_parser.parse(text, default=_DEFAULT_B)

@@ -25,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -35,30 +36,18 @@ import httpx
 from sqlalchemy import Connection, TextClause, text
 
 from archive import corpus, db
-from archive.benchmark import EXAMPLE_PAGE, Figure, in_process, pipe_rate
+from archive.benchmark import (
+    EXAMPLE_PAGE,
+    SEARCH_DOCUMENT,
+    SEARCHES,
+    Figure,
+    in_process,
+    pipe_rate,
+)
 from archive.errors import ArchiveError
+from archive.load import Tally
 from archive.served import free_port, served, serving
 from archive.settings import DATABASE_URL_VARIABLE
-
-SEARCHES = (
-    "ceasefire",
-    "hospitals",
-    '"humanitarian corridor"',
-    "blockade port",
-    "medicine",
-    "Aleppo",
-    "Kharkiv",
-    "prisoners charge",
-    "reconstruction",
-    "refugees returning",
-)
-"""Plain words and one phrase, from very common to rare in the corpus: queries that Datasette's
-default search mode and the archive's query language read the same way."""
-
-SEARCH_DOCUMENT = (
-    "query Search($search: String!) { quotes(search: $search, first: 10) { totalCount "
-    "edges { rank node { id text speaker { name } article { title } } } } }"
-)
 
 
 @dataclass
@@ -73,6 +62,9 @@ class Plan:
     extraction_articles: int = 200
     big_file_bytes: int = 1_100_000_000
     requests: int = 200
+    load_clients: int = 32
+    load_seconds: float = 60
+    load_import_articles: int = 20_000
     postgres_url: str | None = None
     workdir: Path = Path("benchmark-work")
 
@@ -286,6 +278,92 @@ def graphql_page(url: str, plan: Plan) -> list[Figure]:
     ]
 
 
+def _drill_figures(tally: Tally, label: str, reference: Tally | None = None) -> list[Figure]:
+    figures = [
+        Figure(
+            f"requests/s{label}",
+            tally.rate,
+            "req/s",
+            tally.rate / reference.rate if reference else 1.0,
+        )
+    ]
+    for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        value = tally.percentile(share)
+        base = reference.percentile(share) if reference else value
+        figures.append(Figure(f"{name}{label}", value, "ms", value / base))
+    return figures
+
+
+def load_during_import(backend: str, url: str, plan: Plan) -> list[Figure]:
+    """The load drill (:mod:`archive.load`): ``load_clients`` clients mixing searches, the
+    GraphQL page, the search page and quote pages against ``serve --workers 2``, first alone
+    (the reference, a quarter of the time) and then for ``load_seconds`` while an import of
+    new articles writes into the same database."""
+    from archive.load import drive, with_import
+
+    new_articles = plan.workdir / f"load-{plan.load_import_articles}.jsonl"
+    if not new_articles.exists():
+        corpus.write_jsonl(new_articles, plan.load_import_articles, seed=1, annotated=True)
+    clients = plan.load_clients
+    with served(url, "--workers", "2") as base:
+        alone = drive(base, clients=clients, seconds=max(10, plan.load_seconds / 4))
+        with with_import(new_articles, url) as importing:
+            loaded = drive(base, clients=clients, seconds=plan.load_seconds)
+            finished_early = importing.process.poll() is not None
+    if finished_early:
+        raise ArchiveError("the import ended before the load drill; raise load_import_articles")
+    total = len(loaded.outcomes)
+    figures = _drill_figures(alone, f", {clients} clients, no import (reference)")
+    figures += _drill_figures(loaded, f", {clients} clients during an import", alone)
+    for name, count in (
+        ("failed requests", len(loaded.failures) + len(loaded.of("clean failure"))),
+        ('"database is locked"', loaded.locked),
+    ):
+        figures.append(Figure(f"{name} during the import", count, "requests", count / total))
+    return figures
+
+
+def postgres_restart(plan: Plan) -> list[Figure]:
+    """A private PostgreSQL server (:mod:`archive.pgserver`) stopped as in a crash for five
+    seconds under the load drill and started again; ``archive serve`` keeps running."""
+    from archive.load import drive
+    from archive.pgserver import private_server
+
+    with private_server() as server:
+        small = plan.workdir / "restart.jsonl"
+        corpus.write_jsonl(small, 300, seed=2, annotated=True)
+        _timed_import(small, server.url)
+        with served(server.url, "--workers", "2") as base:
+            outage: dict[str, float] = {}
+
+            def restart() -> None:
+                time.sleep(10)
+                outage["down"] = time.monotonic()
+                server.stop()
+                time.sleep(5)
+                server.start()
+                outage["up"] = time.monotonic()
+
+            restarter = threading.Thread(target=restart)
+            started = time.monotonic()
+            restarter.start()
+            tally = drive(base, clients=16, seconds=30, timeout=30)
+            restarter.join()
+    down, up = outage["down"] - started, outage["up"] - started
+    clean = tally.of("clean failure")
+    recovered = min((o.at for o in tally.of("ok") if o.at > up), default=float("nan"))
+    slowest = max((o.milliseconds for o in clean), default=0.0)
+    return [
+        Figure("server down (reference)", up - down, "s", 1.0),
+        Figure("requests failed cleanly (503, SERVICE_UNAVAILABLE)", len(clean), "requests", 1.0),
+        Figure("slowest clean failure", slowest, "ms", slowest / 1000 / (up - down)),
+        Figure("other failures", len(tally.failures), "requests", 0.0),
+        Figure(
+            "first success after the restart", recovered - up, "s", (recovered - up) / (up - down)
+        ),
+    ]
+
+
 def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> list[Figure]:
     """Articles per second of ``archive import`` with extraction, workers 1 and 2, into a new
     database, against bare ``nlp.pipe`` over the same texts."""
@@ -387,6 +465,10 @@ def run(plan: Plan, report: Callable[[Section], None]) -> None:
                 ]
             report(Section(f"Quote search at {plan.articles:,} articles ({backend})", figures))
             report(Section(f"GraphQL nested page ({backend})", graphql_page(url, plan)))
+            if plan.load_seconds:
+                report(Section(f"Load ({backend})", load_during_import(backend, url, plan)))
+    if plan.postgres_url and plan.load_seconds:
+        report(Section("PostgreSQL restarted under load", postgres_restart(plan)))
     # into databases of their own: the corpus already stored would make every article a duplicate
     with _databases(plan) as databases:
         for backend, url in databases:

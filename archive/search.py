@@ -357,7 +357,9 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
+    # The same few thousand words recur in every page of results; stemming is pure Python.
     return str(_stemmer().stemWord(_fold(word)))
 
 

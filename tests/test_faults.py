@@ -1,5 +1,7 @@
 """Faults: the importer killed with SIGKILL at random points and run again stores every article
-exactly once, with all of its quotes, and leaves the full-text index consistent."""
+exactly once, with all of its quotes, and leaves the full-text index consistent; PostgreSQL
+restarted under load fails requests cleanly while it is down, and the service recovers by
+itself."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +20,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from archive import corpus, db
+from archive.load import KINDS, drive
+from archive.pgserver import private_server
+from archive.served import served
 from archive.settings import DATABASE_URL_VARIABLE
-from tests.conftest import BACKENDS, postgres_database
+from tests.conftest import BACKENDS, postgres_database, run_cli
 
 ARTICLES = 800
 
@@ -121,3 +127,41 @@ def test_killed_imports_store_every_article_exactly_once(
             assert quotes == sum(expected.values())
     finally:
         engine.dispose()
+
+
+def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path) -> None:
+    """A private server (restarting the shared one would cut every other session) is stopped
+    as in a crash during the drill and started again; ``archive serve`` is never restarted."""
+    corpus_file = tmp_path / "corpus.jsonl"
+    corpus.write_jsonl(corpus_file, 200, seed=5, annotated=True)
+    with private_server() as server:
+        result = run_cli("import", str(corpus_file), "--no-extract", database_url=server.url)
+        assert result.returncode == 0, result.stderr
+        with served(server.url, "--workers", "2") as base:
+            outage: dict[str, float] = {}
+
+            def restart() -> None:
+                time.sleep(2)
+                outage["down"] = time.monotonic()
+                server.stop()
+                time.sleep(2)
+                server.start()
+                outage["up"] = time.monotonic()
+
+            restarter = threading.Thread(target=restart)
+            started = time.monotonic()
+            restarter.start()
+            tally = drive(base, clients=8, seconds=9, timeout=20)
+            restarter.join()
+    down, up = outage["down"] - started, outage["up"] - started
+    assert tally.failures == [], tally.failures[:5]
+    clean = tally.of("clean failure")
+    assert clean, "no request met the outage"
+    assert all(o.milliseconds < 5000 for o in clean), "a request hung while the server was down"
+    outside = [o for o in clean if o.at + o.milliseconds / 1000 < down or o.at > up]
+    assert outside == [], f"requests failed outside the outage ({down:.2f}-{up:.2f} s)"
+    before = [o for o in tally.of("ok") if o.at < down]
+    after = [o for o in tally.of("ok") if o.at > up + 1]
+    assert before, "nothing was answered before the outage"
+    assert after, "the service did not recover without a restart"
+    assert {o.kind for o in after} == set(KINDS)

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
+from archive import corpus
 from archive.extract.runner import ExtractionRunner
 from archive.importer.loader import Loader
 from archive.importer.readers import Item, Reader
@@ -193,3 +194,45 @@ def test_extraction_failure_rejects_only_that_article(engine: Engine, tmp_path: 
     assert report.rejects[0].location == f"{path}:2"
     with engine.connect() as connection:
         assert sorted(connection.execute(select(Place.name)).scalars()) == ["Lyon", "Nice"]
+
+
+def test_annotated_corpus_lands_linked_in_statements_per_table_not_per_row(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """New ids are reserved per batch: every event keeps its own participants across batches
+    and imports, and a batch costs a few statements per table, not one per row."""
+    records = list(corpus.articles(90, annotated=True))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in records[:30]))
+    second.write_text("".join(json.dumps(r) + "\n" for r in records[30:]))
+    load(engine, [first], batch_size=7)
+    statements: list[str] = []
+
+    def count(_c: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        report = load(engine, [second], batch_size=60)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert report.imported == 60
+    rows_written = sum(len(r["quotes"]) + len(r["events"]) for r in records[30:])
+    assert rows_written > 600
+    assert len(statements) < 60, statements
+
+    expected = {
+        (r["url"], e["start"]): sorted(a["role"] for a in e["actors"])
+        for r in records
+        for e in r["events"]
+    }
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Article.url, Event.start_char, EventParticipant.role)
+            .join(Event, Event.article_id == Article.id)
+            .join(EventParticipant, EventParticipant.event_id == Event.id)
+        ).all()
+    stored: dict[tuple[str | None, int | None], list[str]] = {}
+    for url, start, role in rows:
+        stored.setdefault((url, start), []).append(role)
+    assert {key: sorted(roles) for key, roles in stored.items()} == expected

@@ -34,6 +34,10 @@ def test_normalize_name(spelling: str, normal: str) -> None:
         ("Dec 2024", (datetime(2024, 12, 1), "month")),
         ("December 6, 2024", (datetime(2024, 12, 6), "day")),
         ("2024-12-06T10:00:00+02:00", (datetime(2024, 12, 6, 8, 0), "time")),
+        ("2024-12-06", (datetime(2024, 12, 6), "day")),
+        ("2024-12-06 10:30", (datetime(2024, 12, 6, 10, 30), "time")),
+        ("2024-12-06T10:30:00Z", (datetime(2024, 12, 6, 10, 30), "time")),
+        ("2024-12-06 10:00 UTC", (datetime(2024, 12, 6, 10, 0), "time")),
         (1733443200, (datetime(2024, 12, 6), "time")),
         ("", (None, None)),
     ],
@@ -42,7 +46,7 @@ def test_parse_date_keeps_precision(value: object, expected: tuple[object, objec
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["soon", "Friday", "2024-13", True, [2024]])
+@pytest.mark.parametrize("value", ["soon", "Friday", "2024-13", "2024-02-30", True, [2024]])
 def test_parse_date_rejects_non_dates(value: object) -> None:
     with pytest.raises(ValueError, match=r"date|year"):
         parse_date(value)

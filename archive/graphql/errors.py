@@ -4,8 +4,9 @@ Codes: ``BAD_USER_INPUT`` (an argument the API cannot use: a malformed ID or cur
 over the limit, a search with nothing to look for), ``NOT_FOUND``, ``UNAUTHENTICATED`` (a
 mutation without a valid bearer token), ``FORBIDDEN`` (a token whose role does not allow the
 change), ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED`` (the document itself, including
-the depth, token, alias and cost limits) and ``INTERNAL_SERVER_ERROR`` (an unexpected failure,
-whose details go to the server's log and never to the client).
+the depth, token, alias and cost limits), ``SERVICE_UNAVAILABLE`` (the database cannot be reached
+for now; over HTTP the response is a 503 with ``Retry-After``) and ``INTERNAL_SERVER_ERROR`` (an
+unexpected failure, whose details go to the server's log and never to the client).
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ class Unauthenticated(ApiError):
 
 class Forbidden(ApiError):
     code = "FORBIDDEN"
+
+
+class Unavailable(ApiError):
+    code = "SERVICE_UNAVAILABLE"
+
+
+def has_code(errors: list[GraphQLError] | None, code: str) -> bool:
+    return any((error.extensions or {}).get("code") == code for error in errors or [])
 
 
 def _classify(error: GraphQLError) -> GraphQLError:

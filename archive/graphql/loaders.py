@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import Select, Table, select
 from sqlalchemy.engine import Result, RowMapping
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from archive.graphql.errors import BadUserInput
+from archive.graphql.errors import BadUserInput, Unavailable
 from archive.store import (
     ACTOR_ALIASES,
     ACTORS,
@@ -46,9 +46,9 @@ class Database:
 
     async def _execute(self, statement: Select[Any]) -> Result[Any]:
         async with self._turn:
-            if self._connection is None:
-                self._connection = await self.engine.connect()
-            with refused_values():
+            with database_errors():
+                if self._connection is None:
+                    self._connection = await self.engine.connect()
                 return await self._connection.execute(statement)
 
     async def rows(self, statement: Select[Any]) -> list[Row]:
@@ -60,8 +60,12 @@ class Database:
     async def close(self) -> None:
         async with self._turn:
             if self._connection is not None:
-                await self._connection.close()
-                self._connection = None
+                connection, self._connection = self._connection, None
+                try:
+                    await connection.close()
+                except (OSError, DBAPIError):
+                    # The server went away under it; the pool drops the connection.
+                    await connection.invalidate()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -69,7 +73,7 @@ class Database:
         SQLite reader would otherwise keep the snapshot it started with)."""
         await self.close()
         try:
-            with refused_values():
+            with database_errors():
                 async with self.engine.begin() as connection:
                     yield connection
         finally:
@@ -77,17 +81,38 @@ class Database:
 
 
 @contextmanager
-def refused_values() -> Iterator[None]:
-    """A value the database refuses (SQLSTATE class 22, "data exception": a NUL character in
-    text on PostgreSQL, a number out of range) is the user's error, not the server's."""
+def database_errors() -> Iterator[None]:
+    """The database's failures that are not the server's bugs, as API errors with a code.
+
+    A value the database refuses (SQLSTATE class 22, "data exception": a NUL character in text
+    on PostgreSQL, a number out of range) is the user's error: ``BAD_USER_INPUT``. A database
+    that cannot be reached (refused connection, a session cut by a restart, a server starting
+    up) is ``SERVICE_UNAVAILABLE``; the pool's pre-ping replaces dead connections once the
+    server is back, so the service recovers by itself.
+    """
     try:
         yield
-    except DBAPIError as error:
-        state = str(getattr(error.orig, "sqlstate", None) or "")
-        if not state.startswith("22"):
-            raise
-        reason = str(error.orig).splitlines()[0].split(": ", 1)[-1]
-        raise BadUserInput(f"the database cannot use a value given: {reason}") from None
+    except OSError as error:
+        raise Unavailable(f"the database cannot be reached ({error.strerror or error})") from None
+    except PendingRollbackError:
+        # A statement after the request's connection was cut (see ``connection_invalidated``).
+        raise Unavailable("the database connection was lost") from None
+    except Exception as error:
+        # Wrapped by SQLAlchemy, or raw from the driver while connecting (asyncpg's
+        # CannotConnectNowError while the server starts up).
+        original = error.orig if isinstance(error, DBAPIError) else error
+        state = str(getattr(original, "sqlstate", None) or "")
+        reason = str(original).splitlines()[0].split(": ", 1)[-1]
+        if state.startswith("22"):
+            raise BadUserInput(f"the database cannot use a value given: {reason}") from None
+        invalidated = isinstance(error, DBAPIError) and error.connection_invalidated
+        if invalidated or state.startswith("08") or state in _SHUTTING_DOWN:
+            raise Unavailable(f"the database connection was lost ({reason})") from None
+        raise
+
+
+_SHUTTING_DOWN = {"57P01", "57P02", "57P03"}
+"""admin_shutdown, crash_shutdown, cannot_connect_now."""
 
 
 def _by_id(database: Database, table: Table) -> DataLoader[int, Row | None]:

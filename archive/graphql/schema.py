@@ -32,7 +32,7 @@ from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
 from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
-from archive.graphql.errors import BadUserInput, ErrorCodes
+from archive.graphql.errors import BadUserInput, ErrorCodes, Unavailable, has_code
 from archive.graphql.filters import (
     ActorFilter,
     ArticleFilter,
@@ -339,6 +339,9 @@ schema = ArchiveSchema(
 )
 
 
+RETRY_AFTER_SECONDS = 5
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with a context built per request (its own connection and fresh
     loaders every time), the connection given back when the operation ends."""
@@ -364,6 +367,11 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Request, context: Context, root_value: None, sub_response: Response
     ) -> Any:
         try:
-            return await super().execute_operation(request, context, root_value, sub_response)
+            result = await super().execute_operation(request, context, root_value, sub_response)
         finally:
             await context.database.close()
+        if has_code(getattr(result, "errors", None), Unavailable.code):
+            # Proxies and clients retry a 503 without having to read GraphQL errors.
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return result

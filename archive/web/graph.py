@@ -14,7 +14,8 @@ from archive.graphql.schema import schema
 
 
 class PageError(Exception):
-    """What a page cannot show: ``status`` 400 (a bad parameter) or 404 (nothing there)."""
+    """What a page cannot show: ``status`` 400 (a bad parameter), 404 (nothing there) or 503
+    (the database cannot be reached for now)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -50,6 +51,8 @@ async def read(request: Request, document: str, **variables: Any) -> dict[str, A
             raise PageError(400, error.message)
         if code == "NOT_FOUND":
             raise PageError(404, error.message)
+        if code == "SERVICE_UNAVAILABLE":
+            raise PageError(503, f"{error.message}; try again in a few seconds")
         raise RuntimeError(f"a page's query failed: {error.message}") from error.original_error
     assert result.data is not None
     return result.data
@@ -64,6 +67,8 @@ async def node(request: Request, type_name: str, id: str, fields: str) -> dict[s
     try:
         found: dict[str, Any] | None = (await read(request, document, id=id))["node"]
     except PageError as error:
+        if error.status != 400:
+            raise
         raise PageError(404, f"no {type_name.lower()} {id!r}") from error
     if found is None or found["__typename"] != type_name:
         raise PageError(404, f"no {type_name.lower()} {id!r}")

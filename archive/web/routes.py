@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
 from archive.web.search import EVENT_KINDS_PATTERN, SearchState, query_for
@@ -298,8 +299,13 @@ async def page_error(request: Request, exc: Exception) -> Response:
     else:
         raise exc
     templates: Jinja2Templates = request.app.state.templates
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
     return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
+        request,
+        "error.html",
+        {"status": status, "message": message},
+        status_code=status,
+        headers=headers,
     )
 
 

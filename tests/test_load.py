@@ -1,0 +1,35 @@
+"""Load: concurrent clients mixing API searches, the nested GraphQL page, the search page and
+quote pages while an import writes, on both backends; nothing fails, nothing is locked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive import corpus
+from archive.load import KINDS, drive, with_import
+from archive.served import served
+from tests.conftest import BACKENDS, database_with_samples
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_clients_during_an_import_get_answers_and_no_lock_errors(
+    backend: str, tmp_path: Path
+) -> None:
+    corpus_file = tmp_path / "corpus.jsonl"
+    corpus.write_jsonl(corpus_file, 2000, seed=3, annotated=True)
+    with (
+        database_with_samples(backend, tmp_path) as url,
+        served(url, "--workers", "2") as base,
+        with_import(corpus_file, url) as run,
+    ):
+        tally = drive(base, clients=12, seconds=8)
+        still_importing = run.process.poll() is None
+    assert still_importing, "the import ended before the drill did; it must run throughout"
+    assert tally.failures == [], tally.failures[:5]
+    assert tally.locked == 0
+    assert tally.of("clean failure") == []
+    for kind in KINDS:
+        assert tally.of("ok", kind), f"no {kind} request was answered"
+    assert tally.percentile(0.99) >= tally.percentile(0.5) > 0
