@@ -157,6 +157,8 @@ def import_(
                 progress=lambda report: progress.update(task, summary=_summary_line(report)),
             )
             report = loader.load(reader.read(paths))
+        if report.imported or report.updated:
+            db.refresh_statistics(engine)
     _print_report(report, rejects if report.rejected else None, strict)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)

@@ -105,6 +105,15 @@ def sync_engine(url: str) -> Engine:
     return engine
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Tell the query planner what a bulk change did to the tables' sizes: ``ANALYZE`` on
+    PostgreSQL (autovacuum gets there too, minutes later, and until then a freshly filled
+    database is planned as if empty), ``PRAGMA optimize`` on SQLite."""
+    with engine.begin() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        connection.exec_driver_sql("PRAGMA optimize" if sqlite else "ANALYZE")
+
+
 def async_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for the web path (reads, and short curation writes)."""
     # A server can restart under a pooled connection; a file cannot, and a ping would cost

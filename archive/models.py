@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -37,6 +38,9 @@ from archive.vocab import (
     PARTICIPANT_ROLES,
     TOKEN_ROLES,
 )
+
+EARLIEST = datetime(1, 1, 1)
+"""Where an unknown publication time sorts: before every known one."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -206,10 +210,16 @@ class Quote(Base):
         CheckConstraint("start_char IS NULL OR end_char >= start_char", name="offsets"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         Index("ix_quotes_article_start", "article_id", "start_char"),
+        Index("ix_quotes_published", "published", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    published: Mapped[datetime] = mapped_column(
+        DateTime, server_default=literal_column(f"'{EARLIEST:%Y-%m-%d %H:%M:%S}'")
+    )
+    """The article's publication time, or the earliest time when unknown: a copy, so that the
+    newest quotes are read off an index instead of sorting every quote by its article's."""
     text: Mapped[str] = mapped_column(Text)
     start_char: Mapped[int | None] = mapped_column(Integer)
     end_char: Mapped[int | None] = mapped_column(Integer)

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from archive.models import (
+    EARLIEST,
     Actor,
     ActorAlias,
     Affiliation,
@@ -309,7 +310,10 @@ class Store:
             for record, extraction in items
         ]
         ids = self._insert_ids(ARTICLES, rows)
-        self._add_extractions(list(zip(ids, (e for _, e in items), strict=True)))
+        self._add_extractions(
+            list(zip(ids, (e for _, e in items), strict=True)),
+            {article_id: row["published"] for article_id, row in zip(ids, rows, strict=True)},
+        )
         return ids
 
     def replace_article(
@@ -324,7 +328,12 @@ class Store:
             if "origin" in table.c:
                 statement = statement.where(table.c.origin != "curated")
             self.connection.execute(statement)
-        self._add_extractions([(article_id, extraction)])
+        self.connection.execute(  # the curated quotes that stay
+            update(QUOTES)
+            .where(QUOTES.c.article_id == article_id)
+            .values(published=row["published"] or EARLIEST)
+        )
+        self._add_extractions([(article_id, extraction)], {article_id: row["published"]})
 
     def _article_row(self, record: ArticleRecord, extraction: Extraction) -> dict[str, Any]:
         published, precision = record.published, record.published_precision
@@ -343,7 +352,15 @@ class Store:
             "raw": record.raw,
         }
 
-    def _add_extractions(self, items: Sequence[tuple[int, Extraction]]) -> None:
+    def _add_extractions(
+        self,
+        items: Sequence[tuple[int, Extraction]],
+        published: dict[int, datetime | None] | None = None,
+    ) -> None:
+        """Write what was extracted from each article; ``published`` gives the articles'
+        publication times (read from the database when not given)."""
+        if published is None:
+            published = self._published([article_id for article_id, _ in items])
         actors = [actor for _, extraction in items for actor in _with_referenced_actors(extraction)]
         actor_ids = self.actor_ids(actors)
         self.place_ids(
@@ -358,6 +375,7 @@ class Store:
                 quotes.append(
                     {
                         "article_id": article_id,
+                        "published": published.get(article_id) or EARLIEST,
                         "text": q.text,
                         "start_char": q.start,
                         "end_char": q.end if q.start is not None else None,
@@ -442,6 +460,13 @@ class Store:
             ]
             if rows:
                 self._insert_rows(PARTICIPANTS, rows)
+
+    def _published(self, article_ids: list[int]) -> dict[int, datetime | None]:
+        found: dict[int, datetime | None] = {}
+        for chunk in chunks(sorted(set(article_ids))):
+            query = select(ARTICLES.c.id, ARTICLES.c.published).where(ARTICLES.c.id.in_(chunk))
+            found.update((row.id, row.published) for row in self.connection.execute(query))
+        return found
 
     def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """Insert ``rows`` the fastest way the backend takes them.

@@ -13,12 +13,18 @@ from archive.served import served
 from tests.conftest import BACKENDS, database_with_samples
 
 
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More articles than an import stores during the drill, on either backend."""
+    path = tmp_path_factory.mktemp("load") / "corpus.jsonl"
+    corpus.write_jsonl(path, 8000, seed=3, annotated=True)
+    return path
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_clients_during_an_import_get_answers_and_no_lock_errors(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, corpus_file: Path
 ) -> None:
-    corpus_file = tmp_path / "corpus.jsonl"
-    corpus.write_jsonl(corpus_file, 2000, seed=3, annotated=True)
     with (
         database_with_samples(backend, tmp_path) as url,
         served(url, "--workers", "2") as base,

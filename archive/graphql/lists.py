@@ -101,11 +101,12 @@ async def list_quotes(
 ) -> Connection[Quote]:
     statement, rank, tree = quote_rows(info, where, search, extra)
     order_by = order_by or (QuoteOrder.RELEVANCE if tree else QuoteOrder.NEWEST)
-    published = coalesce(ARTICLES.c.published, _EARLIEST)
     order = (
         _relevance(rank, QUOTES.c.id)
         if order_by is QuoteOrder.RELEVANCE
-        else _by_time(order_by.value, published, QUOTES.c.id, order_by is QuoteOrder.NEWEST)
+        else _by_time(
+            order_by.value, QUOTES.c.published, QUOTES.c.id, order_by is QuoteOrder.NEWEST
+        )
     )
 
     def build(row: Any) -> tuple[Any, str | None, float | None]:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Hashable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.engine import Result, RowMapping
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -125,11 +125,22 @@ def _by_id(database: Database, table: Table) -> DataLoader[int, Row | None]:
 
 
 def _children(
-    database: Database, table: Table, parent: str, order: Sequence[Any] = ()
+    database: Database,
+    table: Table,
+    parent: str,
+    order: Sequence[Any] = (),
+    distinct: Sequence[str] = (),
 ) -> DataLoader[int, list[Row]]:
+    """The rows of ``table`` under each parent; with ``distinct``, only the first row (lowest
+    id) of each parent for every combination of those columns."""
+
     async def load(ids: list[int]) -> list[list[Row]]:
         column = table.c[parent]
-        statement = select(table).where(column.in_(set(ids))).order_by(*order, table.c[parent])
+        wanted = column.in_(set(ids))
+        if distinct:
+            firsts = select(func.min(table.c.id)).where(wanted)
+            wanted = table.c.id.in_(firsts.group_by(column, *(table.c[c] for c in distinct)))
+        statement = select(table).where(wanted).order_by(*order, table.c[parent])
         grouped: dict[Hashable, list[Row]] = defaultdict(list)
         for row in await database.rows(statement):
             grouped[row[parent]].append(row)
@@ -152,7 +163,15 @@ class Loaders:
         self.mention = _by_id(database, MENTIONS)
         self.actor_aliases = _children(database, ACTOR_ALIASES, "actor_id", [ACTOR_ALIASES.c.id])
         self.place_aliases = _children(database, PLACE_ALIASES, "place_id", [PLACE_ALIASES.c.id])
-        self.affiliations = _children(database, AFFILIATIONS, "actor_id", [AFFILIATIONS.c.id])
+        # Each article that states an affiliation adds a row: a speaker quoted in a thousand
+        # articles would list the same role a thousand times.
+        self.affiliations = _children(
+            database,
+            AFFILIATIONS,
+            "actor_id",
+            [AFFILIATIONS.c.id],
+            distinct=("organization_id", "role", "valid_from", "valid_to"),
+        )
         self.participants = _children(
             database, PARTICIPANTS, "event_id", [PARTICIPANTS.c.role, PARTICIPANTS.c.actor_id]
         )

@@ -230,7 +230,9 @@ class Actor(Node):
     async def aliases(self, info: Info) -> list[str]:
         return [r["alias"] for r in await info.context.loaders.actor_aliases.load(self.pk)]
 
-    @strawberry.field(description="Roles in organisations.")
+    @strawberry.field(
+        description="Roles in organisations, each once, with the first article that states it."
+    )
     async def affiliations(self, info: Info) -> list[Affiliation]:
         return [Affiliation(row=r) for r in await info.context.loaders.affiliations.load(self.pk)]
 
