@@ -50,6 +50,8 @@ class Outcome:
 @dataclass
 class Tally:
     outcomes: list[Outcome] = field(default_factory=list)
+    started: float = 0.0
+    """``time.monotonic()`` when the drill started: ``Outcome.at`` counts from it."""
     seconds: float = 0.0
 
     def of(self, result: str, kind: str | None = None) -> list[Outcome]:
@@ -118,7 +120,7 @@ async def _drive(base: str, clients: int, seconds: float, seed: int, timeout: fl
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
         quote_ids = await _quote_ids(client)
-        started = time.monotonic()
+        started = tally.started = time.monotonic()
         deadline = started + seconds
 
         async def one_client(number: int) -> None:

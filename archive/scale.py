@@ -345,11 +345,10 @@ def postgres_restart(plan: Plan) -> list[Figure]:
                 outage["up"] = time.monotonic()
 
             restarter = threading.Thread(target=restart)
-            started = time.monotonic()
             restarter.start()
             tally = drive(base, clients=16, seconds=30, timeout=30)
             restarter.join()
-    down, up = outage["down"] - started, outage["up"] - started
+    down, up = outage["down"] - tally.started, outage["up"] - tally.started
     clean = tally.of("clean failure")
     recovered = min((o.at for o in tally.of("ok") if o.at > up), default=float("nan"))
     slowest = max((o.milliseconds for o in clean), default=0.0)

@@ -149,11 +149,10 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path
                 outage["up"] = time.monotonic()
 
             restarter = threading.Thread(target=restart)
-            started = time.monotonic()
             restarter.start()
             tally = drive(base, clients=8, seconds=9, timeout=20)
             restarter.join()
-    down, up = outage["down"] - started, outage["up"] - started
+    down, up = outage["down"] - tally.started, outage["up"] - tally.started
     assert tally.failures == [], tally.failures[:5]
     clean = tally.of("clean failure")
     assert clean, "no request met the outage"
