@@ -21,8 +21,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from archive.settings import DATABASE_URL_VARIABLE
 
 KINDS = ("search API", "GraphQL page", "search page", "quote page")
 LOCKED = "database is locked"
+PAGE_DOCUMENT = EXAMPLE_PAGE.read_text()
 
 
 @dataclass
@@ -94,7 +96,7 @@ async def _request(
         payload = {"query": SEARCH_DOCUMENT, "variables": {"search": term}}
         return await client.post("/graphql", json=payload)
     if kind == "GraphQL page":
-        return await client.post("/graphql", json={"query": EXAMPLE_PAGE.read_text()})
+        return await client.post("/graphql", json={"query": PAGE_DOCUMENT})
     if kind == "search page":
         return await client.get("/", params={"q": term})
     return await client.get(f"/quotes/{rng.choice(quote_ids)}")
@@ -151,6 +153,47 @@ def drive(
     """Run ``clients`` concurrent clients against the server at ``base`` for ``seconds``.
     Each client sends one request at a time, picking the kind at random."""
     return asyncio.run(_drive(base, clients, seconds, seed, timeout))
+
+
+@dataclass
+class Outage:
+    """A drill through a database outage; times in seconds since the drill started."""
+
+    tally: Tally
+    down: float
+    """When the stop began."""
+    up: float
+    """When the server was started again."""
+
+
+def drive_through_outage(
+    base: str,
+    stop: Callable[[], None],
+    start: Callable[[], None],
+    *,
+    after: float,
+    length: float,
+    clients: int,
+    seconds: float,
+    timeout: float,
+) -> Outage:
+    """The drill against ``base`` while, ``after`` seconds in, ``stop()`` takes the database
+    down and ``start()`` brings it back ``length`` seconds later."""
+    times: dict[str, float] = {}
+
+    def outage() -> None:
+        time.sleep(after)
+        times["down"] = time.monotonic()
+        stop()
+        time.sleep(length)
+        start()
+        times["up"] = time.monotonic()
+
+    restarter = threading.Thread(target=outage)
+    restarter.start()
+    tally = drive(base, clients=clients, seconds=seconds, timeout=timeout)
+    restarter.join()
+    return Outage(tally, times["down"] - tally.started, times["up"] - tally.started)
 
 
 @dataclass

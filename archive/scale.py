@@ -25,7 +25,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -326,7 +325,7 @@ def load_during_import(backend: str, url: str, plan: Plan) -> list[Figure]:
 def postgres_restart(plan: Plan) -> list[Figure]:
     """A private PostgreSQL server (:mod:`archive.pgserver`) stopped as in a crash for five
     seconds under the load drill and started again; ``archive serve`` keeps running."""
-    from archive.load import drive
+    from archive.load import drive_through_outage
     from archive.pgserver import private_server
 
     with private_server() as server:
@@ -334,21 +333,17 @@ def postgres_restart(plan: Plan) -> list[Figure]:
         corpus.write_jsonl(small, 300, seed=2, annotated=True)
         _timed_import(small, server.url)
         with served(server.url, "--workers", "2") as base:
-            outage: dict[str, float] = {}
-
-            def restart() -> None:
-                time.sleep(10)
-                outage["down"] = time.monotonic()
-                server.stop()
-                time.sleep(5)
-                server.start()
-                outage["up"] = time.monotonic()
-
-            restarter = threading.Thread(target=restart)
-            restarter.start()
-            tally = drive(base, clients=16, seconds=30, timeout=30)
-            restarter.join()
-    down, up = outage["down"] - tally.started, outage["up"] - tally.started
+            outage = drive_through_outage(
+                base,
+                server.stop,
+                server.start,
+                after=10,
+                length=5,
+                clients=16,
+                seconds=30,
+                timeout=30,
+            )
+    tally, down, up = outage.tally, outage.down, outage.up
     clean = tally.of("clean failure")
     recovered = min((o.at for o in tally.of("ok") if o.at > up), default=float("nan"))
     slowest = max((o.milliseconds for o in clean), default=0.0)

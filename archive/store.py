@@ -273,18 +273,17 @@ class Store:
                 kinds.setdefault(actor_id, record.kind)
             if record.description:
                 descriptions.setdefault(actor_id, record.description)
-        for column, values in (("kind", kinds), ("description", descriptions)):
-            if not values:
-                continue
-            lacking = (
-                ACTORS.c.kind == "other" if column == "kind" else ACTORS.c.description.is_(None)
-            )
-            self.connection.execute(
-                update(ACTORS)
-                .where(ACTORS.c.id == bindparam("target"), lacking)
-                .values({column: bindparam("value")}),
-                [{"target": key, "value": value} for key, value in sorted(values.items())],
-            )
+        for column, values, lacking in (
+            ("kind", kinds, ACTORS.c.kind == "other"),
+            ("description", descriptions, ACTORS.c.description.is_(None)),
+        ):
+            if values:
+                self.connection.execute(
+                    update(ACTORS)
+                    .where(ACTORS.c.id == bindparam("target"), lacking)
+                    .values({column: bindparam("value")}),
+                    [{"target": key, "value": value} for key, value in sorted(values.items())],
+                )
 
     @staticmethod
     def _place_row(record: PlaceRecord) -> dict[str, Any]:
@@ -360,7 +359,7 @@ class Store:
         """Write what was extracted from each article; ``published`` gives the articles'
         publication times (read from the database when not given)."""
         if published is None:
-            published = self._published([article_id for article_id, _ in items])
+            published = self._published([article_id for article_id, e in items if e.quotes])
         actors = [actor for _, extraction in items for actor in _with_referenced_actors(extraction)]
         actor_ids = self.actor_ids(actors)
         self.place_ids(

@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from archive import corpus, db
-from archive.load import KINDS, drive
+from archive.load import KINDS, drive_through_outage
 from archive.pgserver import private_server
 from archive.served import served
 from archive.settings import DATABASE_URL_VARIABLE
@@ -138,21 +137,17 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path
         result = run_cli("import", str(corpus_file), "--no-extract", database_url=server.url)
         assert result.returncode == 0, result.stderr
         with served(server.url, "--workers", "2") as base:
-            outage: dict[str, float] = {}
-
-            def restart() -> None:
-                time.sleep(2)
-                outage["down"] = time.monotonic()
-                server.stop()
-                time.sleep(2)
-                server.start()
-                outage["up"] = time.monotonic()
-
-            restarter = threading.Thread(target=restart)
-            restarter.start()
-            tally = drive(base, clients=8, seconds=9, timeout=20)
-            restarter.join()
-    down, up = outage["down"] - tally.started, outage["up"] - tally.started
+            outage = drive_through_outage(
+                base,
+                server.stop,
+                server.start,
+                after=2,
+                length=2,
+                clients=8,
+                seconds=9,
+                timeout=20,
+            )
+    tally, down, up = outage.tally, outage.down, outage.up
     assert tally.failures == [], tally.failures[:5]
     clean = tally.of("clean failure")
     assert clean, "no request met the outage"
