@@ -324,18 +324,22 @@ def is_search_object(name: str | None) -> bool:
     return name is not None and _SEARCH_OBJECT.match(name) is not None
 
 
-def matches(dialect: str, kind: str, tree: Node) -> Select[Any]:
+def matches(dialect: str, kind: str, tree: Node, *, ranked: bool = True) -> Select[Any]:
     """``SELECT id, rank`` of the rows of ``kind`` (quotes or articles) matching ``tree``;
-    a higher rank is a better match."""
+    a higher rank is a better match. ``ranked=False`` selects the ids alone, which spares
+    ranking every match where only the set matters (counts, facets)."""
     if dialect == "sqlite":
         fts = table(f"{kind}_fts", column("rowid"))
-        return select(
-            fts.c.rowid.label("id"),
-            (-func.bm25(literal_column(f"{kind}_fts"), type_=Float)).label("rank"),
-        ).where(literal_column(f"{kind}_fts").op("MATCH")(to_fts5(tree)))
+        rank = -func.bm25(literal_column(f"{kind}_fts"), type_=Float)
+        found = literal_column(f"{kind}_fts").op("MATCH")(to_fts5(tree))
+        if not ranked:
+            return select(fts.c.rowid.label("id")).where(found)
+        return select(fts.c.rowid.label("id"), rank.label("rank")).where(found)
     rows = table(kind, column("id"), *(column(c) for c in _SEARCHED[kind]))
     document: ColumnElement[Any] = literal_column(_pg_document(kind))
     query = to_tsquery(tree)
+    if not ranked:
+        return select(rows.c.id.label("id")).where(document.op("@@")(query))
     return select(
         rows.c.id.label("id"),
         func.ts_rank_cd(document, query, type_=Float).label("rank"),

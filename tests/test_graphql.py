@@ -259,6 +259,98 @@ def test_facets_agree_with_the_lists(api: Api) -> None:
     assert sum(b["count"] for b in facets["timeline"]) <= facets["count"]
 
 
+WIDE_SEARCH = "government OR people OR Syria OR forces OR said"
+RANKED_PAGE = """query($search: String, $where: QuoteFilter, $after: String) {
+  quotes(search: $search, where: $where, first: 4, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { rank node { id } } } }"""
+
+
+def _ranked(api: Api, where: dict[str, Any] | None) -> tuple[list[tuple[str, float]], int]:
+    seen: list[tuple[str, float]] = []
+    after = None
+    while True:
+        variables = {"search": WIDE_SEARCH, "where": where, "after": after}
+        page = api.data(RANKED_PAGE, variables)["quotes"]
+        seen += [(e["node"]["id"], e["rank"]) for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return seen, page["totalCount"]
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_a_search_alone_pages_like_a_search_with_filters(api: Api) -> None:
+    """A search without filters is ranked from the full-text index alone; with a filter that
+    keeps every quote it goes through the general path. Both give the same pages."""
+    alone, alone_count = _ranked(api, None)
+    every_quote = {"or": [{"direct": True}, {"direct": False}]}
+    filtered, filtered_count = _ranked(api, every_quote)
+    assert alone == filtered
+    assert len(alone) == len({i for i, _ in alone}) == alone_count == filtered_count > 8
+    ranks = [r for _, r in alone]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_facets_of_a_search_agree_with_the_lists(api: Api) -> None:
+    data = api.data(
+        """query($s: String) { quoteFacets(search: $s) { count
+             speakers(limit: 100) { id count } speakerKinds { label count }
+             sources(limit: 100) { id count } places(limit: 100) { id count }
+             timeline(interval: YEAR) { start count } }
+           quotes(search: $s) { totalCount } }""",
+        {"s": WIDE_SEARCH},
+    )
+    facets = data["quoteFacets"]
+    assert facets["count"] == data["quotes"]["totalCount"] > 8
+
+    def total(where: dict[str, Any]) -> int:
+        query = (
+            "query($s: String, $w: QuoteFilter) { quotes(search: $s, where: $w) { totalCount } }"
+        )
+        return int(api.data(query, {"s": WIDE_SEARCH, "w": where})["quotes"]["totalCount"])
+
+    for value in facets["speakers"]:
+        assert total({"speaker": {"id": {"eq": value["id"]}}}) == value["count"]
+    for value in facets["speakerKinds"]:
+        assert total({"speaker": {"kind": [value["label"].upper()]}}) == value["count"]
+    for value in facets["sources"]:
+        assert total({"article": {"source": {"id": {"eq": value["id"]}}}}) == value["count"]
+    for value in facets["places"]:
+        assert total({"article": {"mentionsPlace": {"id": {"eq": value["id"]}}}}) == value["count"]
+    for bucket in facets["timeline"]:
+        year = bucket["start"][:4]
+        period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+        assert total({"article": {"published": period}}) == bucket["count"]
+
+
+def test_article_and_event_facets_agree_with_the_lists(api: Api) -> None:
+    data = api.data(
+        """{ articleFacets { count actorKinds { label count } places(limit: 100) { id count } }
+           eventFacets { count kinds { label count } actors(limit: 100) { id count } } }"""
+    )
+    articles, events = data["articleFacets"], data["eventFacets"]
+
+    def articles_where(where: dict[str, Any]) -> int:
+        query = "query($w: ArticleFilter) { articles(where: $w) { totalCount } }"
+        return int(api.data(query, {"w": where})["articles"]["totalCount"])
+
+    def events_where(where: dict[str, Any]) -> int:
+        query = "query($w: EventFilter) { events(where: $w) { totalCount } }"
+        return int(api.data(query, {"w": where})["events"]["totalCount"])
+
+    assert articles["actorKinds"]
+    assert events["kinds"]
+    for value in articles["actorKinds"]:
+        assert (
+            articles_where({"mentionsActor": {"kind": [value["label"].upper()]}}) == value["count"]
+        )
+    for value in articles["places"]:
+        assert articles_where({"mentionsPlace": {"id": {"eq": value["id"]}}}) == value["count"]
+    for value in events["kinds"]:
+        assert events_where({"kind": [value["label"].upper()]}) == value["count"]
+    for value in events["actors"]:
+        assert events_where({"participant": {"id": {"eq": value["id"]}}}) == value["count"]
+    assert sum(v["count"] for v in events["kinds"]) == events["count"]
+
+
 def test_limits_refuse_abusive_documents(api: Api) -> None:
     nested = "{ quotes(first: 100) { nodes { speaker { quotes(first: 100) { nodes { id } } } } } }"
     assert api.error_code(nested) == "GRAPHQL_VALIDATION_FAILED"

@@ -4,13 +4,12 @@ meanwhile neither repeat nor vanish. Every sort ends with the primary key, so ke
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.graphql.errors import BadUserInput
@@ -96,10 +95,16 @@ async def paginate(
     order: Order,
     first: int,
     after: str | None,
-    build: Callable[[RowMapping], tuple[Any, str | None, float | None]],
+    build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
+    *,
+    counted: Select[Any] | None = None,
+    complete: Callable[[Sequence[Any]], Awaitable[list[Mapping[str, Any]]]] | None = None,
 ) -> Connection[Any]:
     """A page of ``statement`` (its rows in ``order``); ``build`` makes (node, highlight, rank)
-    of each row."""
+    of each row. ``counted`` is a cheaper ``SELECT count(*)`` of the same rows, when there is
+    one. ``complete`` turns the page's rows into the rows ``build`` reads, in the same order:
+    it lets ``statement`` select only what ordering needs (ids and rank) and read the rest
+    for the few rows kept."""
     check_first(first)
     labels = [f"_key{i}" for i in range(len(order.keys))]
     page = statement.add_columns(
@@ -118,8 +123,11 @@ async def paginate(
         )
     ).limit(first + 1)
     rows = await database.rows(page) if first > 0 else []
+    kept: Sequence[Any] = rows[:first]
+    if complete is not None and kept:
+        kept = await complete(rows[:first])
     edges = []
-    for row in rows[:first]:
+    for row in kept:
         node, highlight, rank = build(row)
         key = tuple(row[label] for label in labels)
         edges.append(
@@ -127,9 +135,12 @@ async def paginate(
         )
 
     async def count() -> int:
-        total = await database.scalar(
-            select(func.count()).select_from(statement.order_by(None).subquery())
-        )
+        if counted is None:
+            total = await database.scalar(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            )
+        else:
+            total = await database.scalar(counted)
         return int(total or 0)
 
     return Connection(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Select, Table, literal, select
+from sqlalchemy import Date, DateTime, Table, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import coalesce
 
@@ -29,9 +30,10 @@ from archive.graphql.filters import (
     quote_condition,
     source_condition,
 )
+from archive.graphql.selection import Selection
 from archive.graphql.types import Actor, Article, AuditEntry, Event, Node, Place, Quote, Source
 from archive.search import Node as SearchTree
-from archive.search import SearchQueryError, highlight, matches, parse_query
+from archive.search import SearchQueryError, highlight, parse_query
 from archive.store import ACTORS, ARTICLES, AUDIT_LOG, EVENTS, PLACES, QUOTES, SOURCES
 
 SNIPPET_CHARS = 240
@@ -48,18 +50,6 @@ def search_tree(search: str | None) -> SearchTree | None:
         raise BadUserInput(str(exc)) from None
 
 
-def _searched(
-    info: Info, statement: Select[Any], table: Table, kind: str, tree: SearchTree | None
-) -> tuple[Select[Any], ColumnElement[Any] | None]:
-    if tree is None:
-        return statement, None
-    dialect = info.context.database.engine.dialect.name
-    found = matches(dialect, kind, tree).subquery("found")
-    return statement.join(found, found.c.id == table.c.id).add_columns(
-        found.c.rank.label("_rank")
-    ), found.c.rank
-
-
 def _by_time(name: str, when: ColumnElement[Any], pk: Any, newest: bool) -> Order:
     return Order(name, ((when, newest), (pk, newest)))
 
@@ -70,24 +60,71 @@ def _relevance(rank: ColumnElement[Any] | None, pk: Any) -> Order:
     return Order("relevance", ((rank, True), (pk, False)))
 
 
-def quote_rows(
+def _selection(
+    info: Info,
+    table: Table,
+    conditions: list[ColumnElement[bool] | None],
+    search: str | None,
+) -> Selection:
+    return Selection(
+        table,
+        info.context.database.engine.dialect.name,
+        tuple(c for c in conditions if c is not None),
+        search_tree(search),
+    )
+
+
+def quote_selection(
     info: Info,
     where: QuoteFilter | None,
     search: str | None,
     extra: ColumnElement[bool] | None = None,
-) -> tuple[Select[Any], ColumnElement[Any] | None, SearchTree | None]:
-    """The quotes a filter and a search select (joined to their articles), their rank, and the
-    parsed search."""
-    tree = search_tree(search)
-    statement = select(QUOTES).select_from(
-        QUOTES.join(ARTICLES, ARTICLES.c.id == QUOTES.c.article_id)
+) -> Selection:
+    """The quotes a filter, a search and ``extra`` (a condition on quotes) select."""
+    condition = quote_condition(where) if where is not None else None
+    return _selection(info, QUOTES, [condition, extra], search)
+
+
+def article_selection(
+    info: Info,
+    where: ArticleFilter | None,
+    search: str | None,
+    extra: ColumnElement[bool] | None = None,
+) -> Selection:
+    """The articles a filter, a search and ``extra`` (a condition on articles) select."""
+    condition = article_condition(where) if where is not None else None
+    return _selection(info, ARTICLES, [condition, extra], search)
+
+
+async def _page(
+    info: Info,
+    selection: Selection,
+    order: Order,
+    first: int,
+    after: str | None,
+    build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
+) -> Connection[Any]:
+    """A page of the selected rows in ``order``. Ranked by a search alone, the page is cut
+    from the full-text index's matches first, and only its rows are read."""
+    database = info.context.database
+    if order.name == "relevance" and selection.searched_only:
+        ids, rank, pk = selection.ranked_ids()
+        table = selection.table
+
+        async def complete(page: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+            wanted = [row["id"] for row in page]
+            rows = await database.rows(select(table).where(table.c.id.in_(wanted)))
+            full = {row["id"]: row for row in rows}
+            return [{**full[row["id"]], **row} for row in page if row["id"] in full]
+
+        ranked = Order(order.name, ((rank, True), (pk, False)))
+        return await paginate(
+            database, ids, ranked, first, after, build, counted=selection.count(), complete=complete
+        )
+    statement, _ = selection.rows()
+    return await paginate(
+        database, statement, order, first, after, build, counted=selection.count()
     )
-    statement, rank = _searched(info, statement, QUOTES, "quotes", tree)
-    if where is not None:
-        statement = statement.where(quote_condition(where))
-    if extra is not None:
-        statement = statement.where(extra)
-    return statement, rank, tree
 
 
 async def list_quotes(
@@ -99,10 +136,11 @@ async def list_quotes(
     after: str | None,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Quote]:
-    statement, rank, tree = quote_rows(info, where, search, extra)
+    selection = quote_selection(info, where, search, extra)
+    tree = selection.tree
     order_by = order_by or (QuoteOrder.RELEVANCE if tree else QuoteOrder.NEWEST)
     order = (
-        _relevance(rank, QUOTES.c.id)
+        _relevance(selection.rows()[1], QUOTES.c.id)
         if order_by is QuoteOrder.RELEVANCE
         else _by_time(
             order_by.value, QUOTES.c.published, QUOTES.c.id, order_by is QuoteOrder.NEWEST
@@ -116,23 +154,7 @@ async def list_quotes(
             return node, None, None
         return node, highlight(row["text"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await paginate(info.context.database, statement, order, first, after, build)
-
-
-def article_rows(
-    info: Info,
-    where: ArticleFilter | None,
-    search: str | None,
-    extra: ColumnElement[bool] | None = None,
-) -> tuple[Select[Any], ColumnElement[Any] | None, SearchTree | None]:
-    """The articles a filter and a search select, their rank, and the parsed search."""
-    tree = search_tree(search)
-    statement, rank = _searched(info, select(ARTICLES), ARTICLES, "articles", tree)
-    if where is not None:
-        statement = statement.where(article_condition(where))
-    if extra is not None:
-        statement = statement.where(extra)
-    return statement, rank, tree
+    return await _page(info, selection, order, first, after, build)
 
 
 async def list_articles(
@@ -144,10 +166,11 @@ async def list_articles(
     after: str | None,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Article]:
-    statement, rank, tree = article_rows(info, where, search, extra)
+    selection = article_selection(info, where, search, extra)
+    tree = selection.tree
     order_by = order_by or (ArticleOrder.RELEVANCE if tree else ArticleOrder.NEWEST)
     if order_by is ArticleOrder.RELEVANCE:
-        order = _relevance(rank, ARTICLES.c.id)
+        order = _relevance(selection.rows()[1], ARTICLES.c.id)
     elif order_by is ArticleOrder.TITLE:
         order = Order("title", ((ARTICLES.c.title, False), (ARTICLES.c.id, False)))
     else:
@@ -164,16 +187,15 @@ async def list_articles(
             float(row["_rank"]),
         )
 
-    return await paginate(info.context.database, statement, order, first, after, build)
+    return await _page(info, selection, order, first, after, build)
 
 
-def event_rows(where: EventFilter | None, extra: ColumnElement[bool] | None = None) -> Select[Any]:
-    statement = select(EVENTS)
-    if where is not None:
-        statement = statement.where(event_condition(where))
-    if extra is not None:
-        statement = statement.where(extra)
-    return statement
+def event_selection(
+    info: Info, where: EventFilter | None, extra: ColumnElement[bool] | None = None
+) -> Selection:
+    """The events a filter and ``extra`` (a condition on events) select."""
+    condition = event_condition(where) if where is not None else None
+    return _selection(info, EVENTS, [condition, extra], None)
 
 
 async def list_events(
@@ -184,7 +206,7 @@ async def list_events(
     after: str | None,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Event]:
-    statement = event_rows(where, extra)
+    selection = event_selection(info, where, extra)
     order_by = order_by or EventOrder.NEWEST
     order = _by_time(
         order_by.value,
@@ -192,9 +214,7 @@ async def list_events(
         EVENTS.c.id,
         order_by is EventOrder.NEWEST,
     )
-    return await paginate(
-        info.context.database, statement, order, first, after, _simple(info, Event)
-    )
+    return await _page(info, selection, order, first, after, _simple(info, Event))
 
 
 def _simple(info: Info, cls: type[Node]) -> Any:

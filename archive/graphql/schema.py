@@ -47,8 +47,8 @@ from archive.graphql.filters import (
 from archive.graphql.ids import parse_global_id
 from archive.graphql.inputs import NoNulInLiterals, NoNulInVariables
 from archive.graphql.lists import (
-    article_rows,
-    event_rows,
+    article_selection,
+    event_selection,
     list_actors,
     list_articles,
     list_audit,
@@ -56,7 +56,7 @@ from archive.graphql.lists import (
     list_places,
     list_quotes,
     list_sources,
-    quote_rows,
+    quote_selection,
 )
 from archive.graphql.loaders import Database
 from archive.graphql.mutations import Mutation
@@ -78,9 +78,7 @@ from archive.store import (
     ACTOR_ALIASES,
     ARTICLES,
     AUDIT_LOG,
-    EVENTS,
     PLACE_ALIASES,
-    QUOTES,
     SOURCES,
 )
 
@@ -243,8 +241,7 @@ class Query:
     def quote_facets(
         self, info: Info, where: QuoteFilter | None = None, search: str | None = None
     ) -> QuoteFacets:
-        statement, _, _ = quote_rows(info, where, search)
-        return QuoteFacets(table=QUOTES, ids=statement.with_only_columns(QUOTES.c.id))
+        return QuoteFacets(selection=quote_selection(info, where, search))
 
     @strawberry.field(
         description="Counts over the articles a filter and search select: by outlet, place, actor, period."
@@ -252,14 +249,13 @@ class Query:
     def article_facets(
         self, info: Info, where: ArticleFilter | None = None, search: str | None = None
     ) -> ArticleFacets:
-        statement, _, _ = article_rows(info, where, search)
-        return ArticleFacets(table=ARTICLES, ids=statement.with_only_columns(ARTICLES.c.id))
+        return ArticleFacets(selection=article_selection(info, where, search))
 
     @strawberry.field(
         description="Counts over the events a filter selects: by kind, place, actor, period; fatalities."
     )
-    def event_facets(self, where: EventFilter | None = None) -> EventFacets:
-        return EventFacets(table=EVENTS, ids=event_rows(where).with_only_columns(EVENTS.c.id))
+    def event_facets(self, info: Info, where: EventFilter | None = None) -> EventFacets:
+        return EventFacets(selection=event_selection(info, where))
 
     @strawberry.field(description="Changes made through the API, newest first.")
     async def audit_log(

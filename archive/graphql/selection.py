@@ -1,0 +1,86 @@
+"""What a list and its facets range over: the rows of one table that filter conditions and a
+full-text search select, and the cheapest SQL for each use of them.
+
+The cheap paths matter at scale: counting the matches of a search reads the full-text index
+alone, ranking a search without filters sorts the index's matches before touching a row, and
+counts over everything scan the table without a subquery of its own ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Select, Table, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from archive.search import Node as SearchTree
+from archive.search import matches
+
+
+@dataclass
+class Selection:
+    """The rows of ``table`` meeting every one of ``conditions`` (SQL over ``table``'s columns)
+    and, when ``tree`` is given, matching that full-text search (quotes and articles only)."""
+
+    table: Table
+    dialect: str
+    conditions: tuple[ColumnElement[bool], ...] = ()
+    tree: SearchTree | None = None
+
+    @property
+    def searched_only(self) -> bool:
+        """A search and no condition: the full-text index alone answers."""
+        return self.tree is not None and not self.conditions
+
+    def _found(self, *, ranked: bool) -> Any:
+        """The search's matches as a subquery, the same object on every call: the columns
+        of an order and the statement it orders must come from one subquery."""
+        return self._ranked if ranked else self._unranked
+
+    @cached_property
+    def _ranked(self) -> Any:
+        assert self.tree is not None
+        return matches(self.dialect, self.table.name, self.tree).subquery("found")
+
+    @cached_property
+    def _unranked(self) -> Any:
+        assert self.tree is not None
+        return matches(self.dialect, self.table.name, self.tree, ranked=False).subquery("found")
+
+    def restrict(self, statement: Select[Any]) -> Select[Any]:
+        """``statement`` (which reads ``table``, maybe joined to others) kept to the selected
+        rows; unchanged when everything is selected."""
+        if self.tree is not None:
+            found = self._found(ranked=False)
+            statement = statement.where(self.table.c.id.in_(select(found.c.id)))
+        return statement.where(*self.conditions)
+
+    def ids(self) -> Select[Any]:
+        """``SELECT id`` of the selected rows."""
+        if self.searched_only:
+            return select(self._found(ranked=False).c.id)
+        return self.restrict(select(self.table.c.id))
+
+    def count(self) -> Select[Any]:
+        """``SELECT count(*)`` of the selected rows."""
+        return select(func.count()).select_from(self.ids().subquery())
+
+    def rows(self) -> tuple[Select[Any], ColumnElement[Any] | None]:
+        """``SELECT`` of the selected rows, with their rank labelled ``_rank`` when searched;
+        and the rank (None without a search)."""
+        statement = select(self.table)
+        if self.tree is None:
+            return statement.where(*self.conditions), None
+        found = self._found(ranked=True)
+        statement = statement.join(found, found.c.id == self.table.c.id)
+        statement = statement.add_columns(found.c.rank.label("_rank"))
+        return statement.where(*self.conditions), found.c.rank
+
+    def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
+        """For a search without conditions: ``SELECT id, _rank`` straight from the full-text
+        index, so that ordering by rank and keeping the best few happens before any row is
+        read; and the rank and id columns to order by."""
+        assert self.searched_only
+        found = self._found(ranked=True)
+        return select(found.c.id, found.c.rank.label("_rank")), found.c.rank, found.c.id
