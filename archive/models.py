@@ -299,17 +299,17 @@ class Mention(Base):
             name="target",
         ),
         Index("ix_mentions_article_start", "article_id", "start_char"),
+        # With the article: the articles naming an actor or a place, and the facets that
+        # count them, read the index alone.
+        Index("ix_mentions_actor_article", "actor_id", "article_id"),
+        Index("ix_mentions_place_article", "place_id", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(_choice(MENTION_KINDS, "mention_kind"))
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actors.id", ondelete="CASCADE"), index=True
-    )
-    place_id: Mapped[int | None] = mapped_column(
-        ForeignKey("places.id", ondelete="CASCADE"), index=True
-    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(300))
     start_char: Mapped[int | None] = mapped_column(Integer)
     end_char: Mapped[int | None] = mapped_column(Integer)
