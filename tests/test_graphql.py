@@ -15,6 +15,8 @@ from sqlalchemy import event
 
 from archive import db
 from archive.app import create_app
+from archive.graphql.ids import pk_of
+from archive.scale import reference_statements
 from archive.settings import Settings
 from archive.tokens import create_token, revoke_token
 from tests.conftest import BACKENDS, database_with_samples, run_cli
@@ -287,6 +289,27 @@ def test_a_search_alone_pages_like_a_search_with_filters(api: Api) -> None:
     assert len(alone) == len({i for i, _ in alone}) == alone_count == filtered_count > 8
     ranks = [r for _, r in alone]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_the_scale_benchmark_reference_reads_the_same_search_page(api: Api, database: str) -> None:
+    searches = (WIDE_SEARCH, "Syria", '"Syrian Democratic Forces"')
+    engine = db.sync_engine(database)
+    try:
+        with engine.connect() as connection:
+            statements = reference_statements(connection, searches)
+            expected = {
+                q: ([row[0] for row in connection.execute(page)][:10], connection.scalar(count))
+                for q, (page, count) in statements.items()
+            }
+    finally:
+        engine.dispose()
+    for query, (ids, count) in expected.items():
+        data = api.data(
+            "query($s: String) { quotes(search: $s, first: 10) { totalCount nodes { id } } }",
+            {"s": query},
+        )["quotes"]
+        assert [pk_of(node["id"], "Quote") for node in data["nodes"]] == ids
+        assert data["totalCount"] == count > 0
 
 
 def test_facets_of_a_search_agree_with_the_lists(api: Api) -> None:
