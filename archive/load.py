@@ -9,7 +9,8 @@ Every response is sorted into one of three outcomes:
 * **failure**: anything else: another status, a GraphQL error, a timeout, a dropped
   connection, or a body that mentions "database is locked".
 
-:func:`drive` runs the clients; :func:`with_import` runs an import beside them.
+:func:`drive` runs the clients; :func:`with_import` runs an import beside them;
+:func:`restart_drill` stops a private PostgreSQL server under them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,9 @@ from pathlib import Path
 import httpx
 
 from archive.benchmark import EXAMPLE_PAGE, SEARCH_DOCUMENT, SEARCHES
+from archive.errors import ArchiveError
+from archive.pgserver import private_server
+from archive.served import served
 from archive.settings import DATABASE_URL_VARIABLE
 
 KINDS = ("search API", "GraphQL page", "search page", "quote page")
@@ -166,10 +170,8 @@ class Outage:
     """When the server was started again."""
 
 
-def drive_through_outage(
-    base: str,
-    stop: Callable[[], None],
-    start: Callable[[], None],
+def restart_drill(
+    corpus_file: Path,
     *,
     after: float,
     length: float,
@@ -177,22 +179,34 @@ def drive_through_outage(
     seconds: float,
     timeout: float,
 ) -> Outage:
-    """The drill against ``base`` while, ``after`` seconds in, ``stop()`` takes the database
-    down and ``start()`` brings it back ``length`` seconds later."""
-    times: dict[str, float] = {}
+    """The drill against ``archive serve --workers 2`` on a private PostgreSQL server
+    (:mod:`archive.pgserver`) holding ``corpus_file``, stopped as in a crash ``after`` seconds
+    in and started again ``length`` seconds later; the server process is never restarted.
+    Raises ``ArchiveError`` when the import fails."""
+    with private_server() as server:
+        imported = subprocess.run(
+            [sys.executable, "-m", "archive", "import", str(corpus_file), "--no-extract"],
+            env=dict(os.environ, **{DATABASE_URL_VARIABLE: server.url}),
+            capture_output=True,
+            text=True,
+        )
+        if imported.returncode != 0:
+            raise ArchiveError(f"the import before the drill failed: {imported.stderr[-500:]}")
+        times: dict[str, float] = {}
 
-    def outage() -> None:
-        time.sleep(after)
-        times["down"] = time.monotonic()
-        stop()
-        time.sleep(length)
-        start()
-        times["up"] = time.monotonic()
+        def outage() -> None:
+            time.sleep(after)
+            times["down"] = time.monotonic()
+            server.stop()
+            time.sleep(length)
+            server.start()
+            times["up"] = time.monotonic()
 
-    restarter = threading.Thread(target=outage)
-    restarter.start()
-    tally = drive(base, clients=clients, seconds=seconds, timeout=timeout)
-    restarter.join()
+        with served(server.url, "--workers", "2") as base:
+            restarter = threading.Thread(target=outage)
+            restarter.start()
+            tally = drive(base, clients=clients, seconds=seconds, timeout=timeout)
+            restarter.join()
     return Outage(tally, times["down"] - tally.started, times["up"] - tally.started)
 
 

@@ -252,12 +252,8 @@ def datasette(sqlite_file: Path, plan: Plan) -> float:
     engine = db.sync_engine(f"sqlite:///{sqlite_file}")
     try:
         with engine.connect() as connection:
-            expected = {
-                query: connection.scalar(
-                    text("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH :q"), {"q": query}
-                )
-                for query in SEARCHES
-            }
+            counts = {q: count for q, (_, count) in reference_statements(connection).items()}
+            expected = {q: connection.scalar(count) for q, count in counts.items()}
     finally:
         engine.dispose()
     with (
@@ -358,24 +354,11 @@ def load_during_import(backend: str, url: str, plan: Plan) -> list[Figure]:
 def postgres_restart(plan: Plan) -> list[Figure]:
     """A private PostgreSQL server (:mod:`archive.pgserver`) stopped as in a crash for five
     seconds under the load drill and started again; ``archive serve`` keeps running."""
-    from archive.load import drive_through_outage
-    from archive.pgserver import private_server
+    from archive.load import restart_drill
 
-    with private_server() as server:
-        small = plan.workdir / "restart.jsonl"
-        corpus.write_jsonl(small, 300, seed=2, annotated=True)
-        _timed_import(small, server.url)
-        with served(server.url, "--workers", "2") as base:
-            outage = drive_through_outage(
-                base,
-                server.stop,
-                server.start,
-                after=10,
-                length=5,
-                clients=16,
-                seconds=30,
-                timeout=30,
-            )
+    small = plan.workdir / "restart.jsonl"
+    corpus.write_jsonl(small, 300, seed=2, annotated=True)
+    outage = restart_drill(small, after=10, length=5, clients=16, seconds=30, timeout=30)
     tally, down, up = outage.tally, outage.down, outage.up
     clean = tally.of("clean failure")
     recovered = min((o.at for o in tally.of("ok") if o.at > up), default=float("nan"))

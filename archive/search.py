@@ -330,20 +330,17 @@ def matches(dialect: str, kind: str, tree: Node, *, ranked: bool = True) -> Sele
     ranking every match where only the set matters (counts, facets)."""
     if dialect == "sqlite":
         fts = table(f"{kind}_fts", column("rowid"))
-        rank = -func.bm25(literal_column(f"{kind}_fts"), type_=Float)
-        found = literal_column(f"{kind}_fts").op("MATCH")(to_fts5(tree))
-        if not ranked:
-            return select(fts.c.rowid.label("id")).where(found)
-        return select(fts.c.rowid.label("id"), rank.label("rank")).where(found)
-    rows = table(kind, column("id"), *(column(c) for c in _SEARCHED[kind]))
-    document: ColumnElement[Any] = literal_column(_pg_document(kind))
-    query = to_tsquery(tree)
-    if not ranked:
-        return select(rows.c.id.label("id")).where(document.op("@@")(query))
-    return select(
-        rows.c.id.label("id"),
-        func.ts_rank_cd(document, query, type_=Float).label("rank"),
-    ).where(document.op("@@")(query))
+        found = select(fts.c.rowid.label("id")).where(
+            literal_column(f"{kind}_fts").op("MATCH")(to_fts5(tree))
+        )
+        rank: ColumnElement[float] = -func.bm25(literal_column(f"{kind}_fts"), type_=Float)
+    else:
+        rows = table(kind, column("id"), *(column(c) for c in _SEARCHED[kind]))
+        document: ColumnElement[Any] = literal_column(_pg_document(kind))
+        query = to_tsquery(tree)
+        found = select(rows.c.id.label("id")).where(document.op("@@")(query))
+        rank = func.ts_rank_cd(document, query, type_=Float)
+    return found.add_columns(rank.label("rank")) if ranked else found
 
 
 # ---------------------------------------------------------------------------- highlighting

@@ -19,11 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from archive import corpus, db
-from archive.load import KINDS, drive_through_outage
-from archive.pgserver import private_server
-from archive.served import served
+from archive.load import KINDS, restart_drill
 from archive.settings import DATABASE_URL_VARIABLE
-from tests.conftest import BACKENDS, postgres_database, run_cli
+from tests.conftest import BACKENDS, postgres_database
 
 ARTICLES = 800
 
@@ -133,20 +131,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path
     as in a crash during the drill and started again; ``archive serve`` is never restarted."""
     corpus_file = tmp_path / "corpus.jsonl"
     corpus.write_jsonl(corpus_file, 200, seed=5, annotated=True)
-    with private_server() as server:
-        result = run_cli("import", str(corpus_file), "--no-extract", database_url=server.url)
-        assert result.returncode == 0, result.stderr
-        with served(server.url, "--workers", "2") as base:
-            outage = drive_through_outage(
-                base,
-                server.stop,
-                server.start,
-                after=2,
-                length=2,
-                clients=8,
-                seconds=9,
-                timeout=20,
-            )
+    outage = restart_drill(corpus_file, after=2, length=2, clients=8, seconds=9, timeout=20)
     tally, down, up = outage.tally, outage.down, outage.up
     assert tally.failures == [], tally.failures[:5]
     clean = tally.of("clean failure")

@@ -125,7 +125,7 @@ async def paginate(
     rows = await database.rows(page) if first > 0 else []
     kept: Sequence[Any] = rows[:first]
     if complete is not None and kept:
-        kept = await complete(rows[:first])
+        kept = await complete(kept)
     edges = []
     for row in kept:
         node, highlight, rank = build(row)

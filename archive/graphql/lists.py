@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import coalesce
+from strawberry.dataloader import DataLoader
 
 from archive.graphql.connections import Connection, Order, paginate
 from archive.graphql.context import Info
@@ -30,6 +31,7 @@ from archive.graphql.filters import (
     quote_condition,
     source_condition,
 )
+from archive.graphql.loaders import Row
 from archive.graphql.selection import Selection
 from archive.graphql.types import Actor, Article, AuditEntry, Event, Node, Place, Quote, Source
 from archive.search import Node as SearchTree
@@ -103,27 +105,25 @@ async def _page(
     first: int,
     after: str | None,
     build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
+    loader: DataLoader[int, Row | None],
 ) -> Connection[Any]:
     """A page of the selected rows in ``order``. Ranked by a search alone, the page is cut
-    from the full-text index's matches first, and only its rows are read."""
+    from the full-text index's matches first, and only its rows are read, through
+    ``loader`` (the selected table's rows by id)."""
     database = info.context.database
-    if order.name == "relevance" and selection.searched_only:
-        ids, rank, pk = selection.ranked_ids()
-        table = selection.table
+    if order.name == "relevance" and selection.searched_only and selection.rank is not None:
+        ids, pk = selection.ranked_ids()
 
         async def complete(page: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-            wanted = [row["id"] for row in page]
-            rows = await database.rows(select(table).where(table.c.id.in_(wanted)))
-            full = {row["id"]: row for row in rows}
-            return [{**full[row["id"]], **row} for row in page if row["id"] in full]
+            full = await loader.load_many([row["id"] for row in page])
+            return [{**r, **row} for r, row in zip(full, page, strict=True) if r is not None]
 
-        ranked = Order(order.name, ((rank, True), (pk, False)))
+        ranked = Order(order.name, ((selection.rank, True), (pk, False)))
         return await paginate(
             database, ids, ranked, first, after, build, counted=selection.count(), complete=complete
         )
-    statement, _ = selection.rows()
     return await paginate(
-        database, statement, order, first, after, build, counted=selection.count()
+        database, selection.rows(), order, first, after, build, counted=selection.count()
     )
 
 
@@ -140,7 +140,7 @@ async def list_quotes(
     tree = selection.tree
     order_by = order_by or (QuoteOrder.RELEVANCE if tree else QuoteOrder.NEWEST)
     order = (
-        _relevance(selection.rows()[1], QUOTES.c.id)
+        _relevance(selection.rank, QUOTES.c.id)
         if order_by is QuoteOrder.RELEVANCE
         else _by_time(
             order_by.value, QUOTES.c.published, QUOTES.c.id, order_by is QuoteOrder.NEWEST
@@ -154,7 +154,7 @@ async def list_quotes(
             return node, None, None
         return node, highlight(row["text"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await _page(info, selection, order, first, after, build)
+    return await _page(info, selection, order, first, after, build, info.context.loaders.quote)
 
 
 async def list_articles(
@@ -170,7 +170,7 @@ async def list_articles(
     tree = selection.tree
     order_by = order_by or (ArticleOrder.RELEVANCE if tree else ArticleOrder.NEWEST)
     if order_by is ArticleOrder.RELEVANCE:
-        order = _relevance(selection.rows()[1], ARTICLES.c.id)
+        order = _relevance(selection.rank, ARTICLES.c.id)
     elif order_by is ArticleOrder.TITLE:
         order = Order("title", ((ARTICLES.c.title, False), (ARTICLES.c.id, False)))
     else:
@@ -187,7 +187,7 @@ async def list_articles(
             float(row["_rank"]),
         )
 
-    return await _page(info, selection, order, first, after, build)
+    return await _page(info, selection, order, first, after, build, info.context.loaders.article)
 
 
 def event_selection(
@@ -214,7 +214,8 @@ async def list_events(
         EVENTS.c.id,
         order_by is EventOrder.NEWEST,
     )
-    return await _page(info, selection, order, first, after, _simple(info, Event))
+    loader = info.context.loaders.event
+    return await _page(info, selection, order, first, after, _simple(info, Event), loader)
 
 
 def _simple(info: Info, cls: type[Node]) -> Any:

@@ -33,11 +33,8 @@ class Selection:
         """A search and no condition: the full-text index alone answers."""
         return self.tree is not None and not self.conditions
 
-    def _found(self, *, ranked: bool) -> Any:
-        """The search's matches as a subquery, the same object on every call: the columns
-        of an order and the statement it orders must come from one subquery."""
-        return self._ranked if ranked else self._unranked
-
+    # Each is one subquery object, the same on every use: the columns of an order and the
+    # statement it orders must come from one subquery.
     @cached_property
     def _ranked(self) -> Any:
         assert self.tree is not None
@@ -48,39 +45,43 @@ class Selection:
         assert self.tree is not None
         return matches(self.dialect, self.table.name, self.tree, ranked=False).subquery("found")
 
+    @property
+    def rank(self) -> ColumnElement[Any] | None:
+        """How well a row of ``rows()`` matches the search (higher is better); None without
+        a search."""
+        return None if self.tree is None else self._ranked.c.rank
+
     def restrict(self, statement: Select[Any]) -> Select[Any]:
         """``statement`` (which reads ``table``, maybe joined to others) kept to the selected
         rows; unchanged when everything is selected."""
         if self.tree is not None:
-            found = self._found(ranked=False)
-            statement = statement.where(self.table.c.id.in_(select(found.c.id)))
+            statement = statement.where(self.table.c.id.in_(select(self._unranked.c.id)))
         return statement.where(*self.conditions)
 
     def ids(self) -> Select[Any]:
         """``SELECT id`` of the selected rows."""
         if self.searched_only:
-            return select(self._found(ranked=False).c.id)
+            return select(self._unranked.c.id)
         return self.restrict(select(self.table.c.id))
 
     def count(self) -> Select[Any]:
         """``SELECT count(*)`` of the selected rows."""
         return select(func.count()).select_from(self.ids().subquery())
 
-    def rows(self) -> tuple[Select[Any], ColumnElement[Any] | None]:
-        """``SELECT`` of the selected rows, with their rank labelled ``_rank`` when searched;
-        and the rank (None without a search)."""
+    def rows(self) -> Select[Any]:
+        """``SELECT`` of the selected rows, with their ``rank`` labelled ``_rank`` when
+        searched."""
         statement = select(self.table)
-        if self.tree is None:
-            return statement.where(*self.conditions), None
-        found = self._found(ranked=True)
-        statement = statement.join(found, found.c.id == self.table.c.id)
-        statement = statement.add_columns(found.c.rank.label("_rank"))
-        return statement.where(*self.conditions), found.c.rank
+        if self.tree is not None:
+            found = self._ranked
+            statement = statement.join(found, found.c.id == self.table.c.id)
+            statement = statement.add_columns(found.c.rank.label("_rank"))
+        return statement.where(*self.conditions)
 
-    def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
+    def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any]]:
         """For a search without conditions: ``SELECT id, _rank`` straight from the full-text
         index, so that ordering by rank and keeping the best few happens before any row is
-        read; and the rank and id columns to order by."""
+        read; and the id column to order by after ``rank``."""
         assert self.searched_only
-        found = self._found(ranked=True)
-        return select(found.c.id, found.c.rank.label("_rank")), found.c.rank, found.c.id
+        found = self._ranked
+        return select(found.c.id, found.c.rank.label("_rank")), found.c.id
