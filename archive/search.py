@@ -267,7 +267,13 @@ _SEARCHED = {
 }
 
 
-def _pg_document(kind: str) -> str:
+PG_DOCUMENT = "search_vector"
+"""PostgreSQL: the stored ``tsvector`` of each searched row, a generated column. Ranking reads
+it instead of parsing every match's text again (five times faster for a common word)."""
+
+
+def pg_document_expression(kind: str) -> str:
+    """The SQL that computes the searched document of a row of ``kind`` on PostgreSQL."""
     columns = _SEARCHED[kind]
     body = " || ' ' || ".join(columns)
     return f"to_tsvector('english'::regconfig, {body})"
@@ -302,7 +308,11 @@ def create_search_index(connection: Connection) -> None:
             connection.exec_driver_sql(f"INSERT INTO {kind}_fts({kind}_fts) VALUES ('rebuild')")
         else:
             connection.exec_driver_sql(
-                f"CREATE INDEX ix_{kind}_search ON {kind} USING gin ({_pg_document(kind)})"
+                f"ALTER TABLE {kind} ADD COLUMN {PG_DOCUMENT} tsvector"
+                f" GENERATED ALWAYS AS ({pg_document_expression(kind)}) STORED"
+            )
+            connection.exec_driver_sql(
+                f"CREATE INDEX ix_{kind}_search ON {kind} USING gin ({PG_DOCUMENT})"
             )
 
 
@@ -314,13 +324,17 @@ def drop_search_index(connection: Connection) -> None:
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {kind}_fts")
         else:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{kind}_search")
+            connection.exec_driver_sql(f"ALTER TABLE {kind} DROP COLUMN IF EXISTS {PG_DOCUMENT}")
 
 
-_SEARCH_OBJECT = re.compile(r"^(quotes|articles)_fts|^ix_(quotes|articles)_search$")
+_SEARCH_OBJECT = re.compile(
+    rf"^(quotes|articles)_fts|^ix_(quotes|articles)_search$|^{PG_DOCUMENT}$"
+)
 
 
 def is_search_object(name: str | None) -> bool:
-    """Whether a table or index belongs to the search index (kept out of the models)."""
+    """Whether a table, index or column belongs to the search index (kept out of the
+    models)."""
     return name is not None and _SEARCH_OBJECT.match(name) is not None
 
 
@@ -335,8 +349,8 @@ def matches(dialect: str, kind: str, tree: Node, *, ranked: bool = True) -> Sele
         )
         rank: ColumnElement[float] = -func.bm25(literal_column(f"{kind}_fts"), type_=Float)
     else:
-        rows = table(kind, column("id"), *(column(c) for c in _SEARCHED[kind]))
-        document: ColumnElement[Any] = literal_column(_pg_document(kind))
+        rows = table(kind, column("id"), column(PG_DOCUMENT))
+        document: ColumnElement[Any] = rows.c[PG_DOCUMENT]
         query = to_tsquery(tree)
         found = select(rows.c.id.label("id")).where(document.op("@@")(query))
         rank = func.ts_rank_cd(document, query, type_=Float)

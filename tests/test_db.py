@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from archive import db
 from archive.models import Base
+from archive.records import ArticleRecord, Extraction, QuoteRecord
+from archive.search import matches, parse_query
+from archive.store import Store
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -21,6 +25,28 @@ def test_migrate_is_idempotent(engine: Engine) -> None:
     head = db.head_revision()
     assert db.migrate(engine) == (head, head)
     assert db.current_revision(engine) == head
+
+
+def test_search_survives_a_downgrade_and_upgrade_with_rows_stored(engine: Engine) -> None:
+    """Migrations that rebuild the search index (0005 on PostgreSQL) index the rows present."""
+    record = ArticleRecord(
+        title="Talks", body="The ceasefire held overnight, officials said.", content_hash="h1"
+    )
+    quote = QuoteRecord(text="The ceasefire held overnight", direct=True, start=0, end=28)
+    with engine.begin() as connection:
+        Store(connection).add_articles([(record, Extraction(quotes=[quote]))])
+    for target in ("0004", "head"):
+        with engine.begin() as connection:
+            config = db._alembic_config(connection)
+            (command.downgrade if target == "0004" else command.upgrade)(config, target)
+    assert db.current_revision(engine) == db.head_revision()
+    tree = parse_query("ceasefires")
+    with engine.connect() as connection:
+        for kind in ("quotes", "articles"):
+            found = matches(connection.dialect.name, kind, tree).subquery()
+            rows = connection.execute(select(found.c.id, found.c.rank)).all()
+            assert len(rows) == 1, kind
+            assert rows[0].rank > 0, kind
 
 
 def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path: object) -> None:
