@@ -19,13 +19,13 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     or_,
     select,
     text,
     update,
 )
 
+from archive.bulk import insert_rows
 from archive.models import (
     EARLIEST,
     Actor,
@@ -468,20 +468,7 @@ class Store:
         return found
 
     def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` the fastest way the backend takes them.
-
-        PostgreSQL: ``executemany``, which psycopg sends as one pipeline.
-
-        SQLite: multi-row ``INSERT … VALUES (…), (…)``. Each statement of an ``executemany``
-        opens a statement savepoint, and FTS5 writes its pending index out at every savepoint,
-        so the search triggers would cost a flush per row (a 4x slower import). SQLAlchemy
-        pages a statement with ``RETURNING`` into multi-row statements ("insertmanyvalues");
-        what it returns is not needed.
-        """
-        if self.connection.dialect.name != "sqlite":
-            self.connection.execute(insert(table), rows)
-            return
-        self.connection.execute(insert(table).returning(*table.primary_key.columns), rows).all()
+        insert_rows(self.connection, table, rows)
 
     def _insert_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert ``rows`` with new ids, which are returned in the order of ``rows``.
