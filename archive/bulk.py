@@ -17,6 +17,7 @@ Errors are raised as SQLAlchemy's (``IntegrityError``…), like any statement's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table
@@ -39,7 +40,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns
     ]
     names = [column.name for column in columns]
-    values = [_tuple(row, names, processors) for row in rows]
+    values = _tuples(rows, names, processors)
     if dialect.name == "postgresql":
         _copy(connection, table, names, values)
     else:
@@ -53,15 +54,30 @@ def _require_defaults(table: Table, columns: list[Column[Any]]) -> None:
         raise ValueError(f"rows for {table.name} lack {', '.join(lacking)}, which have defaults")
 
 
-def _tuple(row: dict[str, Any], names: list[str], processors: list[Processor]) -> tuple[Any, ...]:
-    return tuple(
-        value if process is None or value is None else process(value)
-        for value, process in zip((row[name] for name in names), processors, strict=True)
-    )
+def _tuples(
+    rows: Sequence[dict[str, Any]], names: list[str], processors: list[Processor]
+) -> list[Sequence[Any]]:
+    """The rows' values in the order of ``names``, processed; most columns need nothing."""
+    pick = itemgetter(*names)
+    if len(names) == 1:
+        values: list[Sequence[Any]] = [(pick(row),) for row in rows]
+    else:
+        values = [pick(row) for row in rows]
+    active = [(i, process) for i, process in enumerate(processors) if process is not None]
+    if not active:
+        return values
+    processed: list[Sequence[Any]] = []
+    for row_values in values:
+        mutable = list(row_values)
+        for i, process in active:
+            if mutable[i] is not None:
+                mutable[i] = process(mutable[i])
+        processed.append(mutable)
+    return processed
 
 
 def _multirow(
-    connection: Connection, table: Table, names: list[str], values: list[tuple[Any, ...]]
+    connection: Connection, table: Table, names: list[str], values: list[Sequence[Any]]
 ) -> None:
     dialect = connection.dialect
     per_statement = max(
@@ -80,7 +96,7 @@ def _multirow(
 
 
 def _copy(
-    connection: Connection, table: Table, names: list[str], values: list[tuple[Any, ...]]
+    connection: Connection, table: Table, names: list[str], values: list[Sequence[Any]]
 ) -> None:
     statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
     dbapi = connection.dialect.loaded_dbapi
