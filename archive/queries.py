@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, func, select
 
 from archive.store import (
@@ -25,12 +27,16 @@ COUNTED = {
 }
 
 
-def counts() -> Select[tuple[int, ...]]:
-    """One row: the number of rows of each table in :data:`COUNTED`, in that order."""
+def counts(names: Iterable[str] | None = None) -> Select[tuple[int, ...]]:
+    """One row: the number of rows of each table of :data:`COUNTED` named in ``names`` (all
+    by default), in that order. Each count reads a whole table on PostgreSQL, so a caller
+    names only what it shows."""
+    wanted = COUNTED.keys() if names is None else set(names)
     return select(
         *(
             select(func.count()).select_from(t).scalar_subquery().label(n)
             for n, t in COUNTED.items()
+            if n in wanted
         )
     )
 

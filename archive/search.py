@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Float, Select, column, func, literal_column, select, table
+from sqlalchemy import Connection, Float, Select, Table, column, func, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -355,6 +355,25 @@ def matches(dialect: str, kind: str, tree: Node, *, ranked: bool = True) -> Sele
         found = select(rows.c.id.label("id")).where(document.op("@@")(query))
         rank = func.ts_rank_cd(document, query, type_=Float)
     return found.add_columns(rank.label("rank")) if ranked else found
+
+
+def match_condition(dialect: str, rows: Table, tree: Node) -> ColumnElement[bool]:
+    """A condition on the rows of ``rows`` (the quotes or articles table, not an alias) that
+    they match ``tree``. On PostgreSQL it tests the row's own stored document, which the GIN
+    index answers with no join back to the table; on SQLite, ``id IN`` the FTS5 matches."""
+    if dialect == "sqlite":
+        return rows.c.id.in_(matches(dialect, rows.name, tree, ranked=False))
+    return _pg_vector(rows).op("@@")(to_tsquery(tree))
+
+
+def match_rank(rows: Table, tree: Node) -> ColumnElement[float]:
+    """PostgreSQL: how well a row of ``rows`` matches ``tree``, from its stored document, as
+    :func:`matches` ranks it."""
+    return func.ts_rank_cd(_pg_vector(rows), to_tsquery(tree), type_=Float)
+
+
+def _pg_vector(rows: Table) -> ColumnElement[Any]:
+    return literal_column(f"{rows.name}.{PG_DOCUMENT}")
 
 
 # ---------------------------------------------------------------------------- highlighting

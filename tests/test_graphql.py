@@ -146,6 +146,25 @@ def test_paging_reaches_every_row_once(api: Api) -> None:
     assert len(seen) == len(set(seen)) == page["totalCount"] > 20
 
 
+def test_stats_count_what_is_asked_through_fields_and_fragments(api: Api) -> None:
+    every = api.data("{ stats { articles sources quotes actors places events mentions } }")
+    stats = every["stats"]
+    assert stats["quotes"] == api.data("{ quotes { totalCount } }")["quotes"]["totalCount"] > 0
+    assert stats["mentions"] > 0
+    partial = api.data(
+        "query { stats { quotes ...Rest ... on Stats { places } __typename } }"
+        " fragment Rest on Stats { events actors }"
+    )["stats"]
+    assert partial == {
+        "quotes": stats["quotes"],
+        "events": stats["events"],
+        "actors": stats["actors"],
+        "places": stats["places"],
+        "__typename": "Stats",
+    }
+    assert api.data("{ stats { __typename } }") == {"stats": {"__typename": "Stats"}}
+
+
 def test_page_size_limit_and_malformed_ids_and_cursors_are_user_errors(api: Api) -> None:
     assert api.error_code("{ quotes(first: 101) { totalCount } }") == "BAD_USER_INPUT"
     assert api.error_code('{ node(id: "not an id") { id } }') == "BAD_USER_INPUT"

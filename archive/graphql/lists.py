@@ -112,13 +112,13 @@ async def _page(
     ``loader`` (the selected table's rows by id)."""
     database = info.context.database
     if order.name == "relevance" and selection.searched_only and selection.rank is not None:
-        ids, pk = selection.ranked_ids()
+        ids, rank, pk = selection.ranked_ids()
 
         async def complete(page: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
             full = await loader.load_many([row["id"] for row in page])
             return [{**r, **row} for r, row in zip(full, page, strict=True) if r is not None]
 
-        ranked = Order(order.name, ((selection.rank, True), (pk, False)))
+        ranked = Order(order.name, ((rank, True), (pk, False)))
         return await paginate(
             database, ids, ranked, first, after, build, counted=selection.count(), complete=complete
         )

@@ -26,6 +26,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
+from strawberry.types.nodes import SelectedField
 
 from archive import queries
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
@@ -94,6 +95,17 @@ class Stats:
     places: int = strawberry.field(description="Geocoded places.")
     events: int = strawberry.field(description="Events (who did what to whom, where, when).")
     mentions: int = strawberry.field(description="Places in the text naming an actor or a place.")
+
+
+def _field_names(selections: list[Any]) -> set[str]:
+    """The names of the fields selected, through fragments too."""
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:  # a fragment spread or an inline fragment
+            names |= _field_names(selection.selections)
+    return names
 
 
 async def _node(info: Info, value: strawberry.ID) -> Node | None:
@@ -265,8 +277,12 @@ class Query:
 
     @strawberry.field(description="Counts of everything the archive holds.")
     async def stats(self, info: Info) -> Stats:
-        rows = await info.context.database.rows(queries.counts())
-        return Stats(**rows[0])
+        wanted = _field_names(info.selected_fields[0].selections) & queries.COUNTED.keys()
+        if not wanted:  # only __typename
+            return Stats(**dict.fromkeys(queries.COUNTED, 0))
+        rows = await info.context.database.rows(queries.counts(wanted))
+        # a count not asked for is never sent, whatever it holds
+        return Stats(**(dict.fromkeys(queries.COUNTED, 0) | dict(rows[0])))
 
 
 # Strawberry builds extensions per operation from these classes (instances are deprecated).

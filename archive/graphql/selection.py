@@ -2,8 +2,10 @@
 full-text search select, and the cheapest SQL for each use of them.
 
 The cheap paths matter at scale: counting the matches of a search reads the full-text index
-alone, ranking a search without filters sorts the index's matches before touching a row, and
-counts over everything scan the table without a subquery of its own ids."""
+alone, ranking a search without filters sorts the index's matches before touching a row,
+counts over everything scan the table without a subquery of its own ids, and on PostgreSQL a
+search restricts the table's own rows (its stored document) rather than joining the table to
+its matches, which made the planner scan every row of the table for each facet."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy import Select, Table, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.search import Node as SearchTree
-from archive.search import matches
+from archive.search import match_condition, match_rank, matches
 
 
 @dataclass
@@ -46,16 +48,29 @@ class Selection:
         return matches(self.dialect, self.table.name, self.tree, ranked=False).subquery("found")
 
     @property
+    def _inline(self) -> bool:
+        """Whether the search is a condition on the table's own rows (PostgreSQL), rather
+        than a separate index to join (SQLite's FTS5 table)."""
+        return self.dialect == "postgresql"
+
+    @cached_property
+    def _match(self) -> ColumnElement[bool]:
+        assert self.tree is not None
+        return match_condition(self.dialect, self.table, self.tree)
+
+    @cached_property
     def rank(self) -> ColumnElement[Any] | None:
         """How well a row of ``rows()`` matches the search (higher is better); None without
         a search."""
-        return None if self.tree is None else self._ranked.c.rank
+        if self.tree is None:
+            return None
+        return match_rank(self.table, self.tree) if self._inline else self._ranked.c.rank
 
     def restrict(self, statement: Select[Any]) -> Select[Any]:
-        """``statement`` (which reads ``table``, maybe joined to others) kept to the selected
-        rows; unchanged when everything is selected."""
+        """``statement`` (which reads ``table`` under its own name, maybe joined to others)
+        kept to the selected rows; unchanged when everything is selected."""
         if self.tree is not None:
-            statement = statement.where(self.table.c.id.in_(select(self._unranked.c.id)))
+            statement = statement.where(self._match)
         return statement.where(*self.conditions)
 
     def ids(self) -> Select[Any]:
@@ -72,16 +87,19 @@ class Selection:
         """``SELECT`` of the selected rows, with their ``rank`` labelled ``_rank`` when
         searched."""
         statement = select(self.table)
-        if self.tree is not None:
+        if self.tree is not None and self._inline:
+            assert self.rank is not None
+            statement = statement.add_columns(self.rank.label("_rank")).where(self._match)
+        elif self.tree is not None:
             found = self._ranked
             statement = statement.join(found, found.c.id == self.table.c.id)
             statement = statement.add_columns(found.c.rank.label("_rank"))
         return statement.where(*self.conditions)
 
-    def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any]]:
+    def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
         """For a search without conditions: ``SELECT id, _rank`` straight from the full-text
         index, so that ordering by rank and keeping the best few happens before any row is
-        read; and the id column to order by after ``rank``."""
+        read; and the rank and id columns to order it by."""
         assert self.searched_only
         found = self._ranked
-        return select(found.c.id, found.c.rank.label("_rank")), found.c.id
+        return select(found.c.id, found.c.rank.label("_rank")), found.c.rank, found.c.id
