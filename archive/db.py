@@ -106,12 +106,21 @@ def sync_engine(url: str) -> Engine:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """Tell the query planner what a bulk change did to the tables' sizes: ``ANALYZE`` on
-    PostgreSQL (autovacuum gets there too, minutes later, and until then a freshly filled
-    database is planned as if empty), ``PRAGMA optimize`` on SQLite."""
-    with engine.begin() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        connection.exec_driver_sql("PRAGMA optimize" if sqlite else "ANALYZE")
+    """Bring the planner up to date after a bulk change.
+
+    PostgreSQL: ``VACUUM (ANALYZE)``. ``ANALYZE`` tells the planner the tables' new sizes
+    (autovacuum gets there too, minutes later, and until then a freshly filled database is
+    planned as if empty); ``VACUUM`` marks the new pages all-visible, without which an
+    index-only scan (counting quotes per speaker or per day off an index) visits the table
+    for every row: the home page's facets over 350,000 quotes took 0.88 s before, 0.47 s
+    after. It blocks neither readers nor writers, and cannot run inside a transaction.
+    SQLite: ``PRAGMA optimize``."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA optimize")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
 def async_engine(url: str, **options: Any) -> AsyncEngine:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, text
 
 from archive import db
 from archive.models import Base
 from archive.records import ArticleRecord, Extraction, QuoteRecord
 from archive.search import matches, parse_query
-from archive.store import Store
+from archive.store import QUOTES, Store
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -47,6 +47,32 @@ def test_search_survives_a_downgrade_and_upgrade_with_rows_stored(engine: Engine
             rows = connection.execute(select(found.c.id, found.c.rank)).all()
             assert len(rows) == 1, kind
             assert rows[0].rank > 0, kind
+
+
+def test_refreshed_statistics_let_postgresql_read_counts_off_indexes(
+    postgres_server_url: str,
+) -> None:
+    engine = db.sync_engine(postgres_server_url)
+    try:
+        db.migrate(engine)
+        record = ArticleRecord(title="T", body="Words.", content_hash="refresh")
+        quote = QuoteRecord(text="Words", direct=True, start=0, end=5)
+        with engine.begin() as connection:
+            Store(connection).add_articles([(record, Extraction(quotes=[quote] * 50))])
+        db.refresh_statistics(engine)
+        with engine.connect() as connection:
+            pages, visible, rows = connection.execute(
+                text(
+                    "SELECT relpages, relallvisible, reltuples FROM pg_class"
+                    " WHERE relname = 'quotes'"
+                )
+            ).one()
+            stored = connection.execute(select(func.count()).select_from(QUOTES)).scalar()
+    finally:
+        engine.dispose()
+    assert rows == stored >= 50  # analysed
+    assert pages > 0
+    assert visible == pages  # vacuumed: an index-only scan need not visit the table
 
 
 def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path: object) -> None:
