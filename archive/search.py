@@ -349,11 +349,9 @@ def matches(dialect: str, kind: str, tree: Node, *, ranked: bool = True) -> Sele
         )
         rank: ColumnElement[float] = -func.bm25(literal_column(f"{kind}_fts"), type_=Float)
     else:
-        rows = table(kind, column("id"), column(PG_DOCUMENT))
-        document: ColumnElement[Any] = rows.c[PG_DOCUMENT]
-        query = to_tsquery(tree)
-        found = select(rows.c.id.label("id")).where(document.op("@@")(query))
-        rank = func.ts_rank_cd(document, query, type_=Float)
+        rows = table(kind, column("id"))
+        found = select(rows.c.id.label("id")).where(_pg_match(kind, tree))
+        rank = _pg_rank(kind, tree)
     return found.add_columns(rank.label("rank")) if ranked else found
 
 
@@ -363,17 +361,21 @@ def match_condition(dialect: str, rows: Table, tree: Node) -> ColumnElement[bool
     index answers with no join back to the table; on SQLite, ``id IN`` the FTS5 matches."""
     if dialect == "sqlite":
         return rows.c.id.in_(matches(dialect, rows.name, tree, ranked=False))
-    return _pg_vector(rows).op("@@")(to_tsquery(tree))
+    return _pg_match(rows.name, tree)
 
 
 def match_rank(rows: Table, tree: Node) -> ColumnElement[float]:
     """PostgreSQL: how well a row of ``rows`` matches ``tree``, from its stored document, as
     :func:`matches` ranks it."""
-    return func.ts_rank_cd(_pg_vector(rows), to_tsquery(tree), type_=Float)
+    return _pg_rank(rows.name, tree)
 
 
-def _pg_vector(rows: Table) -> ColumnElement[Any]:
-    return literal_column(f"{rows.name}.{PG_DOCUMENT}")
+def _pg_match(kind: str, tree: Node) -> ColumnElement[bool]:
+    return literal_column(f"{kind}.{PG_DOCUMENT}").op("@@")(to_tsquery(tree))
+
+
+def _pg_rank(kind: str, tree: Node) -> ColumnElement[float]:
+    return func.ts_rank_cd(literal_column(f"{kind}.{PG_DOCUMENT}"), to_tsquery(tree), type_=Float)
 
 
 # ---------------------------------------------------------------------------- highlighting

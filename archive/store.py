@@ -245,7 +245,7 @@ class Store:
                 alias[entities.key] = real(alias[entities.key])
             known = [(real(entity_id), record) for entity_id, record in known]
         if new_aliases:
-            self._insert_rows(entities.alias_table, new_aliases)
+            insert_rows(self.connection, entities.alias_table, new_aliases)
         if known:
             fill(known)
         return entities.ids
@@ -445,11 +445,11 @@ class Store:
                         }
                     )
         if quotes:
-            self._insert_rows(QUOTES, quotes)
+            insert_rows(self.connection, QUOTES, quotes)
         if mentions:
-            self._insert_rows(MENTIONS, mentions)
+            insert_rows(self.connection, MENTIONS, mentions)
         if affiliations:
-            self._insert_rows(AFFILIATIONS, affiliations)
+            insert_rows(self.connection, AFFILIATIONS, affiliations)
         if events:
             event_ids = self._insert_ids(EVENTS, events)
             rows = [
@@ -458,7 +458,7 @@ class Store:
                 for participant in group
             ]
             if rows:
-                self._insert_rows(PARTICIPANTS, rows)
+                insert_rows(self.connection, PARTICIPANTS, rows)
 
     def _published(self, article_ids: list[int]) -> dict[int, datetime | None]:
         found: dict[int, datetime | None] = {}
@@ -466,9 +466,6 @@ class Store:
             query = select(ARTICLES.c.id, ARTICLES.c.published).where(ARTICLES.c.id.in_(chunk))
             found.update((row.id, row.published) for row in self.connection.execute(query))
         return found
-
-    def _insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        insert_rows(self.connection, table, rows)
 
     def _insert_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
         """Insert ``rows`` with new ids, which are returned in the order of ``rows``.
@@ -493,7 +490,9 @@ class Store:
                 .scalars()
                 .all()
             )
-        self._insert_rows(table, [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+        insert_rows(
+            self.connection, table, [row | {"id": i} for row, i in zip(rows, ids, strict=True)]
+        )
         return ids
 
     # ---------------------------------------------------------------- attached records

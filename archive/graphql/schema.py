@@ -278,11 +278,11 @@ class Query:
     @strawberry.field(description="Counts of everything the archive holds.")
     async def stats(self, info: Info) -> Stats:
         wanted = _field_names(info.selected_fields[0].selections) & queries.COUNTED.keys()
-        if not wanted:  # only __typename
-            return Stats(**dict.fromkeys(queries.COUNTED, 0))
-        rows = await info.context.database.rows(queries.counts(wanted))
+        found = (
+            dict((await info.context.database.rows(queries.counts(wanted)))[0]) if wanted else {}
+        )
         # a count not asked for is never sent, whatever it holds
-        return Stats(**(dict.fromkeys(queries.COUNTED, 0) | dict(rows[0])))
+        return Stats(**(dict.fromkeys(queries.COUNTED, 0) | found))
 
 
 # Strawberry builds extensions per operation from these classes (instances are deprecated).

@@ -86,15 +86,14 @@ class Selection:
     def rows(self) -> Select[Any]:
         """``SELECT`` of the selected rows, with their ``rank`` labelled ``_rank`` when
         searched."""
-        statement = select(self.table)
-        if self.tree is not None and self._inline:
-            assert self.rank is not None
-            statement = statement.add_columns(self.rank.label("_rank")).where(self._match)
-        elif self.tree is not None:
-            found = self._ranked
-            statement = statement.join(found, found.c.id == self.table.c.id)
-            statement = statement.add_columns(found.c.rank.label("_rank"))
-        return statement.where(*self.conditions)
+        statement = select(self.table).where(*self.conditions)
+        if self.rank is None:
+            return statement
+        if self._inline:
+            statement = statement.where(self._match)
+        else:
+            statement = statement.join(self._ranked, self._ranked.c.id == self.table.c.id)
+        return statement.add_columns(self.rank.label("_rank"))
 
     def ranked_ids(self) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
         """For a search without conditions: ``SELECT id, _rank`` straight from the full-text
