@@ -220,6 +220,10 @@ class Quote(Base):
     )
     """The article's publication time, or the earliest time when unknown: a copy, so that the
     newest quotes are read off an index instead of sorting every quote by its article's."""
+    source_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The article's outlet (``sources.id``): a copy, so that the quotes of a search are
+    counted per outlet from their own rows instead of a look-up of each one's article. Like
+    ``published``, it follows the article, which holds the foreign key."""
     text: Mapped[str] = mapped_column(Text)
     start_char: Mapped[int | None] = mapped_column(Integer)
     end_char: Mapped[int | None] = mapped_column(Integer)

@@ -8,7 +8,7 @@ makes a batch land whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -311,7 +311,7 @@ class Store:
         ids = self._insert_ids(ARTICLES, rows)
         self._add_extractions(
             list(zip(ids, (e for _, e in items), strict=True)),
-            {article_id: row["published"] for article_id, row in zip(ids, rows, strict=True)},
+            {article_id: _copied(row) for article_id, row in zip(ids, rows, strict=True)},
         )
         return ids
 
@@ -328,11 +328,9 @@ class Store:
                 statement = statement.where(table.c.origin != "curated")
             self.connection.execute(statement)
         self.connection.execute(  # the curated quotes that stay
-            update(QUOTES)
-            .where(QUOTES.c.article_id == article_id)
-            .values(published=row["published"] or EARLIEST)
+            update(QUOTES).where(QUOTES.c.article_id == article_id).values(**_copied(row))
         )
-        self._add_extractions([(article_id, extraction)], {article_id: row["published"]})
+        self._add_extractions([(article_id, extraction)], {article_id: _copied(row)})
 
     def _article_row(self, record: ArticleRecord, extraction: Extraction) -> dict[str, Any]:
         published, precision = record.published, record.published_precision
@@ -354,12 +352,13 @@ class Store:
     def _add_extractions(
         self,
         items: Sequence[tuple[int, Extraction]],
-        published: dict[int, datetime | None] | None = None,
+        copied: dict[int, dict[str, Any]] | None = None,
     ) -> None:
-        """Write what was extracted from each article; ``published`` gives the articles'
-        publication times (read from the database when not given)."""
-        if published is None:
-            published = self._published([article_id for article_id, e in items if e.quotes])
+        """Write what was extracted from each article; ``copied`` gives, per article, what
+        its quotes copy from it (see :func:`_copied`; read from the database when not
+        given)."""
+        if copied is None:
+            copied = self._copied([article_id for article_id, e in items if e.quotes])
         actors = [actor for _, extraction in items for actor in _with_referenced_actors(extraction)]
         actor_ids = self.actor_ids(actors)
         self.place_ids(
@@ -374,7 +373,7 @@ class Store:
                 quotes.append(
                     {
                         "article_id": article_id,
-                        "published": published.get(article_id) or EARLIEST,
+                        **copied[article_id],
                         "text": q.text,
                         "start_char": q.start,
                         "end_char": q.end if q.start is not None else None,
@@ -460,11 +459,12 @@ class Store:
             if rows:
                 insert_rows(self.connection, PARTICIPANTS, rows)
 
-    def _published(self, article_ids: list[int]) -> dict[int, datetime | None]:
-        found: dict[int, datetime | None] = {}
+    def _copied(self, article_ids: list[int]) -> dict[int, dict[str, Any]]:
+        found: dict[int, dict[str, Any]] = {}
+        columns = (ARTICLES.c.id, ARTICLES.c.published, ARTICLES.c.source_id)
         for chunk in chunks(sorted(set(article_ids))):
-            query = select(ARTICLES.c.id, ARTICLES.c.published).where(ARTICLES.c.id.in_(chunk))
-            found.update((row.id, row.published) for row in self.connection.execute(query))
+            query = select(*columns).where(ARTICLES.c.id.in_(chunk))
+            found.update((row.id, _copied(row._mapping)) for row in self.connection.execute(query))
         return found
 
     def _insert_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -537,6 +537,12 @@ class Store:
             [(article_id, Extraction(events=[e], actors=record.actors, places=places))]
         )
         return True
+
+
+def _copied(article: Mapping[Any, Any]) -> dict[str, Any]:
+    """The columns a quote copies from its article (``article``: its row), so that quotes are
+    ordered by time and counted per outlet without reading their articles."""
+    return {"published": article["published"] or EARLIEST, "source_id": article["source_id"]}
 
 
 def _clip(text: str | None, length: int) -> str | None:

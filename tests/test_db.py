@@ -9,9 +9,9 @@ from sqlalchemy import Engine, func, select, text
 
 from archive import db
 from archive.models import Base
-from archive.records import ArticleRecord, Extraction, QuoteRecord
+from archive.records import ArticleRecord, AttachedQuote, Extraction, QuoteRecord
 from archive.search import matches, parse_query
-from archive.store import QUOTES, Store
+from archive.store import ARTICLES, QUOTES, SOURCES, Store
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -47,6 +47,46 @@ def test_search_survives_a_downgrade_and_upgrade_with_rows_stored(engine: Engine
             rows = connection.execute(select(found.c.id, found.c.rank)).all()
             assert len(rows) == 1, kind
             assert rows[0].rank > 0, kind
+
+
+def test_quotes_follow_their_articles_outlet(engine: Engine) -> None:
+    """A quote's copy of its article's outlet (the outlet facet counts it) is written on
+    import, changed with the article (curated quotes too), on an attached quote, and filled
+    in by the migration that added it."""
+
+    def outlets() -> set[tuple[str | None, str]]:
+        with engine.connect() as connection:
+            statement = select(SOURCES.c.name, QUOTES.c.text).outerjoin_from(
+                QUOTES, SOURCES, SOURCES.c.id == QUOTES.c.source_id
+            )
+            return {(row.name, row.text) for row in connection.execute(statement)}
+
+    body = "The ceasefire held overnight, officials said. Talks resume today."
+    record = ArticleRecord(title="Talks", body=body, content_hash="h1", source_name="Reuters")
+    held = QuoteRecord(text="The ceasefire held overnight", direct=True, start=0, end=28)
+    kept = QuoteRecord(text="Talks resume today", direct=False, origin="curated")
+    with engine.begin() as connection:
+        store = Store(connection)
+        [article_id] = store.add_articles([(record, Extraction(quotes=[held, kept]))])
+    assert outlets() == {("Reuters", held.text), ("Reuters", kept.text)}
+
+    moved = ArticleRecord(title="Talks", body=body, content_hash="h2", source_name="AP")
+    with engine.begin() as connection:
+        store = Store(connection)
+        store.replace_article(article_id, moved, Extraction(quotes=[held]))
+        later = QuoteRecord(text="Later", direct=True)
+        store.attach_quote(article_id, AttachedQuote(None, "h2", later))
+    expected = {("AP", held.text), ("AP", kept.text), ("AP", "Later")}
+    assert outlets() == expected
+
+    with engine.begin() as connection:
+        config = db._alembic_config(connection)
+        command.downgrade(config, "0005")
+        command.upgrade(config, "head")
+    assert outlets() == expected
+    with engine.connect() as connection:
+        unsourced = select(ARTICLES.c.id).where(ARTICLES.c.source_id.is_(None))
+        assert connection.execute(unsourced).first() is None
 
 
 def test_refreshed_statistics_let_postgresql_read_counts_off_indexes(

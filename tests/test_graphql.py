@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
@@ -287,14 +288,19 @@ RANKED_PAGE = """query($search: String, $where: QuoteFilter, $after: String) {
 
 
 def _ranked(api: Api, where: dict[str, Any] | None) -> tuple[list[tuple[str, float]], int]:
+    """Every page of a ranked search, and the total count, which every page must agree on
+    (the first counts its matches as it ranks them, the others separately)."""
     seen: list[tuple[str, float]] = []
+    totals = set()
     after = None
     while True:
         variables = {"search": WIDE_SEARCH, "where": where, "after": after}
         page = api.data(RANKED_PAGE, variables)["quotes"]
         seen += [(e["node"]["id"], e["rank"]) for e in page["edges"]]
+        totals.add(page["totalCount"])
         if not page["pageInfo"]["hasNextPage"]:
-            return seen, page["totalCount"]
+            assert len(totals) == 1, totals
+            return seen, totals.pop()
         after = page["pageInfo"]["endCursor"]
 
 
@@ -361,6 +367,46 @@ def test_facets_of_a_search_agree_with_the_lists(api: Api) -> None:
         year = bucket["start"][:4]
         period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
         assert total({"article": {"published": period}}) == bucket["count"]
+
+
+@contextmanager
+def reads(api: Api) -> Iterator[list[str]]:
+    """The statements that read the database while in the block."""
+    statements: list[str] = []
+
+    def seen(*arguments: Any) -> None:
+        if arguments[2].lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append(arguments[2])
+
+    event.listen(api.app.state.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(api.app.state.engine.sync_engine, "before_cursor_execute", seen)
+
+
+def _searching(statement: str) -> bool:
+    return "quotes_fts MATCH" in statement or "@@" in statement
+
+
+def test_a_search_page_reads_its_matches_once_for_the_list_and_once_for_the_facets(
+    api: Api,
+) -> None:
+    """Every facet asked of one search is read in one statement, over the matches found once,
+    and a first page ranked by relevance counts the matches as it ranks them: at a million
+    quotes, each read of a common word's matches was a fifth of a second on PostgreSQL."""
+    with reads(api) as statements:
+        data = api.data(
+            """query($s: String) {
+                 quotes(search: $s, first: 5) { totalCount nodes { id text } }
+                 quoteFacets(search: $s) { count speakers { id } speakerKinds { label }
+                   sources { id } places { id } timeline { start } } }""",
+            {"s": WIDE_SEARCH},
+        )
+    assert data["quotes"]["totalCount"] == data["quoteFacets"]["count"] > 8
+    searching = [s for s in statements if _searching(s)]
+    assert len(searching) == 2, searching
+    assert all(s.count("MATCH" if "quotes_fts" in s else "@@") == 1 for s in searching)
 
 
 def test_article_and_event_facets_agree_with_the_lists(api: Api) -> None:

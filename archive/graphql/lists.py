@@ -120,10 +120,25 @@ async def _page(
 
         ranked = Order(order.name, ((rank, True), (pk, False)))
         return await paginate(
-            database, ids, ranked, first, after, build, counted=selection.count(), complete=complete
+            database,
+            ids,
+            ranked,
+            first,
+            after,
+            build,
+            counted=selection.count(),
+            complete=complete,
+            reads_all=True,
         )
     return await paginate(
-        database, selection.rows(), order, first, after, build, counted=selection.count()
+        database,
+        selection.rows(),
+        order,
+        first,
+        after,
+        build,
+        counted=selection.count(),
+        reads_all=order.name == "relevance",
     )
 
 

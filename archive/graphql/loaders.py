@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Hashable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select
+from sqlalchemy import CompoundSelect, Select, Table, func, select
 from sqlalchemy.engine import Result, RowMapping
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -44,14 +44,14 @@ class Database:
         self._connection: AsyncConnection | None = None
         self._turn = asyncio.Lock()
 
-    async def _execute(self, statement: Select[Any]) -> Result[Any]:
+    async def _execute(self, statement: Select[Any] | CompoundSelect[Any]) -> Result[Any]:
         async with self._turn:
             with database_errors():
                 if self._connection is None:
                     self._connection = await self.engine.connect()
                 return await self._connection.execute(statement)
 
-    async def rows(self, statement: Select[Any]) -> list[Row]:
+    async def rows(self, statement: Select[Any] | CompoundSelect[Any]) -> list[Row]:
         return list((await self._execute(statement)).mappings())
 
     async def scalar(self, statement: Select[Any]) -> Any:
