@@ -144,13 +144,14 @@ class _Counts:
         return int(rows[0]["n"] or 0)
 
     def _grouped(self, key: Any, *where: ColumnElement[bool], joined: Any = None) -> Any:
-        """Subquery (key, n): the selected rows counted per ``key`` (a column of
-        :attr:`_rows`, or of ``joined``, a join from it)."""
+        """(key, n): the selected rows counted per ``key`` (a column of :attr:`_rows`, or of
+        ``joined``, a join from it), as a common table expression: two facets read together
+        that group alike (speakers and their kinds) then count once."""
         statement = select(key.label("key"), func.count().label("n"))
         statement = statement.select_from(self._rows if joined is None else joined).where(*where)
         if self._rows is self.selection.table:
             statement = self.selection.restrict(statement)
-        return statement.group_by(key).subquery()
+        return statement.group_by(key).cte()
 
     async def _top(
         self, info: Info, grouped: Any, table: Any, type_name: str, limit: int
@@ -235,12 +236,10 @@ class QuoteFacets(_Counts):
     selection: strawberry.Private[Selection]
     _columns = ("speaker_id", "article_id", "source_id", "published")
 
+    @cached_property
     def _per_speaker(self) -> Any:
         speaker = self._rows.c.speaker_id
         return self._grouped(speaker, speaker.is_not(None))
-
-    def _per_article(self) -> Any:
-        return self._grouped(self._rows.c.article_id)
 
     @strawberry.field(description="How many quotes.")
     async def count(self, info: Info) -> int:
@@ -248,11 +247,11 @@ class QuoteFacets(_Counts):
 
     @strawberry.field(description="Quotes per speaker, most first (unknown speakers left out).")
     async def speakers(self, info: Info, limit: int = 10) -> list[FacetValue]:
-        return await self._top(info, self._per_speaker(), ACTORS, "Actor", limit)
+        return await self._top(info, self._per_speaker, ACTORS, "Actor", limit)
 
     @strawberry.field(description="Quotes per kind of speaker (person, organization, …).")
     async def speaker_kinds(self, info: Info) -> list[FacetValue]:
-        grouped = self._per_speaker()
+        grouped = self._per_speaker
         joined = grouped.join(ACTORS, ACTORS.c.id == grouped.c.key)
         return await self._values(info, _summed(grouped, ACTORS.c.kind, joined))
 
@@ -264,7 +263,7 @@ class QuoteFacets(_Counts):
 
     @strawberry.field(description="Quotes per place their article names, most first.")
     async def places(self, info: Info, limit: int = 10) -> list[FacetValue]:
-        grouped = self._per_article()
+        grouped = self._grouped(self._rows.c.article_id)
         named = _named(MENTIONS.c.place_id)
         joined = grouped.join(named, named.c.article_id == grouped.c.key)
         per_place = _summed(grouped, named.c.named_id, joined)
