@@ -392,9 +392,10 @@ def _searching(statement: str) -> bool:
 def test_a_search_page_reads_its_matches_once_for_the_list_and_once_for_the_facets(
     api: Api,
 ) -> None:
-    """Every facet asked of one search is read in one statement, over the matches found once,
-    and a first page ranked by relevance counts the matches as it ranks them: at a million
-    quotes, each read of a common word's matches was a fifth of a second on PostgreSQL."""
+    """Every facet asked of one search is read in one statement, over the matches found once;
+    on PostgreSQL, where a count rechecks every match on the table, a first page ranked by
+    relevance counts the matches as it ranks them (FTS5 counts from its index alone). At a
+    million quotes each read of a common word's matches was a fifth of a second."""
     with reads(api) as statements:
         data = api.data(
             """query($s: String) {
@@ -405,7 +406,9 @@ def test_a_search_page_reads_its_matches_once_for_the_list_and_once_for_the_face
         )
     assert data["quotes"]["totalCount"] == data["quoteFacets"]["count"] > 8
     searching = [s for s in statements if _searching(s)]
-    assert len(searching) == 2, searching
+    postgres = api.app.state.engine.dialect.name == "postgresql"
+    assert len(searching) == (2 if postgres else 3), searching
+    assert len([s for s in searching if "position" in s]) == 1, searching
     assert all(s.count("MATCH" if "quotes_fts" in s else "@@") == 1 for s in searching)
 
 

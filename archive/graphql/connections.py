@@ -99,15 +99,15 @@ async def paginate(
     *,
     counted: Select[Any] | None = None,
     complete: Callable[[Sequence[Any]], Awaitable[list[Mapping[str, Any]]]] | None = None,
-    reads_all: bool = False,
+    count_in_page: bool = False,
 ) -> Connection[Any]:
     """A page of ``statement`` (its rows in ``order``); ``build`` makes (node, highlight, rank)
     of each row. ``counted`` is a cheaper ``SELECT count(*)`` of the same rows, when there is
     one. ``complete`` turns the page's rows into the rows ``build`` reads, in the same order:
     it lets ``statement`` select only what ordering needs (ids and rank) and read the rest
-    for the few rows kept. ``reads_all`` says that the page's statement reads every row of
-    the list whatever the limit (a sort by search rank): a first page then counts them in
-    the same statement, instead of a second read of every match."""
+    for the few rows kept. ``count_in_page`` counts the list in the statement of a first page
+    (a window), for a statement that reads every row whatever the limit (a sort by search
+    rank) where ``counted`` would read them all again."""
     check_first(first)
     labels = [f"_key{i}" for i in range(len(order.keys))]
     page = statement.add_columns(
@@ -119,7 +119,7 @@ async def paginate(
     if after is not None:
         values = parse_cursor(after, order.name, len(order.keys))
         page = page.where(_after(order.keys, values))
-    counted_in_page = reads_all and after is None and first > 0
+    counted_in_page = count_in_page and after is None and first > 0
     if counted_in_page:
         page = page.add_columns(func.count().over().label("_total"))
     page = page.order_by(

@@ -111,6 +111,8 @@ async def _page(
     from the full-text index's matches first, and only its rows are read, through
     ``loader`` (the selected table's rows by id)."""
     database = info.context.database
+    # Ranking reads every match; so would a count that reads rows, not an index alone.
+    count_in_page = order.name == "relevance" and selection.counting_reads_rows
     if order.name == "relevance" and selection.searched_only and selection.rank is not None:
         ids, rank, pk = selection.ranked_ids()
 
@@ -128,7 +130,7 @@ async def _page(
             build,
             counted=selection.count(),
             complete=complete,
-            reads_all=True,
+            count_in_page=count_in_page,
         )
     return await paginate(
         database,
@@ -138,7 +140,7 @@ async def _page(
         after,
         build,
         counted=selection.count(),
-        reads_all=order.name == "relevance",
+        count_in_page=count_in_page,
     )
 
 

@@ -53,6 +53,13 @@ class Selection:
         than a separate index to join (SQLite's FTS5 table)."""
         return self.dialect == "postgresql"
 
+    @property
+    def counting_reads_rows(self) -> bool:
+        """Whether counting a search's matches reads the table's rows, not an index alone:
+        PostgreSQL rechecks every match of its GIN index on the table, while FTS5 counts
+        its matches from the index."""
+        return self.tree is not None and self._inline
+
     @cached_property
     def _match(self) -> ColumnElement[bool]:
         assert self.tree is not None
