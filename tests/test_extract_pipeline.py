@@ -291,6 +291,20 @@ def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
     assert {"Politico", "Democratic Party"} <= {a.name for a in result.actors}
 
 
+def test_a_speech_or_writing_speaks_for_who_delivered_or_wrote_it(pipeline: Pipeline) -> None:
+    body = (
+        "Senator Maria Lopez spoke in Denver on Monday.\n"
+        "The tax would fall on short-term trades, according to a speech Ms. Lopez delivered "
+        "at the university in July.\n"
+        "A memo that Governor Tom Reyes wrote in May said that the plan was too costly."
+    )
+    result = pipeline.extract(ArticleRecord(title="Speeches", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("The tax would fall on short-term trades", "Maria Lopez"),
+        ("the plan was too costly", "Tom Reyes"),
+    ]
+
+
 def test_a_headline_quote_is_spoken_by_the_headlines_subject(pipeline: Pipeline) -> None:
     record = ArticleRecord(
         title="Bill Clinton calls Obamacare ‘crazy system’ during campaign stop",

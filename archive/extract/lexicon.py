@@ -44,9 +44,11 @@ INDEFINITE_SOURCES = frozenset(
 DOCUMENT_NOUNS = frozenset(
     """report study survey poll article story memo letter statement brief complaint filing
     lawsuit suit database analysis editorial ad advertisement website site release document
-    audit review investigation column op-ed blog post tweet email""".split()
+    audit review investigation column op-ed blog post tweet email speech remarks testimony
+    address""".split()
 )
-"""Writings that speak for their author: "a new report by Politico", "Ivana Trump's brief"."""
+"""Writings and speeches that speak for their author: "a new report by Politico", "Ivana
+Trump's brief", "a speech Ms. Lopez delivered"."""
 
 ARMED_WORDS = frozenset(
     """army armies forces force militia militias brigade brigades battalion rebels rebel

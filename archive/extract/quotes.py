@@ -195,14 +195,19 @@ class QuoteFinder:
         return Speaker(None, phrase_text, cue, 0.5)
 
     def _author_of(self, document: Any) -> Entity | None:
-        """Who a writing speaks for: its owner ("Ivana Trump's brief"), the name before it
-        ("a Reuters survey", "a Times article") or after "by"/"from" ("a report by
-        Politico")."""
+        """Who a writing or a speech speaks for: its owner ("Ivana Trump's brief"), the name
+        before it ("a Reuters survey", "a Times article"), after "by"/"from" ("a report by
+        Politico"), or the subject of a clause on it ("a speech Ms. Lopez delivered", "a memo
+        that Governor Reyes wrote")."""
         for child in document.children:
             if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN":
                 found = self._entity_at(child)
             elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 found = next((self._entity_at(o) for o in child.children if o.dep_ == "pobj"), None)
+            elif child.dep_ == "relcl":
+                found = next(
+                    (self._entity_at(s) for s in child.children if s.dep_ == "nsubj"), None
+                )
             else:
                 continue
             if found is not None:
