@@ -9,9 +9,9 @@ look-ups into the article table for a common word at a million quotes, a third o
 The article's outlet is now copied onto each quote, with an index, like its publication time
 (0003); the article keeps the foreign key.
 
-The copy rewrites every quote: 39 s at 1.17 million quotes on PostgreSQL on two cores, and
-the table takes twice its space until a ``VACUUM`` (autovacuum, or the next import) marks the
-old versions free.
+The copy rewrites every quote: at 1.17 million quotes on two cores, 5 s on SQLite and 39 s on
+PostgreSQL, where the table then takes twice its space until a ``VACUUM`` (autovacuum, or the
+next import) marks the old versions free.
 """
 
 from __future__ import annotations
