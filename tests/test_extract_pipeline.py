@@ -305,6 +305,19 @@ def test_a_speech_or_writing_speaks_for_who_delivered_or_wrote_it(pipeline: Pipe
     ]
 
 
+def test_a_recording_of_someone_speaking_quotes_that_person(pipeline: Pipeline) -> None:
+    body = (
+        "The campaign released a new ad on Monday.\n"
+        "The ad uses footage of Maria Lopez asking, “Why are we not ahead?”\n"
+        "A second video shows Tom Reyes saying, “We will win this state.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Ads", body=body))
+    assert [(q.text, q.speaker, q.cue) for q in result.quotes if q.direct] == [
+        ("Why are we not ahead?", "Maria Lopez", "asking"),
+        ("We will win this state.", "Tom Reyes", "saying"),
+    ]
+
+
 def test_a_headline_quote_is_spoken_by_the_headlines_subject(pipeline: Pipeline) -> None:
     record = ArticleRecord(
         title="Bill Clinton calls Obamacare ‘crazy system’ during campaign stop",

@@ -139,9 +139,10 @@ class QuoteFinder:
 
     # ---------------------------------------------------------------- speakers
 
-    def speaker_of_subject(self, subject: Any, at: int) -> Speaker | None:
-        """Who a subject token refers to; None when the subject is not a speaker at all."""
-        verb = subject.head
+    def speaker_of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
+        """Who a subject token refers to; None when the subject is not a speaker at all.
+        ``verb``: the speech verb it is the subject of (its cue), when not its head."""
+        verb = subject.head if verb is None else verb
         cue = verb.lower_ if verb is not None else None
         phrase = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
         phrase_text = re.split(r",\s+(?:who|which|whose)\b", phrase.text)[0].strip(_TRIM)
@@ -247,11 +248,32 @@ class QuoteFinder:
                 return subjects[0]
             if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
                 return node.head  # "footage of Hillary Clinton asking, “…”"
+            if node is verb and node.dep_ == "xcomp" and node.tag_ == "VBG":
+                shown = self._shown_speaking(node)
+                if shown is not None:
+                    return shown
             if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
                 node = node.head
             else:
                 break
         return None
+
+    @staticmethod
+    def _shown_speaking(verb: Any) -> Any | None:
+        """Who a recording shows speaking: the object before "saying"/"asking" ("a video shows
+        Tom Reyes saying"), or whom that object is of ("uses footage of Maria Lopez asking");
+        the subject of "shows" or "uses" is not the speaker."""
+        shown = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+        if shown is None:
+            return None
+        of = [
+            o
+            for c in shown.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for o in c.children
+            if o.dep_ == "pobj" and o.pos_ == "PROPN"
+        ]
+        return of[0] if of else shown
 
     def _attribution(self, span: QuoteSpan, paragraph: Paragraph) -> Speaker | None:
         """The speaker named around a quote in its own sentence(s), if any."""
@@ -336,7 +358,7 @@ class QuoteFinder:
             subject = self._subject(verb)
             if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
                 continue
-            found = self.speaker_of_subject(subject, at)
+            found = self.speaker_of_subject(subject, at, verb)
             if found is not None and found.entity is not None:
                 return found
             anonymous = anonymous or found
@@ -459,7 +481,7 @@ class QuoteFinder:
         ):
             subject = self._subject(tail[-1])
             if subject is not None:
-                return self.speaker_of_subject(subject, at)
+                return self.speaker_of_subject(subject, at, tail[-1])
         return None
 
     def _speaker_of_phrase(self, phrase: list[Any], at: int) -> Speaker | None:
@@ -499,7 +521,7 @@ class QuoteFinder:
             if node.pos_ == "VERB" and not self.in_quote(node.idx):
                 subject = self._subject(node)
                 if subject is not None:
-                    return self.speaker_of_subject(subject, at)
+                    return self.speaker_of_subject(subject, at, node)
                 return None
         return None
 
@@ -594,7 +616,7 @@ class QuoteFinder:
         for verb in reversed(self._speech_verbs(tokens)):
             subject = self._subject(verb)
             if subject is not None:
-                found = self.speaker_of_subject(subject, span.open_start)
+                found = self.speaker_of_subject(subject, span.open_start, verb)
                 if found is not None and found.entity is not None:
                     return found
         return None
@@ -652,7 +674,7 @@ class QuoteFinder:
         bounds = self._content(list(clause.subtree))
         if bounds is None:
             return None
-        speaker = self.speaker_of_subject(subject, verb.idx)
+        speaker = self.speaker_of_subject(subject, verb.idx, verb)
         return self._reported(bounds, speaker, verb.lower_)
 
     def _according_to(self, token: Any, sent: Any) -> QuoteRecord | None:
