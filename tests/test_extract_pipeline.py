@@ -275,6 +275,20 @@ def test_a_quote_ending_its_sentence_is_not_attributed_by_the_next_sentence(
     ]
 
 
+def test_a_signature_after_a_no_break_space_names_the_speaker(pipeline: Pipeline) -> None:
+    """Web pages often put a no-break space between a quote and the dash of its signature."""
+    body = (
+        "Readers sent us their thoughts.\n\n"
+        "“He is ignorant of our culture and lives.”\u00a0― Ana Ruiz\u00a0\n"
+        "“I’m so tired of this campaign. How did we get this low?”\u00a0— Maria Lopez\n"
+    )
+    result = pipeline.extract(ArticleRecord(title="Readers on the campaign", body=body))
+    assert [(q.speaker, q.cue) for q in result.quotes] == [
+        ("Ana Ruiz", "signed"),
+        ("Maria Lopez", "signed"),
+    ]
+
+
 def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
     body = (
         "According to a new report by Politico, Democratic party insiders are worried about "

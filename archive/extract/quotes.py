@@ -413,7 +413,9 @@ class QuoteFinder:
         a quote inside a sentence opens an aside ("“…” — a charge Y denied"), not a
         signature, unless only a name follows it to the paragraph's end."""
         at = span.open_start
-        opens_sentence = not any(not t.is_punct for t in before)
+        # a no-break space between a quote and its signature's dash is a token of its own
+        after = list(itertools.dropwhile(lambda t: t.is_space, after))
+        opens_sentence = all(t.is_punct or t.is_space for t in before)
         last_char = self.text[span.start : span.end].rstrip()[-1:]
         closes_sentence = not opens_sentence and last_char in (".", "…")
         words = [t for t in after if not (t.is_punct and t.text in ",—–-―")]
