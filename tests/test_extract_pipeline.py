@@ -303,6 +303,22 @@ def test_a_run_in_heading_in_capitals_is_not_the_speaker(pipeline: Pipeline) -> 
     ]
 
 
+def test_someones_aide_or_relative_is_not_that_person(pipeline: Pipeline) -> None:
+    """A description with a possessor ("Lopez's former strategist") names someone other than
+    the possessor: the name set beside it, or nobody the article names for sure."""
+    body = (
+        "David Reyes on Wednesday called on Tom Hale to apologize to Maria Lopez.\n\n"
+        "“That was outrageous,” Lopez's former campaign strategist said in an interview.\n\n"
+        "“We have to show that we have her back!” Lopez's niece, Ana Ruiz, shouted to the "
+        "crowd."
+    )
+    result = pipeline.extract(ArticleRecord(title="Apology", body=body))
+    assert [(q.text, q.speaker, q.speaker_as_written) for q in result.quotes] == [
+        ("That was outrageous,", None, "Lopez's former campaign strategist"),
+        ("We have to show that we have her back!", "Ana Ruiz", "Lopez's niece, Ana Ruiz"),
+    ]
+
+
 def test_a_writing_speaks_for_its_author(pipeline: Pipeline) -> None:
     body = (
         "According to a new report by Politico, Democratic party insiders are worried about "

@@ -10,7 +10,7 @@ SPEECH_LEMMAS = frozenset(
     acknowledge admit write tweet post suggest confirm reply respond ask urge stress vow
     promise predict caution complain concede contend assert maintain recall remark
     reiterate repeat testify told describe call charge allege deny emphasize emphasise
-    observe quip joke boast counter continue conclude mention indicate""".split()
+    observe quip joke boast counter continue conclude mention indicate shout yell""".split()
 )
 """Lemmas of verbs that introduce what someone said."""
 
@@ -27,6 +27,12 @@ ROLE_NOUNS = frozenset(
     monitor witness resident colonel major captain lieutenant sergeant admiral marshal""".split()
 )
 """Nouns naming a person by their role ("the head of the group", "SDF chief X")."""
+
+KIN_NOUNS = frozenset(
+    """wife husband son daughter niece nephew brother sister mother father cousin uncle aunt
+    widow widower grandson granddaughter stepson stepdaughter ex-wife ex-husband""".split()
+)
+"""Nouns naming a person by their kin: with a possessor ("Scott's niece") someone else."""
 
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr president prime minister sen senator rep representative gov governor

@@ -24,6 +24,7 @@ from archive.extract.lexicon import (
     COLLECTIVES,
     DOCUMENT_NOUNS,
     INDEFINITE_SOURCES,
+    KIN_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
     REPORT_LEMMAS,
@@ -124,13 +125,15 @@ class QuoteFinder:
         """The person a pronoun or a description most likely refers to: the last one who spoke
         or acted as a subject in the preceding text, else the last one named; a gendered
         pronoun skips the people whose gender it does not agree with."""
+
+        def fits(entity: Entity) -> bool:
+            return agrees(pronoun, self._gender(entity))
+
         i = bisect_left(self._persons, char, key=lambda pair: pair[0])
-        named = [pair for pair in self._persons[:i] if agrees(pronoun, self._gender(pair[1]))]
+        named = [pair for pair in self._persons[:i] if fits(pair[1])]
         window = [pair for pair in named if char - pair[0] < 1500]
         speakers = [
-            (pos, e)
-            for pos, e in self._speakers
-            if pos < char and char - pos < 1500 and agrees(pronoun, self._gender(e))
+            (pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500 and fits(e)
         ]
         candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
         if candidates:
@@ -162,7 +165,12 @@ class QuoteFinder:
             if entity is not None:
                 return Speaker(entity, phrase_text, cue, 0.85)
         for child in subject.children:
-            if child.dep_ == "appos" and (found := self._entity_at(child)) is not None:
+            if child.dep_ != "appos":
+                continue
+            found = self._entity_at(child)
+            if found is None and child.pos_ == "PROPN" and lower in ROLE_NOUNS | KIN_NOUNS:
+                found = self._person_named_by(child)  # "his niece, Ana Ruiz," untagged
+            if found is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
         if subject.lemma_.lower() in DOCUMENT_NOUNS and (author := self._author_of(subject)):
             return Speaker(author, phrase_text, cue, 0.7)
@@ -181,9 +189,13 @@ class QuoteFinder:
             determiner = next(
                 (c.lower_ for c in subject.children if c.dep_ in ("det", "poss")), None
             )
-            if lower in ROLE_NOUNS and determiner in ("the", "his", "her", "its", "their", None):
+            if lower in ROLE_NOUNS and determiner in ("the", "its", None):
                 person = self._last_person_before(at)
                 return Speaker(person, phrase_text, cue, 0.7 if person else 0.3)
+            if lower in ROLE_NOUNS | KIN_NOUNS and determiner is not None:
+                # "Lopez's former strategist", "his lawyer": someone other than the possessor,
+                # rarely the last person named, so left unnamed rather than guessed
+                return Speaker(None, phrase_text, cue, 0.4)
             if subject.pos_ == "PROPN":
                 name = " ".join(
                     t.text for t in subject.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"
@@ -194,6 +206,14 @@ class QuoteFinder:
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
         return Speaker(None, phrase_text, cue, 0.5)
+
+    def _person_named_by(self, token: Any) -> Entity | None:
+        """The person a proper noun and the compounds before it name ("Ana Ruiz")."""
+        start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
+        name = self.doc[start : token.i + 1]
+        return self.actors.resolve(name.text) or self.actors.add(
+            Mention(name.text, name.start_char, name.end_char, "person")
+        )
 
     def _author_of(self, document: Any) -> Entity | None:
         """Who a writing or a speech speaks for: its owner ("Ivana Trump's brief"), the name
@@ -491,8 +511,15 @@ class QuoteFinder:
         head noun or pronoun refers to."""
         if not phrase or len(phrase) > 14:
             return None
+        # "Lopez's niece": Lopez does not speak, her niece does
+        owners = {
+            t.i for t in phrase if t.dep_ == "poss" and t.head.lower_ in ROLE_NOUNS | KIN_NOUNS
+        }
+        owners |= {t.i for t in phrase if t.dep_ == "compound" and t.head.i in owners}
         for label in ("PERSON", "ORG", "GPE", "NORP"):
             for token in reversed(phrase):
+                if token.i in owners:
+                    continue
                 if token.ent_type_ == label and (entity := self._entity_at(token)) is not None:
                     text = " ".join(t.text for t in phrase)
                     return Speaker(entity, text, None, 0.9)
