@@ -127,8 +127,9 @@ def async_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for the web path (reads, and short curation writes)."""
     # A server can restart under a pooled connection; a file cannot, and a ping would cost
     # SQLite a thread hop before every statement.
-    ping = backend_of(url) != "sqlite"
-    if backend_of(url) == "postgresql":
+    backend = backend_of(url)
+    ping = backend != "sqlite"
+    if backend == "postgresql":
         # The server compiles a statement it estimates costly (the facets over a million
         # quotes) before running it: a tenth of a second of compiling for a query that runs
         # in under one, on every request (home page 1.2 s with, 0.8 s without).

@@ -183,9 +183,6 @@ def reference_statements(
         if postgres:
             ranked = ranked.add_columns(func.count().over().label("total"))
         best = ranked.compile(connection, compile_kwargs={"literal_binds": True})
-        every = matches(connection.dialect.name, "quotes", tree, ranked=False).compile(
-            connection, compile_kwargs={"literal_binds": True}
-        )
         total = ", best.total" if postgres else ""
         page = text(
             f"SELECT q.id, q.text, sp.name, ar.title, best.rank{total} FROM ({best}) AS best "
@@ -193,7 +190,12 @@ def reference_statements(
             "LEFT JOIN actors sp ON sp.id = q.speaker_id "
             "ORDER BY best.rank DESC, q.id"
         )
-        count = None if postgres else text(f"SELECT count(*) FROM ({every}) AS found")
+        count = None
+        if not postgres:
+            every = matches(connection.dialect.name, "quotes", tree, ranked=False).compile(
+                connection, compile_kwargs={"literal_binds": True}
+            )
+            count = text(f"SELECT count(*) FROM ({every}) AS found")
         statements[query] = (page, count)
     return statements
 

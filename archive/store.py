@@ -358,7 +358,7 @@ class Store:
         its quotes copy from it (see :func:`_copied`; read from the database when not
         given)."""
         if copied is None:
-            copied = self._copied([article_id for article_id, e in items if e.quotes])
+            copied = self._copies_of([article_id for article_id, e in items if e.quotes])
         actors = [actor for _, extraction in items for actor in _with_referenced_actors(extraction)]
         actor_ids = self.actor_ids(actors)
         self.place_ids(
@@ -459,7 +459,8 @@ class Store:
             if rows:
                 insert_rows(self.connection, PARTICIPANTS, rows)
 
-    def _copied(self, article_ids: list[int]) -> dict[int, dict[str, Any]]:
+    def _copies_of(self, article_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """What the quotes of these stored articles copy from them (see :func:`_copied`)."""
         found: dict[int, dict[str, Any]] = {}
         columns = (ARTICLES.c.id, ARTICLES.c.published, ARTICLES.c.source_id)
         for chunk in chunks(sorted(set(article_ids))):

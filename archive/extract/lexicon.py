@@ -34,6 +34,10 @@ KIN_NOUNS = frozenset(
 )
 """Nouns naming a person by their kin: with a possessor ("Scott's niece") someone else."""
 
+PERSON_NOUNS = ROLE_NOUNS | KIN_NOUNS
+"""Nouns naming a person by role or kin: with a possessor ("Obama's strategist") someone
+other than the possessor."""
+
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr president prime minister sen senator rep representative gov governor
     gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge

@@ -24,7 +24,7 @@ from archive.extract.lexicon import (
     COLLECTIVES,
     DOCUMENT_NOUNS,
     INDEFINITE_SOURCES,
-    KIN_NOUNS,
+    PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
     REPORT_LEMMAS,
@@ -168,7 +168,7 @@ class QuoteFinder:
             if child.dep_ != "appos":
                 continue
             found = self._entity_at(child)
-            if found is None and child.pos_ == "PROPN" and lower in ROLE_NOUNS | KIN_NOUNS:
+            if found is None and child.pos_ == "PROPN" and lower in PERSON_NOUNS:
                 found = self._person_named_by(child)  # "his niece, Ana Ruiz," untagged
             if found is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
@@ -192,7 +192,7 @@ class QuoteFinder:
             if lower in ROLE_NOUNS and determiner in ("the", "its", None):
                 person = self._last_person_before(at)
                 return Speaker(person, phrase_text, cue, 0.7 if person else 0.3)
-            if lower in ROLE_NOUNS | KIN_NOUNS and determiner is not None:
+            if lower in PERSON_NOUNS and determiner is not None:
                 # "Lopez's former strategist", "his lawyer": someone other than the possessor,
                 # rarely the last person named, so left unnamed rather than guessed
                 return Speaker(None, phrase_text, cue, 0.4)
@@ -512,9 +512,7 @@ class QuoteFinder:
         if not phrase or len(phrase) > 14:
             return None
         # "Lopez's niece": Lopez does not speak, her niece does
-        owners = {
-            t.i for t in phrase if t.dep_ == "poss" and t.head.lower_ in ROLE_NOUNS | KIN_NOUNS
-        }
+        owners = {t.i for t in phrase if t.dep_ == "poss" and t.head.lower_ in PERSON_NOUNS}
         owners |= {t.i for t in phrase if t.dep_ == "compound" and t.head.i in owners}
         for label in ("PERSON", "ORG", "GPE", "NORP"):
             for token in reversed(phrase):
