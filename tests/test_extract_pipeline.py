@@ -369,3 +369,71 @@ def test_a_headline_quote_is_spoken_by_the_headlines_subject(pipeline: Pipeline)
     )
     [quote] = pipeline.extract(record).quotes
     assert (quote.text, quote.speaker, quote.cue) == ("crazy system", "Bill Clinton", "calls")
+
+
+def test_a_quoted_phrase_belongs_to_the_clause_that_holds_it(pipeline: Pipeline) -> None:
+    """The subject of the nearest speech verb a phrase depends on, else of the clause it is
+    in; an adverbial clause is a scene of its own, and a writing with no author passes the
+    words to whoever cites it."""
+    body = (
+        "As Tom Reyes went on about “a rigged system,” Ana Ruiz said yes.\n"
+        "Governor Maria Lopez praised the mayor in her annual address for helping develop "
+        "“new and bold ideas.”\n"
+        "Tom Reyes wrote in the morning hours that Hale was “a fraud” and urged voters to "
+        "“look closely” at him.\n"
+        "Senator Ana Ruiz said the council would work with other members to take “firm steps” "
+        "in response.\n"
+        "Judge Tom Hale said in a letter that the advertisement “wrongly” suggests that the "
+        "city backs the plan.\n"
+        "Even Spain, the largest donor, said it was “firmly opposed” to the plan and warned "
+        "Italy to stop."
+    )
+    result = pipeline.extract(ArticleRecord(title="Phrases", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("a rigged system,", "Tom Reyes"),
+        ("new and bold ideas.", "Maria Lopez"),
+        ("a fraud", "Tom Reyes"),
+        ("look closely", "Tom Reyes"),
+        ("firm steps", "Ana Ruiz"),
+        ("wrongly", "Tom Hale"),
+        ("firmly opposed", "Spain"),
+    ]
+
+
+def test_who_is_made_to_speak_who_is_spoken_of_and_who_put_it(pipeline: Pipeline) -> None:
+    """ "forced X to admit" makes X speak; "he was called to" does not make him a speaker;
+    "as X put it" cites X; a name set off at the end of a description names its speaker."""
+    body = (
+        "Senator Maria Lopez forced Tom Hale, who was under questioning, to admit that no "
+        "executive was fired.\n"
+        "“Subpoenas are not optional,” Chairman Tom Reyes said after Hale failed to appear at "
+        "the hearing he was called to. “Mr. Hale is a key witness.”\n"
+        "The rule is a “lawful source of income,” as The Daily Ledger put it in an editorial.\n"
+        "His former partner at Acme, Lawrence Cole, called him a master at deals. “He always "
+        "found a way.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Control", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("Subpoenas are not optional,", "Tom Reyes"),
+        ("Mr. Hale is a key witness.", "Tom Reyes"),
+        ("lawful source of income,", "Daily Ledger"),
+        ("He always found a way.", "Lawrence Cole"),
+        ("no executive was fired", "Tom Hale"),
+    ]
+
+
+def test_a_persons_campaign_or_administration_is_an_organisation(pipeline: Pipeline) -> None:
+    body = (
+        "Maria Lopez and Tom Reyes debated. The Lopez campaign says the ad will air on Monday. "
+        "Reyes’s campaign said that his plan would cut taxes."
+    )
+    result = pipeline.extract(ArticleRecord(title="Campaigns", body=body))
+    assert [(q.speaker, q.speaker_as_written) for q in result.quotes] == [
+        ("Maria Lopez campaign", "The Lopez campaign"),
+        ("Tom Reyes campaign", "Reyes’s campaign"),
+    ]
+    campaigns = {a.name: (a.kind, a.aliases) for a in result.actors if "campaign" in a.name}
+    assert campaigns == {
+        "Maria Lopez campaign": ("organization", ["Lopez campaign"]),
+        "Tom Reyes campaign": ("organization", ["Reyes campaign"]),
+    }

@@ -60,6 +60,9 @@ DOCUMENT_NOUNS = frozenset(
 """Writings and speeches that speak for their author: "a new report by Politico", "Ivana
 Trump's brief", "a speech Ms. Lopez delivered"."""
 
+OWN_ORGANIZATIONS = frozenset({"campaign", "administration"})
+"""Organisations named after the person they serve ("the Trump campaign")."""
+
 ARMED_WORDS = frozenset(
     """army armies forces force militia militias brigade brigades battalion rebels rebel
     fighters insurgents guerrillas front jihadists regiment troops corps guard guards

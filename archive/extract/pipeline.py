@@ -23,6 +23,7 @@ from archive.extract.actors import (
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.layout import layout
+from archive.extract.lexicon import OWN_ORGANIZATIONS
 from archive.extract.nlp import load_model, parse
 from archive.extract.places import PlaceIndex, country_focus, find_places
 from archive.extract.quotes import QuoteFinder, title_quotes
@@ -39,6 +40,10 @@ ARMY = re.compile(
 GOVERNMENT_FORCES = re.compile(
     r"\b(?:government|regime|pro-government) (?:forces|troops|soldiers)\b"
 )
+OWN_ORGANIZATION = re.compile(
+    rf"\b(?P<name>[A-Z][\w-]+(?:[’'](?!s\b)\w+)?)(?:[’']s)? (?P<noun>{'|'.join(sorted(OWN_ORGANIZATIONS))})\b"
+)
+"""A person's campaign or administration ("the Clinton campaign", "Obama's administration")."""
 BACKED = re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?:backed|led|allied|funded|supported|sponsored)\b")
 
 
@@ -81,6 +86,7 @@ class Pipeline:
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
+        self._own_organizations(text, readable, actors)
 
         quotes = (
             (title_quotes(article.title, title_doc, actors) if title_doc is not None else [])
@@ -136,6 +142,22 @@ class Pipeline:
         for match in _known_pattern().finditer(text):
             if readable(match.start()):
                 actors.add(Mention(match.group(), match.start(), match.end(), "organization"))
+
+    @staticmethod
+    def _own_organizations(text: str, readable: Callable[[int], bool], actors: ActorIndex) -> None:
+        """A person's campaign or administration is an organisation of its own, named after
+        the person's full name and found by the spelling the text uses."""
+        for match in OWN_ORGANIZATION.finditer(text):
+            person = actors.resolve(match["name"])
+            if person is None or person.kind != "person" or not readable(match.start()):
+                continue
+            actors.add_spelling(
+                f"{person.name} {match['noun']}",
+                "organization",
+                Mention(
+                    f"{match['name']} {match['noun']}", match.start(), match.end(), "organization"
+                ),
+            )
 
     def _armies(
         self,

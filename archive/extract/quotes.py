@@ -24,6 +24,7 @@ from archive.extract.lexicon import (
     COLLECTIVES,
     DOCUMENT_NOUNS,
     INDEFINITE_SOURCES,
+    OWN_ORGANIZATIONS,
     PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -36,6 +37,9 @@ from archive.records import QuoteRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+ADVERBIAL_MARKS = frozenset(
+    "as while when whenever because after before if although though since until once".split()
+)
 UTTERANCE_NOUNS = frozenset(
     "claim statement remark remarks comment words prediction missive tweet message assertion "
     "promise warning description argument accusation".split()
@@ -172,6 +176,20 @@ class QuoteFinder:
                 found = self._person_named_by(child)  # "his niece, Ana Ruiz," untagged
             if found is not None:
                 return Speaker(found, phrase_text, cue, 0.9)
+        if subject.pos_ == "NOUN" and (named := self._closing_name(subject)) is not None:
+            return Speaker(named, phrase_text, cue, 0.85)
+        if lower in OWN_ORGANIZATIONS:
+            # the name before it, whatever the tagger made of it ("The Lopez campaign")
+            owner = self.doc[subject.i - 1] if subject.i > 0 else None
+            if owner is not None and owner.lower_ in ("’s", "'s") and owner.i > 0:
+                owner = self.doc[owner.i - 1]
+            found = (
+                self.actors.resolve(f"{owner.text} {lower}")
+                if owner is not None and owner.is_title
+                else None
+            )
+            if found is not None:
+                return Speaker(found, phrase_text, cue, 0.85)
         if subject.lemma_.lower() in DOCUMENT_NOUNS and (author := self._author_of(subject)):
             return Speaker(author, phrase_text, cue, 0.7)
         collective = COLLECTIVES.get(subject.lemma_.lower()) or next(
@@ -206,6 +224,19 @@ class QuoteFinder:
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
         return Speaker(None, phrase_text, cue, 0.5)
+
+    def _closing_name(self, subject: Any) -> Entity | None:
+        """The person a description names in a comma-set apposition that closes it, wherever
+        the parse attached the name ("His former partner at Lenox, Lawrence Cummings,")."""
+        end = subject.right_edge.i
+        for token in subject.subtree:
+            if token.dep_ != "appos" or token.ent_type_ != "PERSON" or token.head == subject:
+                continue
+            rest = self.doc[token.right_edge.i + 1 : end + 1]
+            comma = self.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+            if comma is not None and comma.text == "," and all(t.is_punct for t in rest):
+                return self._entity_at(token)
+        return None
 
     def _person_named_by(self, token: Any) -> Entity | None:
         """The person a proper noun and the compounds before it name ("Ana Ruiz")."""
@@ -253,10 +284,14 @@ class QuoteFinder:
         return [
             t
             for t in tokens
-            if t.lemma_ in SPEECH_LEMMAS and t.pos_ in ("VERB", "AUX") and not self.in_quote(t.idx)
+            if _speaks(t) and t.pos_ in ("VERB", "AUX") and not self.in_quote(t.idx)
         ]
 
     def _subject(self, verb: Any) -> Any | None:
+        """Who does what ``verb`` says: its subject, climbing from a verb that has none to the
+        verb it depends on; the object of a verb that makes someone speak ("forced Stumpf to
+        admit"); none for a speech verb in the passive ("he was called to testify"), whose
+        speaker is its agent when it names one."""
         node = verb
         for _ in range(3):
             subjects = [
@@ -265,6 +300,17 @@ class QuoteFinder:
             if subjects:
                 if subjects[0].lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
                     return node.head  # "an architect who said": the architect said it
+                if subjects[0].dep_ == "nsubjpass" and _speaks(node):
+                    return next(
+                        (
+                            o
+                            for c in node.children
+                            if c.dep_ == "agent"
+                            for o in c.children
+                            if o.dep_ == "pobj"
+                        ),
+                        None,
+                    )
                 return subjects[0]
             if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
                 return node.head  # "footage of Hillary Clinton asking, “…”"
@@ -272,6 +318,12 @@ class QuoteFinder:
                 shown = self._shown_speaking(node)
                 if shown is not None:
                     return shown
+            if node.dep_ == "xcomp" and (
+                made := next(
+                    (c for c in node.head.children if c.dep_ == "dobj" and c.i < node.i), None
+                )
+            ):
+                return made
             if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
                 node = node.head
             else:
@@ -328,47 +380,24 @@ class QuoteFinder:
         if surface is not None:
             return surface
 
-        # the speech verb the quote depends on, then any verb it depends on ("Japan branded
-        # it an “outlaw nation”"), then the speech verbs nearest to it; a named speaker
-        # beats an anonymous one ("the former first lady said") found earlier
-        def nearby() -> Speaker | None:
-            verbs = self._speech_verbs(after) + self._speech_verbs(before)
-            verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
-            return self._speaker_of_verbs(verbs, span.open_start)
-
-        def governing_speech() -> Speaker | None:
-            return self._speaker_of_verbs(self._governing_speech_verbs(first), span.open_start)
-
-        def governing() -> Speaker | None:
-            return self._governing_subject(first, span.open_start)
-
-        anonymous: Speaker | None = None
-        for candidate in (governing_speech, governing, nearby):
-            found = candidate()
-            if found is not None and found.entity is not None:
-                return found
-            anonymous = anonymous or found
+        # the clause the quote depends on ("Japan branded it an “outlaw nation”"), then the
+        # speech verbs nearest to it; a named speaker beats an anonymous one ("the former
+        # first lady said") found earlier
+        anonymous = self._governing(first, span.open_start)
+        if anonymous is not None and anonymous.entity is not None:
+            return anonymous
+        verbs = self._speech_verbs(after) + self._speech_verbs(before)
+        verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+        found = self._speaker_of_verbs(verbs, span.open_start)
+        if found is not None and found.entity is not None:
+            return found
+        anonymous = anonymous or found
         # "Trump tweeted:" / "Sanders:" ending the text before the quote
         if before and before[-1].text == ":":
             for token in reversed(before[:-1]):
                 if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
                     return self.speaker_of_subject(token, span.open_start)
         return anonymous
-
-    def _governing_speech_verbs(self, quote: Any) -> list[Any]:
-        """The speech verbs a quote depends on in the parse, nearest first ("X described
-        the deal as “the gold standard”")."""
-        verbs = []
-        node = quote.root
-        while node.head.i != node.i:
-            node = node.head
-            if (
-                node.pos_ in ("VERB", "AUX")
-                and node.lemma_ in SPEECH_LEMMAS
-                and not self.in_quote(node.idx)
-            ):
-                verbs.append(node)
-        return verbs
 
     def _speaker_of_verbs(self, verbs: list[Any], at: int) -> Speaker | None:
         """The first of these verbs' subjects that names someone, else the first anonymous
@@ -462,7 +491,18 @@ class QuoteFinder:
             if found is not None:
                 found.cue = "signed"
                 return found
-        if closes_sentence:
+        # “…,” said X / “…,” X said: the quote ends a clause of its own; one that runs on into
+        # its sentence ("“resolutely opposed” to the test and warned") is not attributed so
+        ends_clause = (
+            last_char in ",?!…—–-" or self.text[span.close_end : span.close_end + 1] == ","
+        )
+        # a quote inside a clause begun before it ("As Reyes went on about “a rigged system,”
+        # Ruiz said yes") is that clause's, not the next speech verb's
+        embedded = any(
+            t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in t.children)
+            for t in before
+        )
+        if closes_sentence or embedded or not ends_clause:
             words = []
         if words and self._is_speech(words[0]):
             phrase = []
@@ -532,25 +572,44 @@ class QuoteFinder:
             return self.speaker_of_subject(head, at)
         return None
 
-    def _governing_subject(self, quote: Any, at: int) -> Speaker | None:
-        """A quoted phrase inside a sentence ("Reid called him a “spoiled brat.”"): the subject
-        of the verb the quote depends on speaks it."""
+    def _governing(self, quote: Any, at: int) -> Speaker | None:
+        """Who speaks a quote set inside a sentence, read up the parse from the quote: the
+        subject of the nearest speech verb it depends on ("Reid called him a “spoiled
+        brat”", "Trump tweeted that Machado was “disgusting”"), the owner of a claim
+        ("Trump’s claim that there were “thousands of shootings”"), else the named subject
+        of the nearest clause that holds it ("Tomblin lauded him for “new ideas”"). An
+        adverbial clause is a scene of its own ("as Trump went on about “how the system is
+        rigged,” Melanie said yes": Trump); a writing with no author ("the ad “wrongfully”
+        suggests") lets the words climb to whoever cites it."""
         node = quote.root
-        for _ in range(4):
+        candidate: Speaker | None = None
+        for _ in range(8):
             if node.head.i == node.i:
                 break
             node = node.head
-            if node.lemma_ in UTTERANCE_NOUNS and not self.in_quote(node.idx):
-                # "Trump’s claim that there were “thousands of shootings”"
+            if self.in_quote(node.idx):
+                continue
+            if node.lemma_ in UTTERANCE_NOUNS:
                 owner = next((c for c in node.children if c.dep_ == "poss"), None)
                 if owner is not None and owner.pos_ == "PROPN":
                     return self.speaker_of_subject(owner, at)
-            if node.pos_ == "VERB" and not self.in_quote(node.idx):
-                subject = self._subject(node)
-                if subject is not None:
-                    return self.speaker_of_subject(subject, at, node)
-                return None
-        return None
+            if node.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = self._subject(node)
+            if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+                continue
+            found = self.speaker_of_subject(subject, at, node)
+            if found is None:
+                continue
+            if _speaks(node):
+                if found.entity is None and subject.lemma_.lower() in DOCUMENT_NOUNS:
+                    continue
+                return found
+            if found.entity is not None and candidate is None:
+                if any(c.dep_ == "mark" and c.lower_ in ADVERBIAL_MARKS for c in node.children):
+                    return found
+                candidate = found
+        return candidate
 
     # ---------------------------------------------------------------- quotes
 
@@ -796,6 +855,16 @@ def _describe(description: str, actors: ActorIndex) -> Entity | None:
         if any(a.role and set(a.role.split()) & roles for a in person.affiliations):
             return person
     return persons[0] if roles and persons else None
+
+
+def _speaks(token: Any) -> bool:
+    """A verb that reports words: a speech verb, or "put it" citing them ("as the memo put
+    it")."""
+    if token.lemma_ in SPEECH_LEMMAS:
+        return True
+    return token.lemma_ == "put" and {("as", "mark"), ("it", "dobj")} <= {
+        (c.lower_, c.dep_) for c in token.children
+    }
 
 
 def _adjacent(before: Paragraph, after: Paragraph, layout: Layout) -> bool:
