@@ -437,3 +437,38 @@ def test_a_persons_campaign_or_administration_is_an_organisation(pipeline: Pipel
         "Maria Lopez campaign": ("organization", ["Lopez campaign"]),
         "Tom Reyes campaign": ("organization", ["Reyes campaign"]),
     }
+
+
+def test_speech_the_parse_leaves_loose_is_still_attributed(pipeline: Pipeline) -> None:
+    """A quote's own verb with its subject outside the marks, a finite verb the parse left
+    without a subject, a speech verb beyond "said", and a writing named by who filed it."""
+    body = (
+        "Maria Lopez and Tom Reyes met voters. Lopez spoke first. After saying her knee was "
+        "“so swollen I could barely walk,” she was “rushed … off to the hospital” for tests.\n"
+        'When the bills came due, Lopez and Reyes call them "small change" and describe '
+        "them as nothing.\n"
+        "“Why is this not proof?” Senator Tom Hale demanded.\n"
+        "According to a civil complaint filed by the federal Securities and Exchange "
+        'Commission, the developers ran a "massive scheme" for years.'
+    )
+    result = pipeline.extract(ArticleRecord(title="Loose", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("so swollen I could barely walk,", "Maria Lopez"),
+        ("rushed … off to the hospital", "Maria Lopez"),
+        ("small change", "Maria Lopez"),
+        ("Why is this not proof?", "Tom Hale"),
+        ("massive scheme", "Securities and Exchange Commission"),
+    ]
+
+
+def test_headline_capitals_do_not_make_names(pipeline: Pipeline) -> None:
+    """Title case glues words to names: a headline's entity counts only as the body spells
+    it, and a name opening the headline speaks what follows its colon."""
+    body = "Senator Maria Lopez questioned bankers on Tuesday. Lopez spoke for an hour."
+    result = pipeline.extract(
+        ArticleRecord(title="Maria Lopez Grills Acme Chief: ‘You Should Resign.’", body=body)
+    )
+    assert [(q.text, q.speaker) for q in result.quotes] == [("You Should Resign.", "Maria Lopez")]
+    assert [a.name for a in result.actors] == ["Maria Lopez"]
+    result = pipeline.extract(ArticleRecord(title="Derelict Lopez Fails The Bankers", body=body))
+    assert [a.name for a in result.actors] == ["Maria Lopez"]

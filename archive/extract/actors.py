@@ -36,7 +36,24 @@ ACTOR_LABELS = {
 }
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9.&-]{1,9}$")
 _CONNECTORS = frozenset(
-    {"al", "el", "of", "the", "and", "for", "de", "la", "le", "du", "der", "bin", "ibn"}
+    {
+        "al",
+        "el",
+        "of",
+        "the",
+        "and",
+        "for",
+        "de",
+        "la",
+        "le",
+        "du",
+        "der",
+        "bin",
+        "ibn",
+        "van",
+        "von",
+    }
+    | {"da", "di", "del", "dos", "das", "den", "ter", "abu", "ben", "ould"}
 )
 
 
@@ -80,6 +97,16 @@ def clean_name(text: str) -> str:
     words = text.split()
     while len(words) > 2 and normalize_name(words[0]).replace(" ", "") in PERSON_TITLES:
         words = words[1:]
+    # a lowercase word the tagger took in ("federal Securities and Exchange Commission"),
+    # but not a particle of the name ("bin Laden", "van Gogh")
+    while (
+        len(words) > 1
+        and words[0].isalpha()
+        and words[0].islower()
+        and words[0] not in _CONNECTORS
+        and words[1][:1].isupper()
+    ):
+        words = words[1:]
     return " ".join(words)
 
 
@@ -109,9 +136,12 @@ class ActorIndex:
         elif (
             entity.kind == "person"
             and not mention.in_quote
+            and mention.start >= 0
             and len(name.split()) > len(entity.name.split())
         ):
-            entity.name = name  # the fullest spelling of a person's name is the canonical one
+            # the fullest spelling of a person's name in the body is the canonical one (a
+            # headline's capitals glue words to names: "Derelict Obama and Clinton Fail")
+            entity.name = name
         elif entity.kind == "person" and entity.name.isupper() and not name.isupper():
             entity.name = name  # "Wallace" rather than a transcript's "WALLACE"
         entity.mentions.append(mention)

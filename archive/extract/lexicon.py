@@ -10,7 +10,9 @@ SPEECH_LEMMAS = frozenset(
     acknowledge admit write tweet post suggest confirm reply respond ask urge stress vow
     promise predict caution complain concede contend assert maintain recall remark
     reiterate repeat testify told describe call charge allege deny emphasize emphasise
-    observe quip joke boast counter continue conclude mention indicate shout yell""".split()
+    observe quip joke boast counter continue conclude mention indicate shout yell demand
+    retort exclaim scoff wonder lament plead whisper chant snap muse recount proclaim pledge
+    assure agree exhort""".split()
 )
 """Lemmas of verbs that introduce what someone said."""
 

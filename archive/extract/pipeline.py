@@ -74,7 +74,10 @@ class Pipeline:
             self._add_entity(actors, places, ent, finder.in_quote(ent.start_char))
         if title_doc is not None:
             for ent in title_doc.ents:
-                self._add_entity(actors, places, ent, False, placed=False)
+                # a headline's capitals glue words to names ("Derelict Obama", "Reyes Fail"):
+                # only a name the body spells the same way counts
+                if clean_name(ent.text) in text:
+                    self._add_entity(actors, places, ent, False, placed=False)
         for match in BACKED.finditer(text):
             state = self._state_named(match["name"])
             if state:

@@ -249,13 +249,24 @@ class QuoteFinder:
     def _author_of(self, document: Any) -> Entity | None:
         """Who a writing or a speech speaks for: its owner ("Ivana Trump's brief"), the name
         before it ("a Reuters survey", "a Times article"), after "by"/"from" ("a report by
-        Politico"), or the subject of a clause on it ("a speech Ms. Lopez delivered", "a memo
-        that Governor Reyes wrote")."""
+        Politico", "a complaint filed by the SEC"), or the subject of a clause on it ("a speech
+        Ms. Lopez delivered", "a memo that Governor Reyes wrote")."""
         for child in document.children:
             if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN":
                 found = self._entity_at(child)
             elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 found = next((self._entity_at(o) for o in child.children if o.dep_ == "pobj"), None)
+            elif child.dep_ == "acl":
+                found = next(
+                    (
+                        self._entity_at(o)
+                        for by in child.children
+                        if by.dep_ == "agent"
+                        for o in by.children
+                        if o.dep_ == "pobj"
+                    ),
+                    None,
+                )
             elif child.dep_ == "relcl":
                 found = next(
                     (self._entity_at(s) for s in child.children if s.dep_ == "nsubj"), None
@@ -328,6 +339,14 @@ class QuoteFinder:
                 node = node.head
             else:
                 break
+        if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > 0:
+            # a finite verb the parse left without a subject ("…, Obama and Clinton call
+            # them “lone wolves”"): the name just before it
+            before = self.doc[verb.i - 1]
+            if before.pos_ in ("PROPN", "PRON") and not self.in_quote(before.idx):
+                while before.dep_ == "conj" and before.head.pos_ == "PROPN":
+                    before = before.head
+                return before
         return None
 
     @staticmethod
@@ -583,11 +602,16 @@ class QuoteFinder:
         suggests") lets the words climb to whoever cites it."""
         node = quote.root
         candidate: Speaker | None = None
-        for _ in range(8):
-            if node.head.i == node.i:
-                break
-            node = node.head
-            if self.in_quote(node.idx):
+        for step in range(8):
+            if step > 0:
+                if node.head.i == node.i:
+                    break
+                node = node.head
+            if self.in_quote(node.idx) and not (
+                # the quote's own verb with a subject outside it ("she was “whisked off”")
+                node.pos_ in ("VERB", "AUX")
+                and any(c.dep_ in SUBJECT_DEPS and not self.in_quote(c.idx) for c in node.children)
+            ):
                 continue
             if node.lemma_ in UTTERANCE_NOUNS:
                 owner = next((c for c in node.children if c.dep_ == "poss"), None)
@@ -810,6 +834,16 @@ def title_quotes(title: str, doc: Any, actors: ActorIndex) -> list[QuoteRecord]:
             if subject is not None:
                 as_written, verb = subject.text, subject.head.lower_
                 speaker = actors.resolve(_name_of(subject))
+        if speaker is None and who is None and title[: span.open_start].rstrip().endswith(":"):
+            # "Elizabeth Warren Hammers Wells Fargo CEO: ‘You Should Be Investigated’": the
+            # name that opens the headline speaks what follows its colon
+            opening = next((e for e in doc.ents if e.start_char == 0), None)
+            words = opening.text.split() if opening is not None else []
+            for n in range(len(words), 0, -1):  # "Maria Lopez Grills …": the name, not the verb
+                speaker = actors.resolve(" ".join(words[:n]))
+                if speaker is not None:
+                    as_written, verb = " ".join(words[:n]), None
+                    break
         found.append(
             QuoteRecord(
                 text=title[span.start : span.end],
