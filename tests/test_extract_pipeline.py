@@ -472,3 +472,19 @@ def test_headline_capitals_do_not_make_names(pipeline: Pipeline) -> None:
     assert [a.name for a in result.actors] == ["Maria Lopez"]
     result = pipeline.extract(ArticleRecord(title="Derelict Lopez Fails The Bankers", body=body))
     assert [a.name for a in result.actors] == ["Maria Lopez"]
+
+
+def test_a_role_description_names_who_holds_that_role(pipeline: Pipeline) -> None:
+    """ "The Democratic nominee" is the Democratic one even when the Republican spoke last,
+    and a description may come before the name it stands for."""
+    body = (
+        "Republican nominee Tom Reyes and Democratic nominee Maria Lopez met in Denver. Reyes "
+        "spoke last. The Democratic nominee says the plan would fail.\n"
+        "Judge Tom Hale spoke in the morning. The state attorney general said that the charity "
+        "was not registered. Eric Lund, the attorney general, gave no details."
+    )
+    result = pipeline.extract(ArticleRecord(title="Roles", body=body))
+    assert [(q.speaker, q.speaker_as_written) for q in result.quotes] == [
+        ("Maria Lopez", "The Democratic nominee"),
+        ("Eric Lund", "The state attorney general"),
+    ]

@@ -33,7 +33,7 @@ from archive.extract.lexicon import (
     SPEECH_LEMMAS,
 )
 from archive.extract.marks import QuoteSpan, find_quotes
-from archive.records import QuoteRecord
+from archive.records import AffiliationRecord, QuoteRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -144,6 +144,22 @@ class QuoteFinder:
             return max(candidates, key=lambda pair: pair[0])[1]
         return named[-1][1] if named else None
 
+    def _person_described(self, description: str, at: int) -> Entity | None:
+        """The person a role description refers to ("the state attorney general"): of those
+        the article names, the one whose role (and organisation) it repeats most fully, the
+        nearest before it if several do; else the last person who spoke or acted."""
+        words = {w.strip(_TRIM).lower() for w in description.split()}
+        names = {w.strip(_TRIM).lower() for w in description.split()[1:] if w[:1].isupper()}
+        i = bisect_left(self._persons, at, key=lambda pair: pair[0])
+        best, best_score = None, 0
+        # the nearest before first, then those the article names only later ("The state
+        # attorney general is confirming … Eric Schneiderman, the attorney general, said")
+        for _, person in [*reversed(self._persons[:i]), *self._persons[i:]]:
+            score = max((_role_match(a, words, names) for a in person.affiliations), default=0)
+            if score > best_score:
+                best, best_score = person, score
+        return best if best is not None else self._last_person_before(at)
+
     # ---------------------------------------------------------------- speakers
 
     def speaker_of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
@@ -208,7 +224,7 @@ class QuoteFinder:
                 (c.lower_ for c in subject.children if c.dep_ in ("det", "poss")), None
             )
             if lower in ROLE_NOUNS and determiner in ("the", "its", None):
-                person = self._last_person_before(at)
+                person = self._person_described(phrase_text, at)
                 return Speaker(person, phrase_text, cue, 0.7 if person else 0.3)
             if lower in PERSON_NOUNS and determiner is not None:
                 # "Lopez's former strategist", "his lawyer": someone other than the possessor,
@@ -889,6 +905,20 @@ def _describe(description: str, actors: ActorIndex) -> Entity | None:
         if any(a.role and set(a.role.split()) & roles for a in person.affiliations):
             return person
     return persons[0] if roles and persons else None
+
+
+def _role_match(affiliation: AffiliationRecord, words: set[str], names: set[str]) -> int:
+    """How fully a description repeats an affiliation: the words of its role when all are
+    there, and one more when its organisation's are too; 0 when the role is not, or when the
+    description names another organisation ("the Democratic nominee" is not the Republican
+    one). ``names``: the description's capitalised words."""
+    role = set((affiliation.role or "").lower().split())
+    if not role or not role <= words:
+        return 0
+    organization = set((affiliation.organization or "").lower().split())
+    if organization and names and not names & organization:
+        return 0
+    return len(role) + (1 if organization and organization <= words else 0)
 
 
 def _speaks(token: Any) -> bool:
