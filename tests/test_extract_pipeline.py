@@ -488,3 +488,30 @@ def test_a_role_description_names_who_holds_that_role(pipeline: Pipeline) -> Non
         ("Maria Lopez", "The Democratic nominee"),
         ("Eric Lund", "The state attorney general"),
     ]
+
+
+def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
+    """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
+    militias, and in an article about Syria "anti-government fighters" are Syrian rebels and
+    "security forces" Syria's."""
+    body = (
+        "At least two people were killed in clashes between Druze militias and security "
+        "forces in the town of Sweida. Later, anti-government fighters took control of the "
+        "central police station in Sweida. Iraqi fighters withdrew from Albu Kamal."
+    )
+    result = pipeline.extract(ArticleRecord(title="South", body=body))
+    assert {(a.name, a.kind, tuple(a.aliases)) for a in result.actors} == {
+        ("Druze militias", "armed_group", ()),
+        ("Syrian security forces", "organization", ("security forces",)),
+        ("Syrian rebels", "armed_group", ("anti-government fighters",)),
+        ("Iraqi militias", "armed_group", ("Iraqi fighters",)),
+    }
+    assert [
+        (e.kind, e.place, [(a.name, a.role) for a in e.actors])
+        for e in result.events
+        if e.kind != "attack"
+    ] == [
+        ("clash", "Sweida", [("Druze militias", "actor1"), ("Syrian security forces", "actor2")]),
+        ("capture", "Sweida", [("Syrian rebels", "actor1")]),
+        ("withdrawal", "Albu Kamal", [("Iraqi militias", "actor1")]),
+    ]

@@ -156,6 +156,15 @@ class ActorIndex:
             self._remember(entity, clean_name(mention.text))
         return entity
 
+    def cover(self, entity: Entity, start: int, end: int) -> None:
+        """``entity`` is what the text from ``start`` to ``end`` names: other entities' mentions
+        inside it were only parts of its name ("Druze" in "Druze militias")."""
+        for other in self.entities:
+            if other is not entity:
+                other.mentions = [
+                    m for m in other.mentions if not (start <= m.start and m.end <= end)
+                ]
+
     def define_acronym(self, long_form: str, acronym: str) -> None:
         """``Syrian Democratic Forces (SDF)``: both spellings are one entity."""
         entity = self.resolve(long_form) or self.add(
@@ -256,6 +265,12 @@ def _groups() -> frozenset[str]:
     return frozenset(normalize_name(g) for g in known()["groups"])
 
 
+def is_group(name: str) -> bool:
+    """A community the archive knows as a collective actor ("Druze", "Kurds", "Kurd")."""
+    key = normalize_name(name)
+    return key in _groups() or f"{key}s" in _groups()
+
+
 @lru_cache(maxsize=1)
 def _known_index() -> dict[str, dict[str, Any]]:
     index: dict[str, dict[str, Any]] = {}
@@ -272,8 +287,7 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     known_entry = _known_index().get(key)
     if known_entry is not None:
         return str(known_entry["kind"])
-    groups = _groups()
-    if key in groups or f"{key}s" in groups:
+    if is_group(name):
         return "group"
     country = gazetteer.country_named(name)
     if country is None and (name in known()["demonyms"] or not any(c.isupper() for c in name)):

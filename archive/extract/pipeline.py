@@ -18,6 +18,7 @@ from archive.extract.actors import (
     Mention,
     affiliations_from,
     clean_name,
+    is_group,
     kind_of_entity,
 )
 from archive.extract.events import EventFinder
@@ -44,6 +45,27 @@ OWN_ORGANIZATION = re.compile(
     rf"\b(?P<name>[A-Z][\w-]+(?:[’'](?!s\b)\w+)?)(?:[’']s)? (?P<noun>{'|'.join(sorted(OWN_ORGANIZATIONS))})\b"
 )
 """A person's campaign or administration ("the Clinton campaign", "Obama's administration")."""
+ARMED_COLLECTIVES = {
+    "militia": "militias",
+    "militias": "militias",
+    "fighters": "militias",
+    "rebels": "rebels",
+    "rebel fighters": "rebels",
+    "insurgents": "rebels",
+    "ex-rebels": "rebels",
+    "anti-government fighters": "rebels",
+    "opposition fighters": "rebels",
+    "security forces": "security forces",
+}
+"""Spellings of collective armed actors, and the word ACLED-style names use for each."""
+QUALIFIED_ARMED = re.compile(
+    r"\b(?P<who>[A-Z][a-z]+) (?P<what>militias?|fighters|rebels|insurgents|security forces)\b"
+)
+UNQUALIFIED_ARMED = re.compile(
+    r"(?<![\w-])(?:rebel fighters|anti-government fighters|opposition fighters|ex-rebels|"
+    r"rebels|insurgents|security forces)\b",
+    re.I,
+)
 BACKED = re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?:backed|led|allied|funded|supported|sponsored)\b")
 
 
@@ -54,6 +76,11 @@ class Pipeline:
         self.nlp = nlp if nlp is not None else load_model()
         self.gazetteer = places if places is not None else gazetteer()
         self._demonyms = known()["demonyms"]
+        self._demonym_of = {
+            country: demonym
+            for demonym, country in self._demonyms.items()
+            if demonym[0].isupper() and demonym.isalpha()
+        }
 
     def extract(self, article: ArticleRecord) -> Extraction:
         text = article.body
@@ -85,7 +112,9 @@ class Pipeline:
                     Mention(state, match.start(), match.start() + len(match["name"]), "state")
                 )
         self._known_actors(text, readable, actors)
-        self._armies(doc, text, readable, actors, places)
+        home = self._home(doc, places)
+        self._armies(text, readable, actors, home)
+        self._armed_collectives(text, readable, actors, home)
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
@@ -162,46 +191,74 @@ class Pipeline:
                 ),
             )
 
-    def _armies(
-        self,
-        doc: Any,
-        text: str,
-        readable: Callable[[int], bool],
-        actors: ActorIndex,
-        places: PlaceIndex,
-    ) -> None:
-        """A state's armed forces, named by demonym ("the Syrian army", "Syria’s military") or,
-        in an article about one country, as "government forces"."""
+    def _home(self, doc: Any, places: PlaceIndex) -> str | None:
+        """The country an article is about: the one its places and demonyms name most."""
         focus = Counter(country_focus(doc, self.gazetteer))
         for place in places.places.values():
             if place.entry is not None and place.entry.kind != "country":
                 focus[place.entry.country] += len(place.mentions)
-        home = max(focus, key=lambda code: focus[code]) if focus else None
-        demonym_of = {
-            country: demonym
-            for demonym, country in self._demonyms.items()
-            if demonym[0].isupper() and demonym.isalpha()
-        }
+        if not focus:
+            return None
+        return self.gazetteer.countries[max(focus, key=lambda code: focus[code])].name
+
+    def _demonym(self, country: str) -> str:
+        return str(self._demonym_of.get(country, country))
+
+    def _armies(
+        self,
+        text: str,
+        readable: Callable[[int], bool],
+        actors: ActorIndex,
+        home: str | None,
+    ) -> None:
+        """A state's armed forces, named by demonym ("the Syrian army", "Syria’s military") or,
+        in an article about one country, as "government forces"."""
         for match in ARMY.finditer(text):
             country = self._state_named(match["who"])
             if country and readable(match.start()):
-                name = f"{demonym_of.get(country, match['who'])} army"
-                actors.add_spelling(
-                    name,
-                    "organization",
-                    Mention(match.group(), match.start(), match.end(), "organization"),
+                self._add_collective(
+                    actors, f"{self._demonym(country)} army", match, "organization"
                 )
         if home is None:
             return
-        country_name = self.gazetteer.countries[home].name
-        army = f"{demonym_of.get(country_name, country_name)} army"
         for match in GOVERNMENT_FORCES.finditer(text):
             if readable(match.start()):
-                actors.add_spelling(
-                    army,
-                    "organization",
-                    Mention(match.group(), match.start(), match.end(), "organization"),
-                )
+                self._add_collective(actors, f"{self._demonym(home)} army", match, "organization")
+
+    def _armed_collectives(
+        self,
+        text: str,
+        readable: Callable[[int], bool],
+        actors: ActorIndex,
+        home: str | None,
+    ) -> None:
+        """Armed actors named by what they are, as ACLED codes them: by nationality or
+        community ("Druze militias", "Iraqi fighters" are militias), or, unqualified in an
+        article about one country, as that country's ("rebels", "anti-government fighters"
+        are Syrian rebels; "security forces" Syria's)."""
+        qualified: set[int] = set()
+        for match in QUALIFIED_ARMED.finditer(text):
+            who = match["who"]
+            if not readable(match.start()) or not (self._state_named(who) or is_group(who)):
+                continue
+            qualified.add(match.start("what"))
+            name = f"{who} {ARMED_COLLECTIVES[match['what'].lower()]}"
+            self._add_collective(actors, name, match, _collective_kind(name))
+        if home is None:
+            return
+        for match in UNQUALIFIED_ARMED.finditer(text):
+            if match.start() in qualified or not readable(match.start()):
+                continue
+            name = f"{self._demonym(home)} {ARMED_COLLECTIVES[match.group().lower()]}"
+            self._add_collective(actors, name, match, _collective_kind(name))
+
+    @staticmethod
+    def _add_collective(actors: ActorIndex, name: str, match: re.Match[str], kind: str) -> None:
+        entity = actors.add_spelling(
+            name, kind, Mention(match.group(), match.start(), match.end(), kind)
+        )
+        if entity is not None:
+            actors.cover(entity, match.start(), match.end())
 
     def _state_named(self, word: str) -> str | None:
         country = self._demonyms.get(word)
@@ -221,6 +278,10 @@ def _known_pattern() -> re.Pattern[str]:
     }
     alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def _collective_kind(name: str) -> str:
+    return "organization" if name.endswith("security forces") else "armed_group"
 
 
 def _unique(mentions: list[MentionRecord]) -> list[MentionRecord]:
