@@ -506,12 +506,65 @@ def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeli
         ("Syrian rebels", "armed_group", ("anti-government fighters",)),
         ("Iraqi militias", "armed_group", ("Iraqi fighters",)),
     }
-    assert [
-        (e.kind, e.place, [(a.name, a.role) for a in e.actors])
-        for e in result.events
-        if e.kind != "attack"
-    ] == [
+    assert [(e.kind, e.place, [(a.name, a.role) for a in e.actors]) for e in result.events] == [
         ("clash", "Sweida", [("Druze militias", "actor1"), ("Syrian security forces", "actor2")]),
         ("capture", "Sweida", [("Syrian rebels", "actor1")]),
         ("withdrawal", "Albu Kamal", [("Iraqi militias", "actor1")]),
+    ]
+
+
+def test_an_event_reported_twice_is_one_event_and_its_toll_is_the_clash(pipeline: Pipeline) -> None:
+    """A headline and the body report one clash; "killed in clashes" is the clash's toll, not
+    an attack of its own; a strike dated "since 2016" happened this week."""
+    body = (
+        "Druze militias and security forces clash in Sweida\n"
+        "At least three people were killed in clashes between Druze militias and security "
+        "forces in the southern Syrian town of Sweida, witnesses said.\n"
+        "Russian warplanes struck the city of Aleppo for the first time since 2016. At least "
+        "16 civilians were killed in the strikes on Aleppo."
+    )
+    record = ArticleRecord(
+        title="South", body=body, published=datetime(2024, 12, 6), published_precision="day"
+    )
+    events = pipeline.extract(record).events
+    assert [
+        (e.kind, e.place, [a.name for a in e.actors], e.fatalities, e.date) for e in events
+    ] == [
+        ("clash", "Sweida", ["Druze militias", "Syrian security forces"], 3, date(2024, 12, 6)),
+        ("airstrike", "Aleppo", ["Russian army"], 16, date(2024, 12, 6)),
+    ]
+    assert events[0].evidence is not None
+    assert events[0].evidence.startswith("At least three")
+
+
+def test_what_did_not_happen_is_no_event(pipeline: Pipeline) -> None:
+    """Denied, intended, habitual, hypothetical, natural: none of these is an event."""
+    body = (
+        "The SDF has not clashed with HTS in Aleppo.\n"
+        "The rebels are very close to taking control of the city of Homs.\n"
+        "The battle for Hama will be a crucial test.\n"
+        "Government forces withdrew from the town of Rastan in Syria without a fight.\n"
+        "Its fighters have clashed in the past with the army in Deir Ezzor.\n"
+        "Ankara called for an end to attacks on Idlib.\n"
+        "The floods that killed more than 200 people hit Valencia."
+    )
+    events = pipeline.extract(ArticleRecord(title="None", body=body)).events
+    assert [(e.kind, e.place) for e in events] == [("withdrawal", "Rastan")]
+
+
+def test_whose_forces_are_the_commanders_organisation(pipeline: Pipeline) -> None:
+    """ "His fighters", "Abdi, whose forces" are the forces of the organisation their
+    commander belongs to; a march of people is a protest, not an advance."""
+    body = (
+        "Hassan Abdul Ghani, commander of Hayat Tahrir al-Sham, said his fighters are heading "
+        "towards Damascus.\n"
+        "SDF chief Mazloum Abdi spoke in Hasakah. Abdi, whose forces clashed with the Syrian "
+        "army in Raqqa on Friday, said he was surprised.\n"
+        "Tens of thousands of people marched through the centre of Damascus on Saturday."
+    )
+    events = pipeline.extract(ArticleRecord(title="Forces", body=body)).events
+    assert [(e.kind, e.place, [a.name for a in e.actors]) for e in events] == [
+        ("advance", "Damascus", ["Hayat Tahrir al-Sham"]),
+        ("clash", "Raqqa", ["Syrian Democratic Forces", "Syrian army"]),
+        ("protest", "Damascus", []),
     ]

@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from archive.extract.actors import ActorIndex, Entity
+from archive.extract.lexicon import ARMED_WORDS
 from archive.extract.places import PlaceIndex
+from archive.extract.quotes import QuoteFinder
 from archive.records import EventRecord, ParticipantRecord
 
 TRIGGERS: dict[str, str] = {
@@ -50,6 +52,18 @@ TRIGGERS: dict[str, str] = {
     "shut": "border_closure",
     "kill": "attack",
 }
+VIOLENT = frozenset({"clash", "attack", "airstrike", "shelling", "bombing"})
+CIVILIANS = frozenset(
+    """people thousand hundred dozen protester protestor demonstrator resident crowd
+    supporter student worker woman citizen family teacher voter farmer""".split()
+)
+"""Who marches in a protest rather than an advance."""
+NATURAL_HAZARDS = frozenset(
+    """flood floods flooding storm hurricane cyclone typhoon tornado earthquake quake
+    tsunami landslide mudslide avalanche wildfire fire heatwave drought disease virus
+    epidemic outbreak accident crash rain rains""".split()
+)
+"""What kills without being political violence, which ACLED does not code."""
 MODIFIER_SUFFIXES = frozenset({"backed", "led", "allied", "funded", "supported", "sponsored"})
 ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
 DIRECTIONAL = frozenset({"towards", "toward", "on", "into", "to"})
@@ -141,14 +155,17 @@ class EventFinder:
         places: PlaceIndex,
         published: datetime | None,
         readable: Callable[[int], bool],
-        in_quote: Any,
+        quotes: QuoteFinder,
     ) -> None:
+        """``quotes`` knows what is quoted (not mined for events) and whom a pronoun refers
+        to ("his fighters")."""
         self.doc = doc
         self.actors = actors
         self.places = places
         self.published = published
         self.readable = readable
-        self.in_quote = in_quote
+        self.in_quote = quotes.in_quote
+        self._person_before = quotes.person_before
         # every stretch of text that names an actor, from the model's entities and the rules'
         self._actor_at: dict[int, Entity] = {}
         for entity in actors.entities:
@@ -156,10 +173,21 @@ class EventFinder:
                 if mention.start >= 0:
                     for char in range(mention.start, mention.end):
                         self._actor_at.setdefault(char, entity)
+        # every stretch of text that names a place, wherever the model saw an entity or not
+        self._place_at: dict[int, tuple[str, int]] = {}
+        for place in places.unique():
+            for start, end, _ in place.mentions:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                root = span.root.i if span is not None else -1
+                for char in range(start, end):
+                    self._place_at.setdefault(char, (place.name, root))
         text = doc.text
+        # where a sentence that names no place happens: the last town or region named before
+        # it (a country is too wide to stand for "the city’s prison")
         self._place_mentions = sorted(
             (start, place.name)
             for place in places.unique()
+            if place.entry is None or place.entry.kind != "country"
             for start, end, _ in place.mentions
             if not re.match(r"-(?:" + "|".join(MODIFIER_SUFFIXES) + r")\b", text[end : end + 12])
         )
@@ -184,26 +212,55 @@ class EventFinder:
             entity = self._actor_at.get(token.idx)
             if entity is None and token.ent_type_:
                 entity = self.actors.resolve(token.text)
+            if entity is None and ARMED_WORDS & {token.lower_, token.lemma_.lower()}:
+                entity = self._commanded_by(token)
             if entity is not None and entity not in found:
                 found.append(entity)
         return found
 
+    def _commanded_by(self, troops: Any) -> Entity | None:
+        """Whose forces "his fighters" or "Abdi, whose forces" are: the organisation the
+        commander belongs to, else the commander."""
+        owner = next((c for c in troops.children if c.dep_ == "poss"), None)
+        if owner is None:
+            return None
+        if owner.lower_ == "whose" and troops.head.dep_ == "relcl":
+            owner = troops.head.head
+        if owner.lower_ in ("his", "her"):
+            commander = self._person_before(owner.idx, owner.lower_)
+        else:
+            commander = self._actor_at.get(owner.idx) or (
+                self.actors.resolve(owner.text) if owner.pos_ == "PROPN" else None
+            )
+        if commander is None or commander.kind != "person":
+            return commander
+        for affiliation in commander.affiliations:
+            if affiliation.organization and (
+                organization := self.actors.resolve(affiliation.organization)
+            ):
+                return organization
+        return commander
+
     def _places_in(self, tokens: Any, near: Any, *, partners: bool = False) -> list[str]:
-        """Places named in ``tokens``, nearest to ``near`` first. A place named as a modifier
-        ("Tehran-backed") or as the far side of something ("the crossing with Iraq") is not
-        where the event happens, unless ``partners`` (a border closure is with a neighbour)."""
+        """Where an event named near ``tokens`` happens: the place nearest to ``near``, and
+        the places coordinated with it ("the towns of Rastan and Talbiseh"); a place that only
+        situates it ("a base in Daraa province, near the city of Herak") is not another event.
+        A place named as a modifier ("Tehran-backed") or as the far side of something ("the
+        crossing with Iraq") is not where the event happens, unless ``partners`` (a border
+        closure is with a neighbour)."""
         names: list[str] = []
+        first: Any = None
         for token in sorted(tokens, key=lambda t: abs(t.i - near.i)):
-            if not (token.ent_type_ or token.pos_ == "PROPN") or self._modifier(token):
+            if token.idx not in self._place_at or self._modifier(token):
                 continue
             if not partners and token.dep_ == "pobj" and token.head.lower_ == "with":
                 continue
-            for ent in self.doc.ents:
-                if ent.start <= token.i < ent.end:
-                    place = self.places.resolve(ent.text)
-                    if place is not None and place.name not in names:
-                        names.append(place.name)
-                    break
+            name, root = self._place_at[token.idx]
+            if name in names:
+                continue
+            if first is None or root in {c.i for c in first.conjuncts}:
+                first = first if first is not None else self.doc[root]
+                names.append(name)
         return names
 
     def _place_before(self, char: int, limit: int = 600) -> str | None:
@@ -214,40 +271,70 @@ class EventFinder:
         return earlier[-1][1] if earlier else None
 
     def events(self) -> list[EventRecord]:
+        """Every event the readable sentences report, each once: a sentence's killing is the
+        clash or strike it names, and an event the article reports again (its headline, then
+        its body) is one event with the participants of both."""
         found: list[EventRecord] = []
-        seen: set[tuple[str, str | None, int | None]] = set()
         for sent in self.doc.sents:
             if not self.readable(sent.start_char):
                 continue
+            triggered: list[tuple[Any, EventRecord]] = []
             for token in sent:
-                kind = TRIGGERS.get(token.lemma_)
-                if token.lemma_ in ("take", "gain", "seize") and any(
-                    c.dep_ == "dobj" and c.lemma_ == "control" for c in token.children
-                ):
-                    kind = "capture"
-                if kind is None or token.pos_ not in ("VERB", "NOUN") or self.in_quote(token.idx):
-                    continue
-                if _unrealised(token):
-                    continue
-                for event in self._events(token, kind, sent):
-                    key = (event.kind, event.place, event.start)
-                    if key not in seen:
-                        seen.add(key)
-                        found.append(event)
+                kind = self._kind(token)
+                if kind is not None:
+                    triggered += [(token, event) for event in self._events(token, kind, sent)]
+            specific = any(e.kind in VIOLENT and t.lemma_ != "kill" for t, e in triggered)
+            for token, event in triggered:
+                if specific and token.lemma_ == "kill":
+                    continue  # "killed in clashes": the clash is the event
+                _merge_into(found, event, self.published)
         return found
 
+    def _kind(self, token: Any) -> str | None:
+        """The kind of event a token triggers, if it triggers one."""
+        kind = TRIGGERS.get(token.lemma_)
+        if token.lemma_ in ("take", "gain", "seize") and any(
+            c.dep_ == "dobj" and c.lemma_ == "control" for c in token.children
+        ):
+            kind = "capture"
+        if kind is None or token.pos_ not in ("VERB", "NOUN") or self.in_quote(token.idx):
+            return None
+        if token.pos_ == "NOUN" and token.dep_ == "compound":
+            return None  # "the protest organisers"
+        if _unrealised(token):
+            return None
+        if (
+            kind == "advance"
+            and token.lemma_ in ("march", "rally")
+            and any(t.lemma_.lower() in CIVILIANS for s in self._subjects(token) for t in s.subtree)
+        ):
+            return "protest"  # "tens of thousands of people marched through Valencia"
+        return kind
+
     def _subjects(self, trigger: Any) -> list[Any]:
+        """Who does what ``trigger`` says: its subject and the subject's conjuncts, the noun a
+        relative clause is on, or the subject of the verb it depends on."""
+        before = self.doc[trigger.i - 1] if trigger.i > 0 else None
+        if (
+            before is not None
+            and trigger.tag_ in ("VBD", "VBZ", "VBP")
+            and before.pos_ in ("NOUN", "PROPN")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)
+        ):
+            return [before]  # a finite verb the parse left without its subject: "militias withdrew"
         node = trigger
         for _ in range(4):
             subjects = [c for c in node.children if c.dep_ == "nsubj"]
+            if subjects and node.dep_ == "relcl" and subjects[0].lower_ in ("that", "which", "who"):
+                return [node.head]  # "the floods that killed": the floods
             if subjects:
                 return subjects + [c for s in subjects for c in s.conjuncts]
             if node.dep_ == "relcl":
                 return [node.head]
-            if (
-                node.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "ccomp", "prep")
-                or node.head is node
-            ):
+            if any(c.dep_ == "nsubjpass" for c in node.children):
+                return []  # the passive: its agent, if any, is the actor
+            # what someone says happened ("officials said that …") is not done by the speaker
+            if node.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep") or node.head is node:
                 break
             node = node.head
         return []
@@ -260,6 +347,8 @@ class EventFinder:
         ):
             return []
         subjects = self._subjects(trigger)
+        if kind in VIOLENT and any(s.lemma_.lower() in NATURAL_HAZARDS for s in subjects):
+            return []  # "the floods that killed 200 people"
         leaders = [t for s in subjects for t in _led_by(s)]
         # the head of the subject must name the actor: "the al-Qaeda offshoot" is not al-Qaeda
         actor1 = self._actors_in(leaders) or self._actors_in(subjects)
@@ -285,6 +374,14 @@ class EventFinder:
             places = self._places_in(list(sent), trigger)[:1] or ([before] if before else [])
         where: list[str | None] = [*places] or [None]
         actor2 = [a for a in self._actors_in(targets) if a not in actor1]
+        if kind == "clash" and not actor2:  # "clashed with the Syrian army"
+            opponents = [
+                t
+                for c in children
+                if c.dep_ == "prep" and c.lower_ in ("with", "against")
+                for t in c.subtree
+            ]
+            actor2 = [a for a in self._actors_in(opponents) if a not in actor1]
         if kind == "clash" and not actor2 and not actor1:
             between = [t for c in children if c.dep_ == "prep" for t in c.subtree]
             sides = self._actors_in(between)
@@ -297,6 +394,8 @@ class EventFinder:
             return []
         guess = DateGuess(None, None)
         for ent in (e for e in sent.ents if e.label_ in ("DATE", "TIME")):
+            if ent.start > 0 and self.doc[ent.start - 1].lower_ in ("since", "until"):
+                continue  # "for the first time since 2016" is not when it happened
             guess = resolve_date(ent.text, self.published)
             if guess.value is not None:
                 break
@@ -308,7 +407,7 @@ class EventFinder:
             for a in actor2
             if a.kind != "state" or kind == "clash"
         ]
-        violent = kind in ("clash", "attack", "airstrike", "shelling", "bombing")
+        violent = kind in VIOLENT
         return [
             EventRecord(
                 kind=kind,
@@ -325,6 +424,53 @@ class EventFinder:
             )
             for place in where
         ]
+
+
+def _merge_into(events: list[EventRecord], event: EventRecord, published: datetime | None) -> None:
+    """Add ``event`` to ``events``, or fold it into the one it reports again: the same kind
+    at the same place on a date that agrees."""
+    for earlier in events:
+        if (
+            earlier.kind == event.kind
+            and earlier.place == event.place
+            and (event.place is not None or earlier.start == event.start)
+            and _same_time(earlier, event, published)
+        ):
+            names = {a.name for a in earlier.actors}
+            earlier.actors += [a for a in event.actors if a.name not in names]
+            if earlier.fatalities is None or (event.fatalities or 0) > earlier.fatalities:
+                earlier.fatalities = event.fatalities
+                if event.fatalities is not None:
+                    # the sentence that gives the toll is the better evidence
+                    earlier.evidence, earlier.start, earlier.end = (
+                        event.evidence,
+                        event.start,
+                        event.end,
+                    )
+            if earlier.date_precision == "week" and event.date_precision != "week":
+                earlier.date, earlier.date_precision = event.date, event.date_precision
+            return
+    events.append(event)
+
+
+def _same_time(a: EventRecord, b: EventRecord, published: datetime | None) -> bool:
+    """Two reports agree on when: the same date, or one dated only by the publication week
+    and the other within that week."""
+    if (a.date, a.date_precision) == (b.date, b.date_precision):
+        return True
+    if published is None or a.date is None or b.date is None:
+        return False
+    day = published.date()
+    for default, other in ((a, b), (b, a)):
+        if (
+            default.date_precision == "week"
+            and default.date == day
+            and other.date_precision in ("day", "week")
+            and other.date is not None
+            and timedelta(0) <= day - other.date <= timedelta(days=6)
+        ):
+            return True
+    return False
 
 
 def _core(token: Any) -> list[Any]:
@@ -347,19 +493,63 @@ def _led_by(token: Any) -> list[Any]:
 
 
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "will", "should", "can", "must"})
+INTENT = frozenset(
+    """close near poised set plan aim try seek want vow threaten prepare attempt intend hope
+    expect verge brink fail refuse end stop halt prevent avoid""".split()
+)
+"""Words that put what follows them in the future or out of reach: "close to taking Homs",
+"vowed to retake", "failed to capture", "called for an end to attacks"."""
+HABITUAL = frozenset({"often", "repeatedly", "frequently", "regularly", "routinely"})
+
+
+def _habitual(trigger: Any) -> bool:
+    """What has happened "in the past" or "repeatedly" is a history, not one event."""
+    for child in trigger.children:
+        if child.dep_ == "advmod" and child.lower_ in HABITUAL:
+            return True
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in ("in", "over")
+            and any(
+                o.dep_ == "pobj" and o.lower_ in ("past", "years", "decades")
+                for o in child.children
+            )
+        ):
+            return True
+    return False
 
 
 def _unrealised(trigger: Any) -> bool:
-    """What may, would or could happen, or happens only "if", is not an event yet:
-    "taking Homs would cut supply routes", "will defend itself if attacked"."""
+    """What may, would or could happen, happens only "if", is denied or only intended is not
+    an event: "taking Homs would cut supply routes", "will defend itself if attacked", "has
+    not clashed", "withdrew without a fight", "very close to taking control", "the battle for
+    Homs will be a test"."""
+    if _habitual(trigger):
+        return True
     node = trigger
-    for _ in range(3):
+    for _ in range(4):
         for child in node.children:
             if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
                 return True
             if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
                 return True
-        if node.dep_ not in ("csubj", "xcomp", "pcomp", "advcl") or node.head is node:
+            if child.dep_ == "neg":
+                return True
+        # "close to taking", not "closing its border as rebels seized"
+        if (
+            node is not trigger
+            and node.lemma_ in INTENT
+            and (node.lemma_ not in ("close", "near") or node.pos_ in ("ADJ", "ADV"))
+        ):
+            return True
+        if node.dep_ == "pobj" and node.head.lower_ == "without":
+            return True
+        climbs = node.dep_ in ("csubj", "xcomp", "pcomp", "advcl", "pobj") or (
+            node.pos_ == "ADP" and node.dep_ == "prep"
+        )
+        # a noun trigger is as real as the verb it is the subject of
+        climbs = climbs or (node is trigger and node.pos_ == "NOUN" and node.dep_ == "nsubj")
+        if not climbs or node.head is node:
             return False
         node = node.head
     return False

@@ -35,11 +35,12 @@ ACRONYM_DEFINITION = re.compile(
     r"(?P<long>(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)(?:\s+(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)){1,7})\s+\((?P<short>[A-Z][A-Z0-9]{1,7})\)"
 )
 ARMY = re.compile(
-    r"\b(?P<who>[A-Z][a-z]+)(?:[’']s)? (?:army|military|armed forces)\b"
+    r"\b(?P<who>[A-Z][a-z]+)(?:[’']s)? (?:army|military|armed forces|air force|navy|troops|"
+    r"soldiers|forces|warplanes|jets|aircraft|drones)\b"
     r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
 )
 GOVERNMENT_FORCES = re.compile(
-    r"\b(?:government|regime|pro-government) (?:forces|troops|soldiers)\b"
+    r"\b(?:[Gg]overnment|[Rr]egime|[Pp]ro-government) (?:forces|troops|soldiers)\b"
 )
 OWN_ORGANIZATION = re.compile(
     rf"\b(?P<name>[A-Z][\w-]+(?:[’'](?!s\b)\w+)?)(?:[’']s)? (?P<noun>{'|'.join(sorted(OWN_ORGANIZATIONS))})\b"
@@ -126,7 +127,7 @@ class Pipeline:
             + finder.reported_speech()
         )
         published = article.published or page.post_date
-        events = EventFinder(doc, actors, places, published, readable, finder.in_quote).events()
+        events = EventFinder(doc, actors, places, published, readable, finder).events()
 
         for quote in quotes:
             if quote.speaker and (entity := actors.resolve(quote.speaker)) is not None:

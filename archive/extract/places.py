@@ -14,19 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.extract.actors import clean_name
-from archive.extract.gazetteer import Entry, Gazetteer
+from archive.extract.actors import clean_name, is_group
+from archive.extract.gazetteer import Entry, Gazetteer, known
 from archive.names import normalize_name
 from archive.records import PlaceRecord
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-MISREAD_LABELS = {"PERSON", "ORG", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "LAW"}
-"""Labels the small model gives to towns it does not know ("Homs" PERSON, "Aleppo" LANGUAGE)."""
+MISREAD_LABELS = {"PERSON", "ORG", "NORP", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "LAW"}
+"""Labels the small model gives to towns it does not know ("Homs" PERSON, "Aleppo" LANGUAGE or
+NORP)."""
 LOCATIVE = frozenset(
     "in near towards toward to from of at outside around into across inside".split()
 )
 FEATURE = re.compile(
-    r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|airport|air base|base)\b"
+    r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|(?:international )?airport|air base|base)\b"
 )
 
 
@@ -107,6 +108,10 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
     return dict(counts)
 
 
+def _people(name: str) -> bool:
+    return name in known()["demonyms"] or is_group(name)
+
+
 def find_places(
     doc: Any, text: str, inside: Callable[[int], bool], gazetteer: Gazetteer
 ) -> PlaceIndex:
@@ -126,7 +131,13 @@ def find_places(
                 index.add(
                     ent.text, ent.start_char, ent.end_char, entry, "area" if entry is None else None
                 )
-        elif entry is not None and ent.label_ in MISREAD_LABELS and not name.isupper():
+        elif (
+            entry is not None
+            and ent.label_ in MISREAD_LABELS
+            and not name.isupper()
+            # a nationality or a community is not the country or a town ("Syrian", "Druze")
+            and not (ent.label_ == "NORP" and (entry.kind == "country" or _people(name)))
+        ):
             alike = gazetteer.spelled_alike(name, entry)
             located = _used_as_place(doc, ent)
             known_here = entry.country in focus and (

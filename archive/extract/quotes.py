@@ -125,7 +125,7 @@ class QuoteFinder:
             self._genders[id(entity)] = gender_of_person(entity.name, starts, self.text)
         return self._genders[id(entity)]
 
-    def _last_person_before(self, char: int, pronoun: str = "") -> Entity | None:
+    def person_before(self, char: int, pronoun: str = "") -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke
         or acted as a subject in the preceding text, else the last one named; a gendered
         pronoun skips the people whose gender it does not agree with."""
@@ -158,7 +158,7 @@ class QuoteFinder:
             score = max((_role_match(a, words, names) for a in person.affiliations), default=0)
             if score > best_score:
                 best, best_score = person, score
-        return best if best is not None else self._last_person_before(at)
+        return best if best is not None else self.person_before(at)
 
     # ---------------------------------------------------------------- speakers
 
@@ -172,7 +172,7 @@ class QuoteFinder:
         lower = subject.lower_
         if subject.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_GROUP:
             if lower in PRONOUNS_PERSON:
-                person = self._last_person_before(at, lower)
+                person = self.person_before(at, lower)
                 return Speaker(person, subject.text, cue, 0.8 if person else 0.3)
             return Speaker(None, subject.text, cue, 0.3)
         entity = self._entity_at(subject)
