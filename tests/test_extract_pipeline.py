@@ -568,3 +568,28 @@ def test_whose_forces_are_the_commanders_organisation(pipeline: Pipeline) -> Non
         ("clash", "Raqqa", ["Syrian Democratic Forces", "Syrian army"]),
         ("protest", "Damascus", []),
     ]
+
+
+def test_pronouns_for_groups_marks_outside_the_words_and_evaluative_speech(
+    pipeline: Pipeline,
+) -> None:
+    """ "they" is the organisation that was the subject just before; a quote's marks and full
+    stop hanging from the outer verb do not hide the verb its words depend on; a speech verb
+    in a "when" clause after the quote is not its attribution; "blasted" reports speech."""
+    body = (
+        "Maria Lopez spoke. Her remarks have led the Spanish journalist Tom Hale to fear a "
+        "“Lopez-Reyes Pact.”\n"
+        "Maria Lopez and Tom Reyes debated. The Lopez campaign is seeking to contrast her "
+        "approach with what they call Reyes’s “selfish message.”\n"
+        "Donald Trump and Hillary Clinton debated. The new ad ends with footage of Trump saying "
+        "in the debate, “That makes me smart,” when Clinton criticized him for his taxes.\n"
+        "Democrats blasted the panel for failing to make clear that the immunity was only "
+        "“partial,” meaning little."
+    )
+    result = pipeline.extract(ArticleRecord(title="Groups", body=body))
+    assert [(q.text, q.speaker) for q in result.quotes if q.direct] == [
+        ("Lopez-Reyes Pact.", "Tom Hale"),
+        ("selfish message.", "Maria Lopez campaign"),
+        ("That makes me smart,", "Donald Trump"),
+        ("partial,", "Democratic Party"),
+    ]

@@ -12,7 +12,8 @@ SPEECH_LEMMAS = frozenset(
     reiterate repeat testify told describe call charge allege deny emphasize emphasise
     observe quip joke boast counter continue conclude mention indicate shout yell demand
     retort exclaim scoff wonder lament plead whisper chant snap muse recount proclaim pledge
-    assure agree exhort""".split()
+    assure agree exhort blast slam criticize criticise accuse condemn denounce praise laud
+    hail blame mock ridicule dismiss rule""".split()
 )
 """Lemmas of verbs that introduce what someone said."""
 
@@ -57,7 +58,7 @@ DOCUMENT_NOUNS = frozenset(
     """report study survey poll article story memo letter statement brief complaint filing
     lawsuit suit database analysis editorial ad advertisement website site release document
     audit review investigation column op-ed blog post tweet email speech remarks testimony
-    address""".split()
+    address spot video clip footage film documentary segment episode broadcast""".split()
 )
 """Writings and speeches that speak for their author: "a new report by Politico", "Ivana
 Trump's brief", "a speech Ms. Lopez delivered"."""

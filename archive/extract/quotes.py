@@ -174,6 +174,9 @@ class QuoteFinder:
             if lower in PRONOUNS_PERSON:
                 person = self.person_before(at, lower)
                 return Speaker(person, subject.text, cue, 0.8 if person else 0.3)
+            if lower in ("they", "it"):
+                group = self._group_before(subject)
+                return Speaker(group, subject.text, cue, 0.7 if group else 0.3)
             return Speaker(None, subject.text, cue, 0.3)
         entity = self._entity_at(subject)
         if entity is not None:
@@ -240,6 +243,22 @@ class QuoteFinder:
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
         return Speaker(None, phrase_text, cue, 0.5)
+
+    def _group_before(self, pronoun: Any) -> Entity | None:
+        """What "they" or "it" refers to: the nearest organisation, group or state that is a
+        subject before it in its sentence or the one before ("Clinton’s campaign is seeking
+        to contrast her approach with what they call …")."""
+        sentence = pronoun.sent
+        start = sentence.start
+        if start > 0:
+            start = self.doc[start - 1].sent.start
+        for token in reversed(self.doc[start : pronoun.i]):
+            if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or self.in_quote(token.idx):
+                continue
+            found = self.speaker_of_subject(token, token.idx)
+            if found is not None and found.entity is not None:
+                return found.entity if found.entity.kind != "person" else None
+        return None
 
     def _closing_name(self, subject: Any) -> Entity | None:
         """The person a description names in a comma-set apposition that closes it, wherever
@@ -423,6 +442,12 @@ class QuoteFinder:
             return anonymous
         verbs = self._speech_verbs(after) + self._speech_verbs(before)
         verbs.sort(key=lambda t: min(abs(t.idx - span.close_end), abs(t.idx - span.open_start)))
+        # a speech verb in an adverbial clause ("“…,” when Clinton blasted him") comes last
+        verbs.sort(
+            key=lambda t: any(
+                c.dep_ in ("mark", "advmod") and c.lower_ in ADVERBIAL_MARKS for c in t.children
+            )
+        )
         found = self._speaker_of_verbs(verbs, span.open_start)
         if found is not None and found.entity is not None:
             return found
@@ -565,8 +590,10 @@ class QuoteFinder:
                     return found
                 break
             if (
-                token.pos_ == "VERB" and not token.ent_type_ and not token.is_title
-            ) or token.is_punct:
+                (token.pos_ == "VERB" and not token.ent_type_ and not token.is_title)
+                or token.is_punct
+                or token.lower_ in ADVERBIAL_MARKS  # "“…,” when Clinton blasted him"
+            ):
                 break
         tail = [t for t in before if not t.is_punct]
         if (
@@ -616,7 +643,7 @@ class QuoteFinder:
         adverbial clause is a scene of its own ("as Trump went on about “how the system is
         rigged,” Melanie said yes": Trump); a writing with no author ("the ad “wrongfully”
         suggests") lets the words climb to whoever cites it."""
-        node = quote.root
+        node = _root(quote)
         candidate: Speaker | None = None
         for step in range(8):
             if step > 0:
@@ -646,7 +673,10 @@ class QuoteFinder:
                     continue
                 return found
             if found.entity is not None and candidate is None:
-                if any(c.dep_ == "mark" and c.lower_ in ADVERBIAL_MARKS for c in node.children):
+                if any(
+                    c.dep_ in ("mark", "advmod") and c.lower_ in ADVERBIAL_MARKS
+                    for c in node.children
+                ):
                     return found
                 candidate = found
         return candidate
@@ -905,6 +935,14 @@ def _describe(description: str, actors: ActorIndex) -> Entity | None:
         if any(a.role and set(a.role.split()) & roles for a in person.affiliations):
             return person
     return persons[0] if roles and persons else None
+
+
+def _root(span: Any) -> Any:
+    """The word a quoted span hangs from: its marks and final stop may hang from the verb
+    outside it ("led him to fear a “Pact.”"), which would skip the verb the words depend on."""
+    words = [t for t in span if not (t.is_punct or t.is_space)] or list(span)
+    inside = {t.i for t in words}
+    return next((t for t in words if t.head.i not in inside or t.head.i == t.i), span.root)
 
 
 def _role_match(affiliation: AffiliationRecord, words: set[str], names: set[str]) -> int:
