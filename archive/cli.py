@@ -322,6 +322,11 @@ def _print_extraction(result: dict[str, Any]) -> None:
     out.print(
         f"[bold]{info['title']}[/bold]  {info['published'] or 'undated'}  {info['source'] or ''}"
     )
+    if info["mined_chars"] is not None and info["mined_chars"] < info["chars"]:
+        out.print(
+            f"(a huge body: the first {info['mined_chars']:,} of its {info['chars']:,} characters"
+            " were mined)"
+        )
     out.print(f"\n[bold]quotes[/bold] ({len(result['quotes'])})")
     for quote in result["quotes"]:
         mark = "“”" if quote["direct"] else "~ "

@@ -101,6 +101,8 @@ class Extraction:
     published: datetime | None = None
     """A publication date found in the text, for articles whose metadata has none."""
     published_precision: str | None = None
+    mined_chars: int | None = None
+    """How many characters of the body extraction read (the whole body unless it is huge)."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.extract.pipeline import Pipeline
+from archive.extract.pipeline import MINED_CHARS, Pipeline, mined_length
 from archive.importer.readers import Reader
 from archive.records import ArticleRecord, Extraction, Located
 from tests.conftest import SAMPLES, run_cli
@@ -122,6 +122,21 @@ def test_bad_input_gives_a_result_not_a_crash(pipeline: Pipeline, body: str) -> 
     result = pipeline.extract(ArticleRecord(title="t", body=body))
     for quote in result.quotes:
         assert quote.start is None or body[quote.start : quote.end] == quote.text
+
+
+def test_a_huge_body_is_mined_up_to_a_bound_at_a_sentence_break(pipeline: Pipeline) -> None:
+    """2 MB of one paragraph: the first ``MINED_CHARS`` characters, cut after a full stop, are
+    mined (a bounded time and memory), and the result says how much was read."""
+    sentence = 'Rebels captured the town of Rastan in Syria on Friday. "We will win," he said. '
+    body = sentence * (2_000_000 // len(sentence))
+    cut = mined_length(body)
+    assert MINED_CHARS // 2 < cut <= MINED_CHARS
+    assert body[cut - 1] == "."
+    result = pipeline.extract(ArticleRecord(title="Huge", body=body))
+    assert result.mined_chars == cut
+    assert all(q.end is not None and q.end <= cut for q in result.quotes)
+    assert len([q for q in result.quotes if q.direct]) == body[:cut].count('"We will win,"')
+    assert [(e.kind, e.place) for e in result.events] == [("capture", "Rastan")]
 
 
 def test_offsets_point_at_the_text(pipeline: Pipeline) -> None:

@@ -9,7 +9,9 @@ expression resolved against the publication date, or the publication week when i
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -173,6 +175,8 @@ class EventFinder:
                 if mention.start >= 0:
                     for char in range(mention.start, mention.end):
                         self._actor_at.setdefault(char, entity)
+        # read once: ``Span.ents`` reads every entity of the document on each call
+        self._dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME")]
         # every stretch of text that names a place, wherever the model saw an entity or not
         self._place_at: dict[int, tuple[str, int]] = {}
         for place in places.unique():
@@ -393,7 +397,8 @@ class EventFinder:
         if kind == "advance" and not any(t.lower_ in DIRECTIONAL for t in preps):
             return []
         guess = DateGuess(None, None)
-        for ent in (e for e in sent.ents if e.label_ in ("DATE", "TIME")):
+        first = bisect_left(self._dates, sent.start, key=lambda e: e.start)
+        for ent in itertools.takewhile(lambda e: e.end <= sent.end, self._dates[first:]):
             if ent.start > 0 and self.doc[ent.start - 1].lower_ in ("since", "until"):
                 continue  # "for the first time since 2016" is not when it happened
             guess = resolve_date(ent.text, self.published)
