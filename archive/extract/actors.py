@@ -89,6 +89,7 @@ class Entity:
         )
 
 
+@lru_cache(maxsize=65_536)
 def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
     text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()―—–-")

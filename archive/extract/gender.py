@@ -40,9 +40,15 @@ PRONOUN_GENDER: dict[str, Gender] = {
 
 @lru_cache(maxsize=1)
 def _detector() -> Any:
+    """The first-name lists (read once per process: about a second)."""
     import gender_guesser.detector
 
     return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def load_names() -> None:
+    """Read the first-name lists now rather than at the first pronoun."""
+    _detector()
 
 
 @lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ quotes or events. An embedded social-media post is the paragraph(s) before a lin
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,7 +54,11 @@ class Layout:
 
     def readable(self, char: int) -> bool:
         """True when offset ``char`` falls in one of :meth:`body`'s paragraphs."""
-        return any(p.start <= char < p.end for p in self.body())
+        i = bisect_right(self.paragraphs, char, key=lambda p: p.start) - 1
+        if i < 0:
+            return False
+        paragraph = self.paragraphs[i]
+        return paragraph.start <= char < paragraph.end and paragraph.kind in ("body", "post")
 
 
 def paragraphs(text: str) -> list[Paragraph]:

@@ -113,11 +113,15 @@ def _people(name: str) -> bool:
 
 
 def find_places(
-    doc: Any, text: str, inside: Callable[[int], bool], gazetteer: Gazetteer
+    doc: Any,
+    text: str,
+    inside: Callable[[int], bool],
+    gazetteer: Gazetteer,
+    focus: dict[str, int],
 ) -> PlaceIndex:
-    """Places named in ``text`` where ``inside`` says the text is worth reading."""
+    """Places named in ``text`` where ``inside`` says the text is worth reading; ``focus``:
+    the article's :func:`country_focus`."""
     index = PlaceIndex(gazetteer)
-    focus = country_focus(doc, gazetteer)
 
     for ent in doc.ents:
         if not inside(ent.start_char):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from archive.records import ArticleRecord, Extraction
 
@@ -18,6 +18,15 @@ class Extractor(Protocol):
     """Turns one article into its extraction. Must not touch the database."""
 
     def extract(self, article: ArticleRecord) -> Extraction: ...
+
+
+@runtime_checkable
+class BatchExtractor(Extractor, Protocol):
+    """An extractor that is faster on several articles at once (one parse batch)."""
+
+    def extract_many(self, articles: Sequence[ArticleRecord]) -> list[Extraction | Exception]:
+        """One result per article, in order: its extraction, or what it raised."""
+        ...
 
 
 ExtractorFactory = Callable[[], Extractor]
@@ -35,16 +44,29 @@ def _start_worker(factory: ExtractorFactory) -> None:
     _worker_extractor = factory()
 
 
-def _extract_in_worker(article: ArticleRecord) -> Extraction | ExtractionFailed:
+def _extract_in_worker(articles: Sequence[ArticleRecord]) -> list[Extraction | ExtractionFailed]:
     assert _worker_extractor is not None, "worker started without an extractor"
-    return _extract_safely(_worker_extractor, article)
+    return _extract_safely(_worker_extractor, articles)
 
 
-def _extract_safely(extractor: Extractor, article: ArticleRecord) -> Extraction | ExtractionFailed:
-    try:
-        return extractor.extract(article)
-    except Exception as exc:  # one article's failure must not sink its batch
-        return ExtractionFailed(f"extraction failed: {type(exc).__name__}: {exc}")
+def _extract_safely(
+    extractor: Extractor, articles: Sequence[ArticleRecord]
+) -> list[Extraction | ExtractionFailed]:
+    if isinstance(extractor, BatchExtractor):
+        outcomes = extractor.extract_many(articles)
+    else:
+        outcomes = []
+        for article in articles:
+            try:
+                outcomes.append(extractor.extract(article))
+            except Exception as exc:  # one article's failure must not sink its batch
+                outcomes.append(exc)
+    return [
+        ExtractionFailed(f"extraction failed: {type(o).__name__}: {o}")
+        if isinstance(o, Exception)
+        else o
+        for o in outcomes
+    ]
 
 
 class ExtractionRunner:
@@ -65,7 +87,7 @@ class ExtractionRunner:
         if self.workers == 1:
             if self._extractor is None:
                 self._extractor = self.factory()
-            return [_extract_safely(self._extractor, article) for article in articles]
+            return _extract_safely(self._extractor, articles)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -73,8 +95,9 @@ class ExtractionRunner:
                 initializer=_start_worker,
                 initargs=(self.factory,),
             )
-        chunk = max(1, len(articles) // (self.workers * 4))
-        return list(self._pool.map(_extract_in_worker, articles, chunksize=chunk))
+        size = max(1, len(articles) // (self.workers * 4))
+        chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
+        return [r for results in self._pool.map(_extract_in_worker, chunks) for r in results]
 
     def close(self) -> None:
         if self._pool is not None:
