@@ -167,7 +167,7 @@ class EventFinder:
         self.published = published
         self.readable = readable
         self.in_quote = quotes.in_quote
-        self._person_before = quotes.person_before
+        self._person_before = quotes.speakers.person_before
         # every stretch of text that names an actor, from the model's entities and the rules'
         self._actor_at: dict[int, Entity] = {}
         for entity in actors.entities:

@@ -1,11 +1,10 @@
-"""Quotes and their speakers: direct quotes by their marks, reported speech by its syntax.
+"""Quotes and their attribution: direct quotes by their marks, reported speech by its syntax.
 
-Attribution reads spaCy's dependency parse around each quote: the nearest speech verb outside
-any quote in the same sentence, then its subject. A name is the speaker; a pronoun ("he adds")
-or a definite description ("the head of the jihadist group says") refers back to the person
-last named outside quotes; an anonymous source ("two witnesses said") leaves the speaker unknown
-but keeps the words as written. A quote with no verb of its own continues the previous quote's
-speaker in its paragraph, or across paragraphs when it opens its paragraph.
+Attribution reads spaCy's dependency parse around each quote: the classic shapes first (“…,”
+said X / X said: “…” / a signature), then the clause the quote depends on, then the speech
+verbs nearest to it outside any quote in the same sentence; whom their subject refers to is
+:mod:`archive.extract.speakers`. A quote with no verb of its own continues the previous
+quote's speaker in its paragraph, or across paragraphs when it opens its paragraph.
 """
 
 from __future__ import annotations
@@ -13,18 +12,12 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
-from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, kind_of_entity
-from archive.extract.gender import Gender, agrees, gender_of_person
+from archive.extract.actors import ActorIndex, Entity, Mention, clean_name
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
-    COLLECTIVES,
     DOCUMENT_NOUNS,
-    INDEFINITE_SOURCES,
-    OWN_ORGANIZATIONS,
     PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -33,10 +26,16 @@ from archive.extract.lexicon import (
     SPEECH_LEMMAS,
 )
 from archive.extract.marks import QuoteSpan, find_quotes
-from archive.records import AffiliationRecord, QuoteRecord
+from archive.extract.speakers import (
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    TRIM,
+    Speaker,
+    Speakers,
+    speaks,
+)
+from archive.records import QuoteRecord
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 ADVERBIAL_MARKS = frozenset(
     "as while when whenever because after before if although though since until once".split()
 )
@@ -50,15 +49,6 @@ TRANSCRIPT_TURN = re.compile(
 TITLE_ATTRIBUTION = re.compile(
     r"^(?P<quote>.{12,}?),\s+(?P<who>[^,“”\"]{3,90}?)\s+(?P<cue>says|said|tells|told|warns|declares|adds|claims)\b",
 )
-_TRIM = " \t,.;:—–-“”\"'‘’"
-
-
-@dataclass
-class Speaker:
-    entity: Entity | None
-    as_written: str | None
-    cue: str | None
-    confidence: float
 
 
 class QuoteFinder:
@@ -81,27 +71,7 @@ class QuoteFinder:
                 self.spans.append((span, paragraph))
         self._quoted = [(s.open_start, s.close_end) for s, _ in self.spans]
         self._quote_starts = [s for s, _ in self._quoted]
-        self._speakers: list[tuple[int, Entity]] = []
-        self._genders: dict[int, Gender | None] = {}
-
-    @cached_property
-    def _persons(self) -> list[tuple[int, Entity]]:
-        """Where people are named outside quotes, in order. Read once the actors are known,
-        which is after the finder has told the pipeline what is quoted."""
-        return sorted(
-            (
-                (m.start, entity)
-                for entity in self.actors.entities
-                if entity.kind == "person"
-                for m in entity.mentions
-                if m.start >= 0 and not m.in_quote
-            ),
-            key=lambda pair: pair[0],
-        )
-
-    @cached_property
-    def _subjects(self) -> set[int]:
-        return {start for start, _ in self._persons if self._is_subject(start)}
+        self.speakers = Speakers(doc, text, actors, self.in_quote)
 
     # ---------------------------------------------------------------- helpers
 
@@ -113,299 +83,14 @@ class QuoteFinder:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         return list(span) if span is not None else []
 
-    def _is_subject(self, char: int) -> bool:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return (span is not None and span[0].head.dep_ in SUBJECT_DEPS) or (
-            span is not None and span[0].dep_ in SUBJECT_DEPS
-        )
-
-    def _gender(self, entity: Entity) -> Gender | None:
-        if id(entity) not in self._genders:
-            starts = [m.start for m in entity.mentions if m.start >= 0]
-            self._genders[id(entity)] = gender_of_person(entity.name, starts, self.text)
-        return self._genders[id(entity)]
-
-    def person_before(self, char: int, pronoun: str = "") -> Entity | None:
-        """The person a pronoun or a description most likely refers to: the last one who spoke
-        or acted as a subject in the preceding text, else the last one named; a gendered
-        pronoun skips the people whose gender it does not agree with."""
-
-        def fits(entity: Entity) -> bool:
-            return agrees(pronoun, self._gender(entity))
-
-        i = bisect_left(self._persons, char, key=lambda pair: pair[0])
-        named = [pair for pair in self._persons[:i] if fits(pair[1])]
-        window = [pair for pair in named if char - pair[0] < 1500]
-        speakers = [
-            (pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500 and fits(e)
-        ]
-        candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
-        if candidates:
-            return max(candidates, key=lambda pair: pair[0])[1]
-        return named[-1][1] if named else None
-
-    def _person_described(self, description: str, at: int) -> Entity | None:
-        """The person a role description refers to ("the state attorney general"): of those
-        the article names, the one whose role (and organisation) it repeats most fully, the
-        nearest before it if several do; else the last person who spoke or acted."""
-        words = {w.strip(_TRIM).lower() for w in description.split()}
-        names = {w.strip(_TRIM).lower() for w in description.split()[1:] if w[:1].isupper()}
-        i = bisect_left(self._persons, at, key=lambda pair: pair[0])
-        best, best_score = None, 0
-        # the nearest before first, then those the article names only later ("The state
-        # attorney general is confirming … Eric Schneiderman, the attorney general, said")
-        for _, person in [*reversed(self._persons[:i]), *self._persons[i:]]:
-            score = max((_role_match(a, words, names) for a in person.affiliations), default=0)
-            if score > best_score:
-                best, best_score = person, score
-        return best if best is not None else self.person_before(at)
-
     # ---------------------------------------------------------------- speakers
-
-    def speaker_of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
-        """Who a subject token refers to; None when the subject is not a speaker at all.
-        ``verb``: the speech verb it is the subject of (its cue), when not its head."""
-        verb = subject.head if verb is None else verb
-        cue = verb.lower_ if verb is not None else None
-        phrase = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
-        phrase_text = re.split(r",\s+(?:who|which|whose)\b", phrase.text)[0].strip(_TRIM)
-        lower = subject.lower_
-        if subject.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_GROUP:
-            if lower in PRONOUNS_PERSON:
-                person = self.person_before(at, lower)
-                return Speaker(person, subject.text, cue, 0.8 if person else 0.3)
-            if lower in ("they", "it"):
-                group = self._group_before(subject)
-                return Speaker(group, subject.text, cue, 0.7 if group else 0.3)
-            return Speaker(None, subject.text, cue, 0.3)
-        entity = self._entity_at(subject)
-        if entity is not None:
-            return Speaker(entity, phrase_text, cue, 0.95)
-        if subject.text[:1].isupper():
-            # a name the model did not tag this time, but the article has already named
-            name = " ".join(t.text for t in subject.subtree if t.dep_ == "compound" or t == subject)
-            entity = self.actors.resolve(name)
-            if entity is not None:
-                return Speaker(entity, phrase_text, cue, 0.85)
-        for child in subject.children:
-            if child.dep_ != "appos":
-                continue
-            found = self._entity_at(child)
-            if found is None and child.pos_ == "PROPN" and lower in PERSON_NOUNS:
-                found = self._person_named_by(child)  # "his niece, Ana Ruiz," untagged
-            if found is not None:
-                return Speaker(found, phrase_text, cue, 0.9)
-        if subject.pos_ == "NOUN" and (named := self._closing_name(subject)) is not None:
-            return Speaker(named, phrase_text, cue, 0.85)
-        if lower in OWN_ORGANIZATIONS:
-            # the name before it, whatever the tagger made of it ("The Lopez campaign")
-            owner = self.doc[subject.i - 1] if subject.i > 0 else None
-            if owner is not None and owner.lower_ in ("’s", "'s") and owner.i > 0:
-                owner = self.doc[owner.i - 1]
-            found = (
-                self.actors.resolve(f"{owner.text} {lower}")
-                if owner is not None and owner.is_title
-                else None
-            )
-            if found is not None:
-                return Speaker(found, phrase_text, cue, 0.85)
-        if subject.lemma_.lower() in DOCUMENT_NOUNS and (author := self._author_of(subject)):
-            return Speaker(author, phrase_text, cue, 0.7)
-        collective = COLLECTIVES.get(subject.lemma_.lower()) or next(
-            (
-                COLLECTIVES[c.lemma_.lower()]
-                for c in subject.children
-                if c.dep_ == "compound" and c.lemma_.lower() in COLLECTIVES
-            ),
-            None,
-        )
-        if collective is not None and not any(c.like_num for c in subject.children):
-            name, kind = collective
-            return Speaker(self.actors.add(Mention(name, -1, -1, kind)), phrase_text, cue, 0.6)
-        if subject.pos_ in ("NOUN", "PROPN") and lower not in INDEFINITE_SOURCES:
-            determiner = next(
-                (c.lower_ for c in subject.children if c.dep_ in ("det", "poss")), None
-            )
-            if lower in ROLE_NOUNS and determiner in ("the", "its", None):
-                person = self._person_described(phrase_text, at)
-                return Speaker(person, phrase_text, cue, 0.7 if person else 0.3)
-            if lower in PERSON_NOUNS and determiner is not None:
-                # "Lopez's former strategist", "his lawyer": someone other than the possessor,
-                # rarely the last person named, so left unnamed rather than guessed
-                return Speaker(None, phrase_text, cue, 0.4)
-            if subject.pos_ == "PROPN":
-                name = " ".join(
-                    t.text for t in subject.subtree if t.pos_ == "PROPN" or t.dep_ == "compound"
-                )
-                entity = self.actors.resolve(name or subject.text) or self.actors.add(
-                    # a name pieced together from the parse has no single place in the text
-                    Mention(name or subject.text, -1, -1, "organization")
-                )
-                return Speaker(entity, phrase_text, cue, 0.6)
-        return Speaker(None, phrase_text, cue, 0.5)
-
-    def _group_before(self, pronoun: Any) -> Entity | None:
-        """What "they" or "it" refers to: the nearest organisation, group or state that is a
-        subject before it in its sentence or the one before ("Clinton’s campaign is seeking
-        to contrast her approach with what they call …")."""
-        sentence = pronoun.sent
-        start = sentence.start
-        if start > 0:
-            start = self.doc[start - 1].sent.start
-        for token in reversed(self.doc[start : pronoun.i]):
-            if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or self.in_quote(token.idx):
-                continue
-            found = self.speaker_of_subject(token, token.idx)
-            if found is not None and found.entity is not None:
-                return found.entity if found.entity.kind != "person" else None
-        return None
-
-    def _closing_name(self, subject: Any) -> Entity | None:
-        """The person a description names in a comma-set apposition that closes it, wherever
-        the parse attached the name ("His former partner at Lenox, Lawrence Cummings,")."""
-        end = subject.right_edge.i
-        for token in subject.subtree:
-            if token.dep_ != "appos" or token.ent_type_ != "PERSON" or token.head == subject:
-                continue
-            rest = self.doc[token.right_edge.i + 1 : end + 1]
-            comma = self.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
-            if comma is not None and comma.text == "," and all(t.is_punct for t in rest):
-                return self._entity_at(token)
-        return None
-
-    def _person_named_by(self, token: Any) -> Entity | None:
-        """The person a proper noun and the compounds before it name ("Ana Ruiz")."""
-        start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
-        name = self.doc[start : token.i + 1]
-        return self.actors.resolve(name.text) or self.actors.add(
-            Mention(name.text, name.start_char, name.end_char, "person")
-        )
-
-    def _author_of(self, document: Any) -> Entity | None:
-        """Who a writing or a speech speaks for: its owner ("Ivana Trump's brief"), the name
-        before it ("a Reuters survey", "a Times article"), after "by"/"from" ("a report by
-        Politico", "a complaint filed by the SEC"), or the subject of a clause on it ("a speech
-        Ms. Lopez delivered", "a memo that Governor Reyes wrote")."""
-        for child in document.children:
-            if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN":
-                found = self._entity_at(child)
-            elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
-                found = next((self._entity_at(o) for o in child.children if o.dep_ == "pobj"), None)
-            elif child.dep_ == "acl":
-                found = next(
-                    (
-                        self._entity_at(o)
-                        for by in child.children
-                        if by.dep_ == "agent"
-                        for o in by.children
-                        if o.dep_ == "pobj"
-                    ),
-                    None,
-                )
-            elif child.dep_ == "relcl":
-                found = next(
-                    (self._entity_at(s) for s in child.children if s.dep_ == "nsubj"), None
-                )
-            else:
-                continue
-            if found is not None:
-                return found
-        return None
-
-    def _entity_at(self, token: Any) -> Entity | None:
-        """The actor of the named entity ``token`` is part of, added if new."""
-        if not token.ent_type_:
-            return None
-        # the entity's extent from the token's IOB tags: reading ``doc.ents`` builds every
-        # entity of the article, which on a long text costs more than the parse
-        start, end = token.i, token.i + 1
-        while token.doc[start].ent_iob_ == "I" and start > 0:
-            start -= 1
-        while end < len(token.doc) and token.doc[end].ent_iob_ == "I":
-            end += 1
-        ent = token.doc[start:end]
-        entity = self.actors.resolve(ent.text)
-        if entity is None:
-            kind = kind_of_entity(token.ent_type_, ent.text, self.actors.gazetteer)
-            if kind is None:
-                return None
-            entity = self.actors.add(Mention(ent.text, ent.start_char, ent.end_char, kind))
-        return entity
 
     def _speech_verbs(self, tokens: list[Any]) -> list[Any]:
         return [
             t
             for t in tokens
-            if _speaks(t) and t.pos_ in ("VERB", "AUX") and not self.in_quote(t.idx)
+            if speaks(t) and t.pos_ in ("VERB", "AUX") and not self.in_quote(t.idx)
         ]
-
-    def _subject(self, verb: Any) -> Any | None:
-        """Who does what ``verb`` says: its subject, climbing from a verb that has none to the
-        verb it depends on; the object of a verb that makes someone speak ("forced Stumpf to
-        admit"); none for a speech verb in the passive ("he was called to testify"), whose
-        speaker is its agent when it names one."""
-        node = verb
-        for _ in range(3):
-            subjects = [
-                c for c in node.children if c.dep_ in SUBJECT_DEPS and not self.in_quote(c.idx)
-            ]
-            if subjects:
-                if subjects[0].lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
-                    return node.head  # "an architect who said": the architect said it
-                if subjects[0].dep_ == "nsubjpass" and _speaks(node):
-                    return next(
-                        (
-                            o
-                            for c in node.children
-                            if c.dep_ == "agent"
-                            for o in c.children
-                            if o.dep_ == "pobj"
-                        ),
-                        None,
-                    )
-                return subjects[0]
-            if node.dep_ == "acl" and node.head.pos_ in ("PROPN", "NOUN"):
-                return node.head  # "footage of Hillary Clinton asking, “…”"
-            if node is verb and node.dep_ == "xcomp" and node.tag_ == "VBG":
-                shown = self._shown_speaking(node)
-                if shown is not None:
-                    return shown
-            if node.dep_ == "xcomp" and (
-                made := next(
-                    (c for c in node.head.children if c.dep_ == "dobj" and c.i < node.i), None
-                )
-            ):
-                return made
-            if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
-                node = node.head
-            else:
-                break
-        if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > 0:
-            # a finite verb the parse left without a subject ("…, Obama and Clinton call
-            # them “lone wolves”"): the name just before it
-            before = self.doc[verb.i - 1]
-            if before.pos_ in ("PROPN", "PRON") and not self.in_quote(before.idx):
-                while before.dep_ == "conj" and before.head.pos_ == "PROPN":
-                    before = before.head
-                return before
-        return None
-
-    @staticmethod
-    def _shown_speaking(verb: Any) -> Any | None:
-        """Who a recording shows speaking: the object before "saying"/"asking" ("a video shows
-        Tom Reyes saying"), or whom that object is of ("uses footage of Maria Lopez asking");
-        the subject of "shows" or "uses" is not the speaker."""
-        shown = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
-        if shown is None:
-            return None
-        of = [
-            o
-            for c in shown.children
-            if c.dep_ == "prep" and c.lower_ == "of"
-            for o in c.children
-            if o.dep_ == "pobj" and o.pos_ == "PROPN"
-        ]
-        return of[0] if of else shown
 
     def _attribution(self, span: QuoteSpan, paragraph: Paragraph) -> Speaker | None:
         """The speaker named around a quote in its own sentence(s), if any."""
@@ -431,7 +116,7 @@ class QuoteFinder:
                 for to in token.children:
                     for obj in to.children:
                         if obj.dep_ == "pobj":
-                            found = self.speaker_of_subject(obj, span.open_start)
+                            found = self.speakers.of_subject(obj, span.open_start)
                             if found is not None:
                                 found.cue = "according to"
                                 return found
@@ -462,7 +147,7 @@ class QuoteFinder:
         if before and before[-1].text == ":":
             for token in reversed(before[:-1]):
                 if token.ent_type_ or token.pos_ in ("PROPN", "PRON"):
-                    return self.speaker_of_subject(token, span.open_start)
+                    return self.speakers.of_subject(token, span.open_start)
         return anonymous
 
     def _speaker_of_verbs(self, verbs: list[Any], at: int) -> Speaker | None:
@@ -470,10 +155,10 @@ class QuoteFinder:
         one ("two witnesses said")."""
         anonymous: Speaker | None = None
         for verb in verbs:
-            subject = self._subject(verb)
+            subject = self.speakers.subject_of(verb)
             if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
                 continue
-            found = self.speaker_of_subject(subject, at, verb)
+            found = self.speakers.of_subject(subject, at, verb)
             if found is not None and found.entity is not None:
                 return found
             anonymous = anonymous or found
@@ -609,9 +294,9 @@ class QuoteFinder:
             and len(tail) >= 2
             and self._is_speech(tail[-1])
         ):
-            subject = self._subject(tail[-1])
+            subject = self.speakers.subject_of(tail[-1])
             if subject is not None:
-                return self.speaker_of_subject(subject, at, tail[-1])
+                return self.speakers.of_subject(subject, at, tail[-1])
         return None
 
     def _speaker_of_phrase(self, phrase: list[Any], at: int) -> Speaker | None:
@@ -626,18 +311,21 @@ class QuoteFinder:
             for token in reversed(phrase):
                 if token.i in owners:
                     continue
-                if token.ent_type_ == label and (entity := self._entity_at(token)) is not None:
+                if (
+                    token.ent_type_ == label
+                    and (entity := self.speakers.entity_at(token)) is not None
+                ):
                     text = " ".join(t.text for t in phrase)
                     return Speaker(entity, text, None, 0.9)
         for token in phrase:
             if token.pos_ == "PRON" and token.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
-                return self.speaker_of_subject(token, at)
+                return self.speakers.of_subject(token, at)
         heads = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
         if heads:
             head = next(
                 (t for t in heads if t.head.lower_ == "of" or t.dep_ in SUBJECT_DEPS), heads[0]
             )
-            return self.speaker_of_subject(head, at)
+            return self.speakers.of_subject(head, at)
         return None
 
     def _governing(self, quote: Any, at: int) -> Speaker | None:
@@ -665,16 +353,16 @@ class QuoteFinder:
             if node.lemma_ in UTTERANCE_NOUNS:
                 owner = next((c for c in node.children if c.dep_ == "poss"), None)
                 if owner is not None and owner.pos_ == "PROPN":
-                    return self.speaker_of_subject(owner, at)
+                    return self.speakers.of_subject(owner, at)
             if node.pos_ not in ("VERB", "AUX"):
                 continue
-            subject = self._subject(node)
+            subject = self.speakers.subject_of(node)
             if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
                 continue
-            found = self.speaker_of_subject(subject, at, node)
+            found = self.speakers.of_subject(subject, at, node)
             if found is None:
                 continue
-            if _speaks(node):
+            if speaks(node):
                 if found.entity is None and subject.lemma_.lower() in DOCUMENT_NOUNS:
                     continue
                 return found
@@ -723,7 +411,7 @@ class QuoteFinder:
                 record.confidence = round(speaker.confidence * confidence_scale, 2)
                 previous = (paragraph, speaker)
                 if speaker.entity is not None and speaker.entity.kind == "person":
-                    self._speakers.append((span.start, speaker.entity))
+                    self.speakers.remember(span.start, speaker.entity)
             found.append(record)
             previous_end = span.close_end
         return found + self._posts()
@@ -776,9 +464,9 @@ class QuoteFinder:
             t for t in self._tokens_between(start, span.open_start) if not self.in_quote(t.idx)
         ]
         for verb in reversed(self._speech_verbs(tokens)):
-            subject = self._subject(verb)
+            subject = self.speakers.subject_of(verb)
             if subject is not None:
-                found = self.speaker_of_subject(subject, span.open_start, verb)
+                found = self.speakers.of_subject(subject, span.open_start, verb)
                 if found is not None and found.entity is not None:
                     return found
         return None
@@ -829,14 +517,14 @@ class QuoteFinder:
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
         if not clauses:
             return None
-        subject = self._subject(verb)
+        subject = self.speakers.subject_of(verb)
         if subject is None:
             return None
         clause = clauses[0]
         bounds = self._content(list(clause.subtree))
         if bounds is None:
             return None
-        speaker = self.speaker_of_subject(subject, verb.idx, verb)
+        speaker = self.speakers.of_subject(subject, verb.idx, verb)
         return self._reported(bounds, speaker, verb.lower_)
 
     def _according_to(self, token: Any, sent: Any) -> QuoteRecord | None:
@@ -848,7 +536,7 @@ class QuoteFinder:
         bounds = self._content(rest)
         if bounds is None:
             return None
-        speaker = self.speaker_of_subject(objects[0], token.idx)
+        speaker = self.speakers.of_subject(objects[0], token.idx)
         return self._reported(bounds, speaker, "according to")
 
     def _reported(self, bounds: tuple[int, int], speaker: Speaker | None, cue: str) -> QuoteRecord:
@@ -875,7 +563,7 @@ def title_quotes(title: str, doc: Any, actors: ActorIndex) -> list[QuoteRecord]:
     who = match["who"] if match else None
     cue = match["cue"] if match else None
     if not spans and match:
-        text = match["quote"].strip(_TRIM)
+        text = match["quote"].strip(TRIM)
         spans = [QuoteSpan(title.index(text), title.index(text) + len(text), 0, len(text))]
     found = []
     for span in spans:
@@ -931,7 +619,7 @@ def _name_of(token: Any) -> str:
 
 def _describe(description: str, actors: ActorIndex) -> Entity | None:
     """The person a headline's description names: by name, else by the role it gives."""
-    words = {w.strip(_TRIM).lower() for w in description.split()}
+    words = {w.strip(TRIM).lower() for w in description.split()}
     roles = words & ROLE_NOUNS
     entity = actors.resolve(description)
     if entity is not None and (entity.kind == "person" or not roles):
@@ -949,30 +637,6 @@ def _root(span: Any) -> Any:
     words = [t for t in span if not (t.is_punct or t.is_space)] or list(span)
     inside = {t.i for t in words}
     return next((t for t in words if t.head.i not in inside or t.head.i == t.i), span.root)
-
-
-def _role_match(affiliation: AffiliationRecord, words: set[str], names: set[str]) -> int:
-    """How fully a description repeats an affiliation: the words of its role when all are
-    there, and one more when its organisation's are too; 0 when the role is not, or when the
-    description names another organisation ("the Democratic nominee" is not the Republican
-    one). ``names``: the description's capitalised words."""
-    role = set((affiliation.role or "").lower().split())
-    if not role or not role <= words:
-        return 0
-    organization = set((affiliation.organization or "").lower().split())
-    if organization and names and not names & organization:
-        return 0
-    return len(role) + (1 if organization and organization <= words else 0)
-
-
-def _speaks(token: Any) -> bool:
-    """A verb that reports words: a speech verb, or "put it" citing them ("as the memo put
-    it")."""
-    if token.lemma_ in SPEECH_LEMMAS:
-        return True
-    return token.lemma_ == "put" and {("as", "mark"), ("it", "dobj")} <= {
-        (c.lower_, c.dep_) for c in token.children
-    }
 
 
 def _adjacent(before: Paragraph, after: Paragraph, layout: Layout) -> bool:
