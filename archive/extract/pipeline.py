@@ -166,8 +166,7 @@ class Pipeline:
                 )
         self._known_actors(text, readable, actors)
         home = self._home(focus, places)
-        self._armies(text, readable, actors, home)
-        self._armed_collectives(text, readable, actors, home)
+        self._armed_actors(text, readable, actors, home)
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
@@ -258,38 +257,30 @@ class Pipeline:
     def _demonym(self, country: str) -> str:
         return str(self._demonym_of.get(country, country))
 
-    def _armies(
+    def _armed_actors(
         self,
         text: str,
         readable: Callable[[int], bool],
         actors: ActorIndex,
         home: str | None,
     ) -> None:
-        """A state's armed forces, named by demonym ("the Syrian army", "Syria’s military") or,
-        in an article about one country, as "government forces"."""
+        """Armed actors named by what they are, as ACLED codes them: a state's armed forces by
+        demonym ("the Syrian army", "Syria’s military", "Russian warplanes") or, in an article
+        about one country, as "government forces"; militias by nationality or community
+        ("Druze militias", "Iraqi fighters"); and, unqualified in an article about one country,
+        that country's ("rebels", "anti-government fighters" are Syrian rebels; "security
+        forces" Syria's)."""
         for match in ARMY.finditer(text):
             country = self._state_named(match["who"])
             if country and readable(match.start()):
                 self._add_collective(
                     actors, f"{self._demonym(country)} army", match, "organization"
                 )
-        if home is None:
-            return
-        for match in GOVERNMENT_FORCES.finditer(text):
-            if readable(match.start()):
-                self._add_collective(actors, f"{self._demonym(home)} army", match, "organization")
-
-    def _armed_collectives(
-        self,
-        text: str,
-        readable: Callable[[int], bool],
-        actors: ActorIndex,
-        home: str | None,
-    ) -> None:
-        """Armed actors named by what they are, as ACLED codes them: by nationality or
-        community ("Druze militias", "Iraqi fighters" are militias), or, unqualified in an
-        article about one country, as that country's ("rebels", "anti-government fighters"
-        are Syrian rebels; "security forces" Syria's)."""
+        if home is not None:
+            for match in GOVERNMENT_FORCES.finditer(text):
+                if readable(match.start()):
+                    name = f"{self._demonym(home)} army"
+                    self._add_collective(actors, name, match, "organization")
         qualified: set[int] = set()
         for match in QUALIFIED_ARMED.finditer(text):
             who = match["who"]
