@@ -36,24 +36,8 @@ ACTOR_LABELS = {
 }
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9.&-]{1,9}$")
 _CONNECTORS = frozenset(
-    {
-        "al",
-        "el",
-        "of",
-        "the",
-        "and",
-        "for",
-        "de",
-        "la",
-        "le",
-        "du",
-        "der",
-        "bin",
-        "ibn",
-        "van",
-        "von",
-    }
-    | {"da", "di", "del", "dos", "das", "den", "ter", "abu", "ben", "ould"}
+    """al el of the and for de la le du der bin ibn van von da di del dos das den ter abu ben
+    ould""".split()
 )
 
 

@@ -18,6 +18,10 @@ from typing import Any
 import numpy
 
 _TOKEN_KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
+Words = tuple[str, str, str, bool]
+"""A token's tag, lower form, dependency and whether it is a space: what the one-token
+patterns of the attribute ruler read."""
+Tests = list[Callable[[Words], bool]]
 
 
 class CachedAttributeRuler:
@@ -34,7 +38,6 @@ class CachedAttributeRuler:
         self._strings = ruler.vocab.strings
         # one-token patterns, indexed by the tag or the lower form they require when they
         # require one, so that a token new to the cache is tested against a handful
-        Tests = list[Callable[[tuple[str, str, str, bool]], bool]]
         self._by_tag: dict[str, list[tuple[int, Tests]]] = {}
         self._by_lower: dict[str, list[tuple[int, Tests]]] = {}
         self._anywhere: list[tuple[int, Tests]] = []
@@ -93,7 +96,7 @@ class CachedAttributeRuler:
         return doc
 
 
-def _test(key: str, value: Any) -> Callable[[tuple[str, str, str, bool]], bool]:
+def _test(key: str, value: Any) -> Callable[[Words], bool]:
     """A Matcher token condition (``"VBZ"``, ``{"IN": […]}``, ``{"NOT_IN": […]}``,
     ``{"REGEX": …}``) on the (tag, lower, dep, is_space) of a token."""
     at = ("TAG", "LOWER", "DEP", "IS_SPACE").index(key)

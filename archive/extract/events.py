@@ -21,6 +21,7 @@ from archive.extract.actors import ActorIndex, Entity
 from archive.extract.lexicon import ARMED_WORDS
 from archive.extract.places import PlaceIndex
 from archive.extract.quotes import QuoteFinder
+from archive.extract.speakers import RELATIVE_PRONOUNS
 from archive.records import EventRecord, ParticipantRecord
 
 TRIGGERS: dict[str, str] = {
@@ -329,7 +330,7 @@ class EventFinder:
         node = trigger
         for _ in range(4):
             subjects = [c for c in node.children if c.dep_ == "nsubj"]
-            if subjects and node.dep_ == "relcl" and subjects[0].lower_ in ("that", "which", "who"):
+            if subjects and node.dep_ == "relcl" and subjects[0].lower_ in RELATIVE_PRONOUNS:
                 return [node.head]  # "the floods that killed": the floods
             if subjects:
                 return subjects + [c for s in subjects for c in s.conjuncts]

@@ -64,10 +64,14 @@ QUALIFIED_ARMED = re.compile(
     r"\b(?P<who>[A-Z][a-z]+) (?P<what>militias?|fighters|rebels|insurgents|security forces)\b"
 )
 UNQUALIFIED_ARMED = re.compile(
-    r"(?<![\w-])(?:rebel fighters|anti-government fighters|opposition fighters|ex-rebels|"
-    r"rebels|insurgents|security forces)\b",
+    r"(?<![\w-])(?:"
+    + "|".join(
+        sorted((k for k, v in ARMED_COLLECTIVES.items() if v != "militias"), key=len, reverse=True)
+    )
+    + r")\b",
     re.I,
 )
+"""Rebels and security forces named without a country: the article's country's."""
 BACKED = re.compile(r"\b(?P<name>[A-Z][a-z]+)-(?:backed|led|allied|funded|supported|sponsored)\b")
 
 
