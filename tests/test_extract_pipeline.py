@@ -505,6 +505,21 @@ def test_a_role_description_names_who_holds_that_role(pipeline: Pipeline) -> Non
     ]
 
 
+def test_a_description_names_the_main_actor_not_one_in_an_aside(pipeline: Pipeline) -> None:
+    """A description no role repeats is who the story is about: the subject of the main
+    clause before it, not someone acting in a subordinate clause after that."""
+    body = (
+        "Maria Lopez spoke in Denver on Friday.\n"
+        "She was speaking hours after Tom Reyes posted a flurry of messages about the vote.\n"
+        "The Colorado governor said the media were to blame for focusing on “one message.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Asides", body=body))
+    assert sorted((q.direct, q.speaker, q.speaker_as_written) for q in result.quotes) == [
+        (False, "Maria Lopez", "The Colorado governor"),  # the media were to blame …
+        (True, "Maria Lopez", "The Colorado governor"),
+    ]
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

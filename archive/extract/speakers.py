@@ -83,14 +83,27 @@ class Speakers:
         )
 
     @cached_property
-    def _subjects(self) -> set[int]:
-        return {start for start, _ in self._persons if self._is_subject(start)}
+    def _subjects(self) -> dict[int, bool]:
+        """Where a person named is a subject, and whether of a main clause's verb."""
+        found = {}
+        for start, _ in self._persons:
+            subject = self._subject_at(start)
+            if subject is not None:
+                verb = subject.head
+                while verb.dep_ == "conj" and verb.head.i != verb.i:
+                    verb = verb.head
+                found[start] = verb.dep_ == "ROOT"
+        return found
 
-    def _is_subject(self, char: int) -> bool:
+    def _subject_at(self, char: int) -> Any | None:
+        """The subject token a name starting at ``char`` is (or is a compound of), if any."""
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return (span is not None and span[0].head.dep_ in SUBJECT_DEPS) or (
-            span is not None and span[0].dep_ in SUBJECT_DEPS
-        )
+        if span is None:
+            return None
+        token = span[0]
+        if token.dep_ in SUBJECT_DEPS:
+            return token
+        return token.head if token.head.dep_ in SUBJECT_DEPS else None
 
     def _gender(self, entity: Entity) -> Gender | None:
         if id(entity) not in self._genders:
@@ -98,10 +111,12 @@ class Speakers:
             self._genders[id(entity)] = gender_of_person(entity.name, starts, self.text)
         return self._genders[id(entity)]
 
-    def person_before(self, char: int, pronoun: str = "") -> Entity | None:
+    def person_before(self, char: int, pronoun: str = "", main: bool = False) -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke
         or acted as a subject in the preceding text, else the last one named; a gendered
-        pronoun skips the people whose gender it does not agree with."""
+        pronoun skips the people whose gender it does not agree with. ``main``: only a main
+        clause's subject counts as acting (a description names who the story is about, not
+        who acts in an aside: "Pence spoke hours after Trump tweeted. The governor said")."""
 
         def fits(entity: Entity) -> bool:
             return agrees(pronoun, self._gender(entity))
@@ -112,7 +127,12 @@ class Speakers:
         speakers = [
             (pos, e) for pos, e in self._speakers if pos < char and char - pos < 1500 and fits(e)
         ]
-        candidates = [pair for pair in window if pair[0] in self._subjects] + speakers
+        acting = [
+            pair
+            for pair in window
+            if pair[0] in self._subjects and (self._subjects[pair[0]] or not main)
+        ]
+        candidates = acting + speakers
         if candidates:
             return max(candidates, key=lambda pair: pair[0])[1]
         return named[-1][1] if named else None
@@ -131,7 +151,7 @@ class Speakers:
             score = max((_role_match(a, words, names) for a in person.affiliations), default=0)
             if score > best_score:
                 best, best_score = person, score
-        return best if best is not None else self.person_before(at)
+        return best if best is not None else self.person_before(at, main=True)
 
     def of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
         """Who a subject token refers to; None when the subject is not a speaker at all.
