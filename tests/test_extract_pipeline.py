@@ -520,6 +520,27 @@ def test_a_description_names_the_main_actor_not_one_in_an_aside(pipeline: Pipeli
     ]
 
 
+def test_people_who_share_a_surname_stay_apart_and_the_surname_is_the_subjects(
+    pipeline: Pipeline,
+) -> None:
+    """ "Tom Lopez" is not "Maria Lopez"; "Lopez" alone is the one the story is about (named
+    first, as often as the other), and, pages later, the one whose full name was just read."""
+    filler = "The council met again on Tuesday and the week after, and said nothing new. " * 16
+    body = (
+        "Maria Lopez visited Denver on Friday.\n"
+        "She was joined by her husband, former governor Tom Lopez, who stood beside her.\n"
+        "Lopez said the trip was “a promise kept.”\n"
+        "Luis Reyes, a council member, was not there.\n"
+        f"{filler}\n"
+        "Homeland Security Secretary Ana Reyes says hackers targeted the grid.\n"
+        "Reyes told reporters on Friday that “no one was hurt.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Families", body=body))
+    people = {a.name for a in result.actors if a.kind == "person"}
+    assert {"Maria Lopez", "Tom Lopez", "Luis Reyes", "Ana Reyes"} <= people
+    assert speakers(result) == {"a promise kept.": "Maria Lopez", "no one was hurt.": "Ana Reyes"}
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

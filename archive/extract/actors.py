@@ -100,6 +100,10 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words if w.lower() not in _CONNECTORS and w[0].isalpha()).upper()
 
 
+RECENT_CHARS = 1000
+"""How far back a full name is still what its surname alone means, when others share it."""
+
+
 class ActorIndex:
     """Merges mentions into entities; ``resolve`` maps any spelling to its entity."""
 
@@ -115,7 +119,7 @@ class ActorIndex:
         name = clean_name(mention.text)
         if not name or not any(ch.isalpha() for ch in name):
             return None
-        entity = self._find(name, mention.kind)
+        entity = self._find(name, mention.kind, mention.start)
         if entity is None:
             entity = self._create(name, mention.kind)
         elif (
@@ -179,7 +183,7 @@ class ActorIndex:
         if key:
             self._by_key.setdefault(key, entity)
 
-    def _find(self, name: str, kind: str) -> Entity | None:
+    def _find(self, name: str, kind: str, at: int = -1) -> Entity | None:
         key = normalize_name(name)
         if key in self._by_key:
             return self._by_key[key]
@@ -188,11 +192,7 @@ class ActorIndex:
             entity = self._by_key.get(normalize_name(known_entry["name"]))
             if entity is not None:
                 return entity
-        words = key.split()
-        for entity in reversed(self.entities):
-            if _same_entity(name, key, words, kind, entity):
-                return entity
-        return None
+        return self._matching(name, key, kind, at)
 
     def resolve(self, spelling: str) -> Entity | None:
         """The entity a spelling names, if any."""
@@ -200,20 +200,55 @@ class ActorIndex:
         key = normalize_name(name)
         if key in self._by_key:
             return self._by_key[key]
+        return self._matching(name, key, None)
+
+    def _matching(self, name: str, key: str, kind: str | None, at: int = -1) -> Entity | None:
+        """The entity a new spelling at offset ``at`` names (``kind``: the mention's, None to
+        take each entity's own): the latest one it matches, except that a surname several
+        people share ("Clinton" after "Hillary Clinton" and "Bill Clinton") is the one named
+        in the last few paragraphs, else the one the article names most, the first named of
+        those named as often: the story's subject, not a relative named in passing."""
         words = key.split()
-        for entity in reversed(self.entities):
-            if _same_entity(name, key, words, entity.kind, entity):
-                return entity
-        return None
+        found = [
+            entity
+            for entity in reversed(self.entities)
+            if _same_entity(name, key, words, kind or entity.kind, entity)
+        ]
+        people = [entity for entity in found if entity.kind == "person"]
+        if len(people) > 1:
+            near = [
+                entity
+                for entity in people
+                if any(0 <= at - m.start < RECENT_CHARS for m in entity.mentions)
+            ]
+            return max(reversed(near or people), key=lambda entity: len(entity.mentions))
+        return found[0] if found else None
 
     def records(self) -> list[ActorRecord]:
         return [entity.record() for entity in self.entities if entity.mentions or entity.known]
+
+
+def _other_person(words: list[str], alias_words: list[str]) -> bool:
+    """Two full names with one surname and different first names (an initial agrees with
+    the name it abbreviates: "H. Clinton" may be "Hillary Clinton"; a name that ends
+    another is part of it: "Suu Kyi", "de Blasio")."""
+    if len(alias_words) < 2 or words[-1] != alias_words[-1]:
+        return False
+    shorter, longer = sorted((words, alias_words), key=len)
+    if longer[-len(shorter) :] == shorter:
+        return False
+    first, other = words[0], alias_words[0]
+    return not (first.startswith(other) or other.startswith(first))
 
 
 def _same_entity(name: str, key: str, words: list[str], kind: str, entity: Entity) -> bool:
     if entity.kind == "person" and (kind == "person" or (kind != "state" and len(words) <= 2)):
         # "Abdi", "Abdul Ghani", "al-Assad" refer back to the full name seen before, and a
         # full name met after its surname ("Assad", then "Bashar al-Assad") joins it
+        # but a full name is not another's with a different first name ("Bill Clinton" is
+        # not "Hillary Clinton", though both are "Clinton")
+        if len(words) >= 2 and any(_other_person(words, a.split()) for a in entity.aliases):
+            return False
         for alias_key in entity.aliases:
             alias_words = alias_key.split()
             shorter, longer = sorted((words, alias_words), key=len)
