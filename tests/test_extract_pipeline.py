@@ -541,6 +541,23 @@ def test_people_who_share_a_surname_stay_apart_and_the_surname_is_the_subjects(
     assert speakers(result) == {"a promise kept.": "Maria Lopez", "no one was hurt.": "Ana Reyes"}
 
 
+def test_a_given_name_alone_is_the_person_it_begins(pipeline: Pipeline) -> None:
+    """ "Hillary" after "Hillary Clinton" is her, and "his wife, Heidi" is the "Heidi Cruz"
+    named later: one actor each."""
+    body = (
+        "Hillary Clinton spoke in Ohio. Supporters chanted for Hillary as she left.\n"
+        "Ted Cruz said Trump had attacked his wife, Heidi. Trump later mocked Heidi Cruz."
+    )
+    result = pipeline.extract(ArticleRecord(title="Names", body=body))
+    people = {a.name: set(a.aliases) for a in result.actors if a.kind == "person"}
+    assert people == {
+        "Hillary Clinton": {"Hillary"},
+        "Ted Cruz": set(),
+        "Trump": set(),
+        "Heidi Cruz": {"Heidi"},
+    }
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from archive.extract.gazetteer import Gazetteer, known
+from archive.extract.gender import gender_of_first_name
 from archive.extract.lexicon import ARMED_WORDS, MEDIA_WORDS, PERSON_TITLES, ROLE_NOUNS
 from archive.names import normalize_name
 from archive.records import ActorRecord, AffiliationRecord
@@ -214,6 +215,23 @@ class ActorIndex:
             for entity in reversed(self.entities)
             if _same_entity(name, key, words, kind or entity.kind, entity)
         ]
+        if not found and kind == "person" and len(words) == 1:
+            # a given name alone ("Hillary", "LeBron") is the one person it begins, when it
+            # ends no one's name
+            found = [e for e in reversed(self.entities) if e.kind == "person" and _given(words, e)]
+        elif (
+            not found
+            and kind == "person"
+            and len(words) >= 2
+            and gender_of_first_name(name.split()[0])
+        ):
+            # and a full name joins the given name that came first ("his wife, Heidi", then
+            # "Heidi Cruz")
+            found = [
+                e
+                for e in reversed(self.entities)
+                if e.kind == "person" and set(e.aliases) == {words[0]}
+            ]
         people = [entity for entity in found if entity.kind == "person"]
         if len(people) > 1:
             near = [
@@ -226,6 +244,11 @@ class ActorIndex:
 
     def records(self) -> list[ActorRecord]:
         return [entity.record() for entity in self.entities if entity.mentions or entity.known]
+
+
+def _given(words: list[str], entity: Entity) -> bool:
+    """Whether ``words`` (one) are the first name of one of the person's full spellings."""
+    return any(len(a.split()) >= 2 and a.split()[0] == words[0] for a in entity.aliases)
 
 
 def _other_person(words: list[str], alias_words: list[str]) -> bool:
