@@ -216,7 +216,9 @@ class Store:
             key = f"geonames:{geonames}" if geonames is not None else None
             entity_id = entities.ids.get(key) if key else None
             if entity_id is None:
-                entity_id = next((entities.ids[n] for n in names if n in entities.ids), None)
+                entity_id = next(
+                    (entities.ids[n] for n in _resolving(record, names) if n in entities.ids), None
+                )
             if entity_id is None:
                 new_rows.append(row_of(record))
                 entity_id = -len(new_rows)
@@ -556,6 +558,16 @@ def _normal_forms(spellings: Iterable[str]) -> list[str]:
 
 def _names(record: ActorRecord | PlaceRecord) -> list[str]:
     return [n for n in _normal_forms([record.name, *record.aliases]) if n]
+
+
+def _resolving(record: ActorRecord | PlaceRecord, names: list[str]) -> list[str]:
+    """Which of a record's names find it among the stored ones. A person named in full is
+    found by full names only: the surname or given name an article also used ("Clinton",
+    "Hillary") is shared by others across the archive (a new "Bill Clinton" is not the stored
+    "Hillary Clinton"), though it finds a person an article names by nothing else."""
+    if getattr(record, "kind", None) == "person" and any(" " in name for name in names):
+        return [name for name in names if " " in name]
+    return names
 
 
 def _with_referenced_actors(extraction: Extraction) -> list[ActorRecord]:

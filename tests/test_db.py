@@ -11,9 +11,9 @@ from sqlalchemy import Engine, func, select, text
 
 from archive import db
 from archive.models import Base
-from archive.records import ArticleRecord, AttachedQuote, Extraction, QuoteRecord
+from archive.records import ActorRecord, ArticleRecord, AttachedQuote, Extraction, QuoteRecord
 from archive.search import matches, parse_query
-from archive.store import ARTICLES, QUOTES, SOURCES, Store
+from archive.store import ACTORS, ARTICLES, QUOTES, SOURCES, Store
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:
@@ -89,6 +89,32 @@ def test_quotes_follow_their_articles_outlet(engine: Engine) -> None:
     with engine.connect() as connection:
         unsourced = select(ARTICLES.c.id).where(ARTICLES.c.source_id.is_(None))
         assert connection.execute(unsourced).first() is None
+
+
+def test_a_surname_alias_does_not_merge_two_people_across_the_archive(engine: Engine) -> None:
+    """Articles each call their person "Clinton": a new full name is its own person, while a
+    later article that names only "Clinton" finds the person stored under that alias."""
+    people = [
+        ActorRecord("Hillary Clinton", "person", ["Clinton", "Hillary"]),
+        ActorRecord("Bill Clinton", "person", ["Clinton"]),
+        ActorRecord("Clinton", "person"),
+        ActorRecord("Bashar al-Assad", "person", ["Assad"]),
+        ActorRecord("Syrian Democratic Forces", "armed_group", ["SDF"]),
+        ActorRecord("SDF", "armed_group"),
+    ]
+    with engine.begin() as connection:
+        store = Store(connection)
+        for n, person in enumerate(people):
+            record = ArticleRecord(title=f"A{n}", body="Words.", content_hash=f"people{n}")
+            store.add_articles([(record, Extraction(actors=[person]))])
+    with engine.connect() as connection:
+        stored = sorted(connection.execute(select(ACTORS.c.name)).scalars())
+    assert stored == [
+        "Bashar al-Assad",
+        "Bill Clinton",
+        "Hillary Clinton",
+        "Syrian Democratic Forces",
+    ]
 
 
 def test_refreshed_statistics_let_postgresql_read_counts_off_indexes(
