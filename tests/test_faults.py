@@ -73,14 +73,27 @@ def _stored(url: str) -> int:
         engine.dispose()
 
 
+def _wait_for(url: str, stored: int, process: subprocess.Popen[bytes]) -> None:
+    """Until ``stored`` articles are in the database, or the import has ended."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and _stored(url) < stored:
+        assert time.monotonic() < deadline, f"the import stored fewer than {stored} in 120 s"
+        time.sleep(0.01)
+
+
 def test_killed_imports_store_every_article_exactly_once(
     corpus_file: Path, database_url: str
 ) -> None:
     rng = random.Random(2026)
-    counts = []
+    counts = [0]
     for _ in range(5):
+        # the kill comes when the run has stored a random share of what is left, plus a random
+        # moment more, so it lands inside a batch as well as between: a kill on a timer would
+        # come after the end on a fast machine and before the start on a slow one
+        target = counts[-1] + rng.randint(1, max(1, (ARTICLES - counts[-1]) // 3))
         process = _import(corpus_file, database_url)
-        time.sleep(rng.uniform(1.0, 4.0))
+        _wait_for(database_url, target, process)
+        time.sleep(rng.uniform(0.0, 0.05))
         process.send_signal(signal.SIGKILL)
         process.wait()
         counts.append(_stored(database_url))
