@@ -558,6 +558,36 @@ def test_a_given_name_alone_is_the_person_it_begins(pipeline: Pipeline) -> None:
     }
 
 
+def test_titles_of_works_are_not_quotes(pipeline: Pipeline) -> None:
+    """A show, a documentary or a network's programme between quote marks is named, not said
+    (and its trailing comma does not make the next name its speaker); the same title quoted
+    again elsewhere is still a title; an epithet is a quote."""
+    body = (
+        'In an interview on CBS\'s "Face the Nation," Maria Lopez said the city needs calm.\n'
+        'Tom Reyes told NBC\'s "Nightly News" that he would run. Her new documentary "13th." '
+        'explores the prisons. Critics praised Lopez\'s "13th" as bold.\n'
+        'Reyes called the plan "A Disgrace" on Monday.'
+    )
+    result = pipeline.extract(ArticleRecord(title="Interviews", body=body))
+    direct = {q.text: q.speaker for q in result.quotes if q.direct}
+    assert direct == {"A Disgrace": "Tom Reyes"}
+
+
+def test_a_quote_after_a_sentence_about_someone_is_theirs(pipeline: Pipeline) -> None:
+    """A quote that opens a sentence right after one whose subject is a person is that
+    person's, whatever the verb; a subject that is not a person speaks nothing."""
+    body = (
+        "Maria Lopez identified exhaustion with bigotry as a reason to vote. "
+        '"The younger people are sick and tired of discrimination."\n'
+        'The storm flooded the valley overnight. "It was like a river."'
+    )
+    result = pipeline.extract(ArticleRecord(title="Voters", body=body))
+    assert speakers(result) == {
+        "The younger people are sick and tired of discrimination.": "Maria Lopez",
+        "It was like a river.": None,
+    }
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

@@ -18,6 +18,7 @@ from archive.extract.actors import ActorIndex, Entity, Mention, clean_name
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
     DOCUMENT_NOUNS,
+    MEDIA_WORDS,
     PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -34,6 +35,7 @@ from archive.extract.speakers import (
     Speakers,
     speaks,
 )
+from archive.extract.titles import is_work_title, work_titles
 from archive.records import QuoteRecord
 
 ADVERBIAL_MARKS = frozenset(
@@ -381,7 +383,10 @@ class QuoteFinder:
         found: list[QuoteRecord] = []
         previous: tuple[Paragraph, Speaker] | None = None
         previous_end = -1
+        titles = work_titles(self.text, (span for span, _ in self.spans), self._is_media)
         for span, paragraph in self.spans:
+            if is_work_title(self.text[span.start : span.end], titles):
+                continue
             speaker = self._transcript_speaker(span)
             if speaker is None:
                 speaker = self._attribution(span, paragraph)
@@ -389,6 +394,9 @@ class QuoteFinder:
             if speaker is None:
                 speaker = self._preceding_speaker(span, paragraph, previous_end)
                 confidence_scale = 0.85
+            if speaker is None:
+                speaker = self._introduced_by(span, paragraph, previous_end)
+                confidence_scale = 0.75
             if speaker is None and previous is not None:
                 last_paragraph, last_speaker = previous
                 opens_paragraph = span.open_start == paragraph.start
@@ -415,6 +423,12 @@ class QuoteFinder:
             found.append(record)
             previous_end = span.close_end
         return found + self._posts()
+
+    def _is_media(self, name: str) -> bool:
+        entity = self.actors.resolve(name)
+        if entity is not None:
+            return entity.kind == "media"
+        return name.split()[-1].lower() in MEDIA_WORDS
 
     def _posts(self) -> list[QuoteRecord]:
         """The text of an embedded post, as said by the account that posted it."""
@@ -470,6 +484,24 @@ class QuoteFinder:
                 if found is not None and found.entity is not None:
                     return found
         return None
+
+    def _introduced_by(self, span: QuoteSpan, paragraph: Paragraph, after: int) -> Speaker | None:
+        """A quote that opens a sentence after one whose subject is a person, in the same
+        paragraph and with no quote between them: that person speaks it, whatever the verb
+        ("Sanders identified exhaustion with bigotry as a reason. “The younger people…”")."""
+        inside = self._tokens_between(span.start, span.end)
+        if not inside or inside[0].sent.start_char < span.open_start or inside[0].sent.start == 0:
+            return None
+        before = self.doc[inside[0].sent.start - 1].sent
+        if before.start_char < max(paragraph.start, after):
+            return None
+        subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        if subject is None or self.in_quote(subject.idx):
+            return None
+        found = self.speakers.of_subject(subject, span.open_start, before.root)
+        if found is None or found.entity is None or found.entity.kind != "person":
+            return None
+        return Speaker(found.entity, found.as_written, None, found.confidence)
 
     def _post_speaker(self) -> Speaker | None:
         if not self.layout.post_author:
