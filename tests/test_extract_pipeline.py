@@ -588,6 +588,18 @@ def test_a_quote_after_a_sentence_about_someone_is_theirs(pipeline: Pipeline) ->
     }
 
 
+def test_a_word_the_tagger_glues_before_a_first_name_is_not_the_name(pipeline: Pipeline) -> None:
+    """ "Miss Universe Alicia Machado" is Alicia Machado once the text also writes her name
+    alone; a name only ever written in full keeps all its words."""
+    body = (
+        "Former Miss Universe Alicia Machado spoke on Friday. Trump attacked Alicia Machado "
+        "again.\nEthiopian Prime Minister Abiy Ahmed Ali spoke in Addis Ababa."
+    )
+    result = pipeline.extract(ArticleRecord(title="Names", body=body))
+    people = {a.name for a in result.actors if a.kind == "person"}
+    assert people == {"Alicia Machado", "Trump", "Abiy Ahmed Ali"}
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

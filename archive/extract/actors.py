@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from archive.extract.gazetteer import Gazetteer, known
-from archive.extract.gender import gender_of_first_name
+from archive.extract.gender import gender_of_first_name, is_first_name
 from archive.extract.lexicon import ARMED_WORDS, MEDIA_WORDS, PERSON_TITLES, ROLE_NOUNS
 from archive.names import normalize_name
 from archive.records import ActorRecord, AffiliationRecord
@@ -128,9 +128,12 @@ class ActorIndex:
             and not mention.in_quote
             and mention.start >= 0
             and len(name.split()) > len(entity.name.split())
+            and not _stray_word_before(name, entity.name)
         ):
             # the fullest spelling of a person's name in the body is the canonical one (a
             # headline's capitals glue words to names: "Derelict Obama and Clinton Fail")
+            entity.name = name
+        elif entity.kind == "person" and _stray_word_before(entity.name, name):
             entity.name = name
         elif entity.kind == "person" and entity.name.isupper() and not name.isupper():
             entity.name = name  # "Wallace" rather than a transcript's "WALLACE"
@@ -244,6 +247,22 @@ class ActorIndex:
 
     def records(self) -> list[ActorRecord]:
         return [entity.record() for entity in self.entities if entity.mentions or entity.known]
+
+
+def _stray_word_before(longer: str, name: str) -> bool:
+    """Whether ``longer`` is ``name`` (a first name and more) after a word the tagger took in
+    ("Miss Universe Alicia Machado", "Crooked Hillary Clinton"): one that no list of first
+    names knows. Both spellings must be the text's: a name written only in full ("Abiy Ahmed
+    Ali") keeps all its words."""
+    words, extra = name.split(), longer.split()
+    return (
+        len(words) >= 2
+        and len(extra) == len(words) + 1
+        and extra[1:] == words
+        and extra[0].isalpha()
+        and not is_first_name(extra[0])
+        and gender_of_first_name(words[0]) is not None
+    )
 
 
 def _given(words: list[str], entity: Entity) -> bool:

@@ -64,6 +64,12 @@ def gender_of_first_name(name: str) -> Gender | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def is_first_name(name: str) -> bool:
+    """Whether the lists know ``name`` as a first name, of either gender or both."""
+    return name.isalpha() and len(name) >= 2 and _detector().get_gender(name) != "unknown"
+
+
 def gender_of_person(name: str, mention_starts: list[int], text: str) -> Gender | None:
     """The gender of the person called ``name``, mentioned at ``mention_starts`` in ``text``."""
     for start in mention_starts:
