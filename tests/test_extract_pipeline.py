@@ -600,6 +600,26 @@ def test_a_word_the_tagger_glues_before_a_first_name_is_not_the_name(pipeline: P
     assert people == {"Alicia Machado", "Trump", "Abiy Ahmed Ali"}
 
 
+def test_an_entity_run_over_a_possessive_is_its_owner_and_the_person_it_names(
+    pipeline: Pipeline,
+) -> None:
+    """ "Green Party’s Jill Stein" is the party and the person, "Obama’s 2008" is Obama; an
+    organisation's name that holds a possessive stays whole."""
+    body = (
+        "Green Party’s Jill Stein spoke on Monday. Barack Obama won in 2008.\n"
+        "Obama’s 2008 campaign was different, according to Johns Hopkins University’s School "
+        "of Advanced International Studies."
+    )
+    result = pipeline.extract(ArticleRecord(title="Names", body=body))
+    actors = {a.name: a.kind for a in result.actors}
+    assert actors == {
+        "Green Party": "organization",
+        "Jill Stein": "person",
+        "Barack Obama": "person",
+        "Johns Hopkins University’s School of Advanced International Studies": "organization",
+    }
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from spacy.tokens import Span
+
 from archive.extract.actors import (
     ActorIndex,
     Mention,
@@ -23,7 +25,7 @@ from archive.extract.actors import (
 )
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
-from archive.extract.gender import load_names
+from archive.extract.gender import gender_of_first_name, load_names
 from archive.extract.layout import layout
 from archive.extract.lexicon import OWN_ORGANIZATIONS
 from archive.extract.nlp import load_model, parse, parse_many
@@ -91,6 +93,25 @@ def mined_length(body: str, limit: int = MINED_CHARS) -> int:
         if cut > limit // 2:
             return cut + 1
     return limit
+
+
+def _owned_by(ent: Any) -> tuple[Any, Any | None] | None:
+    """An entity span the model ran over a possessive: the owner and, when the rest is a
+    person's name (a known first name and a surname), that person ("NFL Network’s Rich
+    Eisen"); the owner alone when the rest is a number ("Obama’s 2008"). None for a name
+    that holds a possessive ("Johns Hopkins University’s School of Advanced International
+    Studies")."""
+    mark = next((t.i for t in ent[1:-1] if t.lower_ in ("'s", "’s")), None)
+    if mark is None:
+        return None
+    doc = ent.doc
+    owner = Span(doc, ent.start, mark, label=ent.label_)
+    rest = doc[mark + 1 : ent.end]
+    if rest[0].like_num:
+        return owner, None
+    if len(rest) >= 2 and all(t.is_title for t in rest) and gender_of_first_name(rest[0].text):
+        return owner, Span(doc, mark + 1, ent.end, label="PERSON")
+    return None
 
 
 class Pipeline:
@@ -211,6 +232,13 @@ class Pipeline:
     def _add_entity(
         self, actors: ActorIndex, places: Any, ent: Any, in_quote: bool, placed: bool = True
     ) -> None:
+        if (owned := _owned_by(ent)) is not None:
+            # "Green Party’s Jill Stein", "Trump’s 1995": two names, or a name and a year
+            owner, person = owned
+            self._add_entity(actors, places, owner, in_quote, placed)
+            if person is not None:
+                self._add_entity(actors, places, person, in_quote, placed)
+            return
         name = clean_name(ent.text)
         kind = kind_of_entity(ent.label_, ent.text, self.gazetteer)
         place = places.resolve(name)
