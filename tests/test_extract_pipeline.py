@@ -620,6 +620,44 @@ def test_an_entity_run_over_a_possessive_is_its_owner_and_the_person_it_names(
     }
 
 
+def test_titles_parties_and_organisations_of_many_words_are_affiliations(
+    pipeline: Pipeline,
+) -> None:
+    """An abbreviated title is a role ("Gov." a governor), a party's adjective is the party,
+    an organisation keeps all its words ("Wells Fargo", not "Fargo"), and a state or town
+    before a title is no organisation."""
+    body = (
+        "New Jersey Gov. Chris Christie spoke in Trenton. Democratic Sen. Claire McCaskill "
+        "waved. Wells Fargo CEO John Stumpf testified. Syrian President Bashar al-Assad fled."
+    )
+    result = pipeline.extract(ArticleRecord(title="Roles", body=body))
+    roles = {
+        a.name: [(f.organization, f.role) for f in a.affiliations]
+        for a in result.actors
+        if a.kind == "person"
+    }
+    assert roles == {
+        "Chris Christie": [(None, "governor")],
+        "Claire McCaskill": [("Democratic Party", "senator")],
+        "John Stumpf": [("Wells Fargo", "ceo")],
+        "Bashar al-Assad": [("Syria", "president")],
+    }
+    assert {a.name for a in result.actors if a.kind != "person"} == {
+        "Democratic Party",
+        "Wells Fargo",
+        "Syria",
+    }
+
+
+def test_the_armies_of_two_koreas_are_two_actors(pipeline: Pipeline) -> None:
+    body = "North Korean troops fired at South Korean soldiers near the border on Friday."
+    result = pipeline.extract(ArticleRecord(title="Border", body=body))
+    assert {(a.name, tuple(a.aliases)) for a in result.actors} >= {
+        ("North Korean army", ("North Korean troops",)),
+        ("South Korean army", ("South Korean soldiers",)),
+    }
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

@@ -18,7 +18,13 @@ from typing import Any
 
 from archive.extract.gazetteer import Gazetteer, known
 from archive.extract.gender import gender_of_first_name, is_first_name
-from archive.extract.lexicon import ARMED_WORDS, MEDIA_WORDS, PERSON_TITLES, ROLE_NOUNS
+from archive.extract.lexicon import (
+    ARMED_WORDS,
+    MEDIA_WORDS,
+    PERSON_TITLES,
+    ROLE_NOUNS,
+    TITLE_ROLES,
+)
 from archive.names import normalize_name
 from archive.records import ActorRecord, AffiliationRecord
 
@@ -381,33 +387,44 @@ def affiliations_from(doc: Any, person_spans: Iterable[Any], index: ActorIndex) 
         # before the name: [ORG] [role words] NAME
         role_words: list[str] = []
         organization: str | None = None
+        place = False
         i = span.start - 1
+        titled = False
         while i >= 0 and i >= span.start - 6:
             token = doc[i]
-            if token.lower_ in ROLE_NOUNS or (
-                token.pos_ in ("NOUN", "ADJ") and token.is_lower and role_words
+            title = TITLE_ROLES.get(token.lower_.rstrip("."))
+            if title is not None and i == span.start - 1:
+                # an abbreviated title is a role of its own, which only a place or an
+                # organisation just before qualifies ("New Jersey Gov. Chris Christie")
+                role_words, titled = [title], True
+            elif not titled and (
+                token.lower_ in ROLE_NOUNS
+                or (token.pos_ in ("NOUN", "ADJ") and token.is_lower and role_words)
             ):
                 role_words.insert(0, token.lower_)
             elif token.ent_type_ in ("ORG", "NORP", "GPE") and role_words:
                 start = i
-                while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start].ent_iob_ == "I":
+                while start > 0 and doc[start].ent_iob_ == "I":
                     start -= 1
                 organization = doc[
                     token.left_edge.i if token.ent_iob_ == "B" else start : i + 1
                 ].text
+                place = token.ent_type_ == "GPE"
                 break
             else:
                 break
             i -= 1
-        stated = [(role_words, organization)] if role_words else []
+        stated = [(role_words, organization, place)] if role_words else []
         # after the name: NAME, [a|the] role of|with|at ORG
         after = doc[span.end : min(len(doc), span.end + 12)].text
         if match := _ROLE_AFTER.match(after):
-            stated.append((match[1].split(), match[2]))
-        for words, org in stated:
+            stated.append((match[1].split(), match[2], False))
+        for words, org, in_place in stated:
             _add_affiliation(
                 person,
-                AffiliationRecord(organization=_organization(org, index), role=" ".join(words)),
+                AffiliationRecord(
+                    organization=_organization(org, index, in_place), role=" ".join(words)
+                ),
             )
 
 
@@ -418,12 +435,23 @@ _ROLE_AFTER = re.compile(
 )
 
 
-def _organization(name: str | None, index: ActorIndex) -> str | None:
-    """The canonical name of the organisation a role belongs to; a demonym is its state."""
+def _organization(name: str | None, index: ActorIndex, place: bool = False) -> str | None:
+    """The canonical name of the organisation a role belongs to; a demonym is its state, a
+    party's adjective the party; a town or province (``place``: the model tagged it one) is
+    no organisation ("Indiana Gov. X" is a governor, of no actor)."""
     if not name:
         return None
     name = known()["demonyms"].get(name, name)  # "Syrian President X": the state
-    entity = index.resolve(name) or index.add(Mention(name, -1, -1, _guess_kind(name)))
+    if index.resolve(name) is None:
+        party = _known_index().get(normalize_name(f"{name} Party"))
+        if party is not None:  # "Democratic Sen. X": the Democratic Party
+            name = str(party["name"])
+        elif index.gazetteer.country_named(name) is None and (
+            place or index.gazetteer.candidates(name)
+        ):
+            return None
+    kind = "state" if index.gazetteer.country_named(name) else _guess_kind(name)
+    entity = index.resolve(name) or index.add(Mention(name, -1, -1, kind))
     return entity.name if entity is not None else None
 
 

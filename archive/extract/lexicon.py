@@ -27,7 +27,8 @@ ROLE_NOUNS = frozenset(
     aide activist editor founder analyst researcher expert professor candidate nominee
     manager strategist lawyer attorney judge king prince emir sheikh premier chancellor
     ceo executive coordinator organizer organiser member correspondent reporter journalist
-    monitor witness resident colonel major captain lieutenant sergeant admiral marshal""".split()
+    monitor witness resident colonel major captain lieutenant sergeant admiral marshal
+    justice""".split()
 )
 """Nouns naming a person by their role ("the head of the group", "SDF chief X")."""
 
@@ -46,6 +47,23 @@ PERSON_TITLES = frozenset(
     gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge
     justice mayor chancellor secretary ambassador""".split()
 )
+
+TITLE_ROLES = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "gen": "general",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "capt": "captain",
+    "sgt": "sergeant",
+    "adm": "admiral",
+    "pres": "president",
+    "sec": "secretary",
+    "amb": "ambassador",
+    "atty": "attorney",
+}
+"""The role an abbreviated title before a name states ("Gov. Mike Pence" is a governor)."""
 
 INDEFINITE_SOURCES = frozenset(
     """source sources official officials witness witnesses resident residents activist

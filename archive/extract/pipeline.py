@@ -38,7 +38,7 @@ ACRONYM_DEFINITION = re.compile(
     r"(?P<long>(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)(?:\s+(?:[A-Z][\w’'-]*|al-\w+|of|for|the|and)){1,7})\s+\((?P<short>[A-Z][A-Z0-9]{1,7})\)"
 )
 ARMY = re.compile(
-    r"\b(?P<who>[A-Z][a-z]+)(?:[’']s)? (?:army|military|armed forces|air force|navy|troops|"
+    r"\b(?P<who>(?:(?:North|South|East|West) )?[A-Z][a-z]+)(?:[’']s)? (?:army|military|armed forces|air force|navy|troops|"
     r"soldiers|forces|warplanes|jets|aircraft|drones)\b"
     r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
 )
@@ -122,10 +122,11 @@ class Pipeline:
         self.gazetteer = places if places is not None else gazetteer()
         load_names()
         self._demonyms = known()["demonyms"]
+        # the most specific demonym names a country's forces ("South Korean", not "Korean")
         self._demonym_of = {
             country: demonym
-            for demonym, country in self._demonyms.items()
-            if demonym[0].isupper() and demonym.isalpha()
+            for demonym, country in sorted(self._demonyms.items(), key=lambda d: len(d[0]))
+            if demonym[0].isupper() and demonym.replace(" ", "").isalpha()
         }
 
     def extract(self, article: ArticleRecord) -> Extraction:
