@@ -658,6 +658,23 @@ def test_the_armies_of_two_koreas_are_two_actors(pipeline: Pipeline) -> None:
     }
 
 
+def test_a_surname_the_model_did_not_tag_still_names_the_person(pipeline: Pipeline) -> None:
+    """ "Ham made it clear" is Norman Ham although the model tagged only his full name: the
+    "he" who speaks next is Ham, not the candidate named in between."""
+    body = (
+        "Retired Air Force Gen. Norman Ham is speaking out about why he believes Republican "
+        "nominee Donald Trump has the best plan for the military.\n"
+        "In an interview with a radio host, Ham made it clear he had major misgivings about "
+        "the armed forces under President Barack Obama.\n"
+        "“Now that I don’t have to be politically correct anymore,” he told the host, “it was "
+        "demoralizing to work for Obama.”"
+    )
+    result = pipeline.extract(ArticleRecord(title="Interview", body=body))
+    assert set(speakers(result).values()) == {"Norman Ham"}
+    ham = next(a for a in result.mentions if a.text == "Ham")
+    assert (ham.name, body[ham.start : ham.end]) == ("Norman Ham", "Ham")
+
+
 def test_armed_collectives_are_actors_named_as_acled_names_them(pipeline: Pipeline) -> None:
     """ "Druze militias" is one actor (not the Druze as well), "Iraqi fighters" are Iraqi
     militias, and in an article about Syria "anti-government fighters" are Syrian rebels and

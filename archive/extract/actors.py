@@ -204,13 +204,14 @@ class ActorIndex:
                 return entity
         return self._matching(name, key, kind, at)
 
-    def resolve(self, spelling: str) -> Entity | None:
-        """The entity a spelling names, if any."""
+    def resolve(self, spelling: str, at: int = -1) -> Entity | None:
+        """The entity a spelling names, if any; ``at``: where the text writes it (a surname
+        two people share is the one named last before it)."""
         name = clean_name(spelling)
         key = normalize_name(name)
         if key in self._by_key:
             return self._by_key[key]
-        return self._matching(name, key, None)
+        return self._matching(name, key, None, at)
 
     def _matching(self, name: str, key: str, kind: str | None, at: int = -1) -> Entity | None:
         """The entity a new spelling at offset ``at`` names (``kind``: the mention's, None to

@@ -8,6 +8,7 @@ quotes and their speakers, events. ``load_pipeline`` is the factory the importer
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -197,6 +198,7 @@ class Pipeline:
             actors.add(Mention(page.source, -1, -1, "media"))
         affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
         self._own_organizations(text, readable, actors)
+        _untagged_people(doc, text, readable, actors, finder.in_quote)
 
         quotes = (
             (title_quotes(article.title, title_doc, actors) if title_doc is not None else [])
@@ -344,6 +346,47 @@ class Pipeline:
             return str(country)
         entry = self.gazetteer.country_named(word) or self.gazetteer.country_of_capital(word)
         return entry.name if entry else None
+
+
+def _untagged_people(
+    doc: Any,
+    text: str,
+    readable: Callable[[int], bool],
+    actors: ActorIndex,
+    in_quote: Callable[[int], bool],
+) -> None:
+    """Where the text names a person the model tagged elsewhere but not there ("Oz’s advice
+    earned him", after "Mehmet Oz" was tagged): a mention too, so that a pronoun after it can
+    mean that person. A spelling inside another entity, or beside another capitalised word
+    (part of a longer name), is not one."""
+    people = [e for e in actors.entities if e.kind == "person"]
+    spellings = {
+        spelling
+        for entity in people
+        for spelling in [entity.name, entity.name.split()[-1], *entity.aliases.values()]
+        if len(spelling) >= 2 and all(w[:1].isupper() for w in spelling.split())
+    }
+    if not spellings:
+        return
+    alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w’'-])(?:{alternatives})(?![\w-])(?!\s+[A-Z])")
+    taken = sorted((e.start_char, e.end_char) for e in doc.ents)
+    starts = [start for start, _ in taken]
+    for match in pattern.finditer(text):
+        at = bisect_right(starts, match.start()) - 1
+        if at >= 0 and taken[at][0] <= match.start() < taken[at][1]:
+            continue
+        if not readable(match.start()) or re.search(
+            r"[A-Z][\w.]*\s+$", text[: match.start()][-30:]
+        ):
+            continue
+        entity = actors.resolve(match.group(), match.start())
+        if entity is not None and entity.kind == "person":
+            entity.mentions.append(
+                Mention(
+                    match.group(), match.start(), match.end(), "person", in_quote(match.start())
+                )
+            )
 
 
 @lru_cache(maxsize=1)
