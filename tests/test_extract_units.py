@@ -28,6 +28,24 @@ def test_nested_single_quotes_stay_inside_and_headline_single_quotes_count() -> 
     assert quotes("Trump Is A ‘Disgusting Fraud.’", single_marks=True) == ["Disgusting Fraud."]
 
 
+def test_a_curly_and_a_straight_mark_pair_when_a_text_mixes_them() -> None:
+    """Copy-edited text mixes “ with " ("“no evidence" yet", ""work-related” emails"): a
+    double quote closes at the first closing double mark of either style, while a straight
+    pair opened inside a curly quote is nested in it, and a curly pair in a straight one."""
+    text = (
+        'there was “no evidence" yet that it was terrorism. Clinton’s "work-related” emails '
+        "from her “personal messages.” "
+        '“He said "no" to me,” she recalled. "It was “over,” he wrote," she said.'
+    )
+    assert quotes(text) == [
+        "no evidence",
+        "work-related",
+        "personal messages.",
+        'He said "no" to me,',
+        "It was “over,” he wrote,",
+    ]
+
+
 def test_quote_left_open_ends_at_the_paragraph() -> None:
     [span] = find_quotes("“The first part runs on", 0, 23)
     assert span.open_ended

@@ -39,6 +39,32 @@ def _closing_straight(text: str, i: int) -> bool:
     return not before.isspace() and (after.isspace() or not after.isalnum())
 
 
+def _closing(text: str, j: int, end: int, close: str) -> int:
+    """Where the quote whose inside starts at ``j`` closes (``end`` when it does not). A
+    double quote, curly or straight, closes at the first closing double mark of either
+    style: copy-edited text mixes them ("“no evidence" yet"); a straight pair opened inside
+    a curly quote is nested in it (“He said "no" to me”), and a curly pair in a straight one."""
+    double = close in ('"', "”")
+    while j < end:
+        ch = text[j]
+        opens_other = (close == "”" and ch == '"' and _opening_straight(text, j)) or (
+            close == '"' and ch == "“"
+        )
+        if opens_other:
+            nested = _closing(text, j + 1, end, '"' if ch == '"' else "”")
+            if nested < end:
+                j = nested + 1
+                continue
+        if double and ch in ('"', "”"):
+            if ch == "”" or _closing_straight(text, j):
+                return j
+        # a closing ’ followed by a letter is an apostrophe (“don’t”), not a mark
+        elif ch == close and (close != "’" or j + 1 >= end or not text[j + 1].isalpha()):
+            return j
+        j += 1
+    return end
+
+
 def find_quotes(text: str, start: int, end: int, *, single_marks: bool = False) -> list[QuoteSpan]:
     """Quote spans inside ``text[start:end]`` (one paragraph), with offsets into ``text``."""
     spans: list[QuoteSpan] = []
@@ -55,13 +81,7 @@ def find_quotes(text: str, start: int, end: int, *, single_marks: bool = False) 
         if close is None:
             i += 1
             continue
-        j = i + 1
-        while j < end:
-            closes = text[j] == close and (close != '"' or _closing_straight(text, j))
-            # a closing ’ followed by a letter is an apostrophe (“don’t”), not a mark
-            if closes and (close != "’" or j + 1 >= end or not text[j + 1].isalpha()):
-                break
-            j += 1
+        j = _closing(text, i + 1, end, close)
         inner_start, inner_end = i + 1, min(j, end)
         while inner_start < inner_end and text[inner_start].isspace():
             inner_start += 1
