@@ -52,6 +52,21 @@ def test_quote_left_open_ends_at_the_paragraph() -> None:
     assert span.end == 23
 
 
+def test_an_invitation_to_follow_the_author_is_boilerplate() -> None:
+    text = (
+        "Pence spoke on Sunday.\n"
+        "Follow Pam Key on Twitter @pamkeyNEN.\n"
+        '"Follow us on Facebook."\n'
+        "Follow the money, he said."
+    )
+    assert [p.kind for p in layout(text).paragraphs] == [
+        "body",
+        "boilerplate",
+        "boilerplate",
+        "body",
+    ]
+
+
 def test_layout_marks_source_bio_and_post_with_its_date() -> None:
     text = (
         "Rebels entered the city.\n"

@@ -1,8 +1,9 @@
 """An article's layout: paragraphs, and which of them are boilerplate or embedded posts.
 
-Boilerplate (a ``Source :`` line, an author's bio, "Read the rest here") is not mined for
-quotes or events. An embedded social-media post is the paragraph(s) before a line such as
-``— Name (@handle) December 6, 2024``; its date is evidence of when the article was written.
+Boilerplate (a ``Source :`` line, an author's bio, "Read the rest here", "Follow X on
+Twitter") is not mined for quotes or events. An embedded social-media post is the
+paragraph(s) before a line such as ``— Name (@handle) December 6, 2024``; its date is
+evidence of when the article was written.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ BIO = re.compile(
 BIO_NAME_START = re.compile(
     r"^[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3} (?:writes|reports|covers|is|has)\b"
 )
-FOOTER = re.compile(r"^\s*(?:read (?:the rest|more)\b|editor[’']s note\b|copyright\b|©)", re.I)
+FOOTER = re.compile(
+    r"^\s*[\"“]?(?:read (?:the rest|more)\b|editor[’']s note\b|copyright\b|©"
+    r"|follow (?:[\w.’'-]+ ){1,3}on (?:twitter|x|facebook|instagram|threads|bluesky)\b)",
+    re.I,
+)
 
 
 @dataclass
