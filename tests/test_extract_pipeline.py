@@ -573,6 +573,18 @@ def test_titles_of_works_are_not_quotes(pipeline: Pipeline) -> None:
     assert direct == {"A Disgrace": "Tom Reyes"}
 
 
+def test_a_nickname_inside_a_name_and_a_stage_direction_are_not_quotes(
+    pipeline: Pipeline,
+) -> None:
+    body = (
+        'Rep. Robert C. "Bobby" Scott threw open his yard. His niece, Marcia "Cia" Price, '
+        'cheered. "It is our time," Scott said. Trump called him "Little Marco" on Monday.\n'
+        '"(CROSSTALK.)"'
+    )
+    result = pipeline.extract(ArticleRecord(title="Cookout", body=body))
+    assert speakers(result) == {"It is our time,": "Robert C. Scott", "Little Marco": "Trump"}
+
+
 def test_a_quote_after_a_sentence_about_someone_is_theirs(pipeline: Pipeline) -> None:
     """A quote that opens a sentence right after one whose subject is a person is that
     person's, whatever the verb; a subject that is not a person speaks nothing."""

@@ -85,6 +85,8 @@ def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
     text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()―—–-")
     text = re.sub(r"^(?:the|The)\s+", "", text)
+    # a nickname inside the name (Robert C. "Bobby" Scott), or where the model cut it
+    text = re.sub(r"\s+[\"“][A-Z][\w’'-]*(?:[\"”]\s+|$)", " ", text).strip()
     text = re.sub(r"^\S+-(?:backed|led|allied|funded|supported|sponsored)\s+", "", text)
     words = text.split()
     while len(words) > 2 and normalize_name(words[0]).replace(" ", "") in PERSON_TITLES:
@@ -203,6 +205,10 @@ class ActorIndex:
             if entity is not None:
                 return entity
         return self._matching(name, key, kind, at)
+
+    def mentioned_at(self, char: int) -> Entity | None:
+        """The entity whose mention starts at offset ``char``, if any."""
+        return next((e for e in self.entities for m in e.mentions if m.start == char), None)
 
     def resolve(self, spelling: str, at: int = -1) -> Entity | None:
         """The entity a spelling names, if any; ``at``: where the text writes it (a surname
@@ -382,7 +388,7 @@ def affiliations_from(doc: Any, person_spans: Iterable[Any], index: ActorIndex) 
     """Roles stated next to a person's name: "SDF chief Mazloum Abdi", "Ryan Marouf, editor of
     Suwayda 24", "Hassan Abdul Ghani, commander of Hayat Tahrir al-Sham"."""
     for span in person_spans:
-        person = index.resolve(span.text)
+        person = index.resolve(span.text) or index.mentioned_at(span.start_char)
         if person is None or person.kind != "person":
             continue
         # before the name: [ORG] [role words] NAME

@@ -43,6 +43,8 @@ ARMY = re.compile(
     r"soldiers|forces|warplanes|jets|aircraft|drones)\b"
     r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
 )
+NICKNAME_OPEN = re.compile(r"[\"“][A-Z][a-z]+$")
+NICKNAME_REST = re.compile(r"[\"”] [A-Z][\w’'-]+")
 GOVERNMENT_FORCES = re.compile(
     r"\b(?:[Gg]overnment|[Rr]egime|[Pp]ro-government) (?:forces|troops|soldiers)\b"
 )
@@ -255,7 +257,12 @@ class Pipeline:
             return
         # the headline's entities are not in the body, so they have no offsets there
         start, end = (ent.start_char, ent.end_char) if placed else (-1, -1)
-        actors.add(Mention(ent.text, start, end, kind, in_quote))
+        spelling = ent.text
+        rest = NICKNAME_REST.match(ent.doc.text, ent.end_char)
+        if placed and rest and NICKNAME_OPEN.search(spelling):
+            # the model stopped inside a nickname ('Robert C. "Bobby' + '" Scott')
+            spelling, end = spelling + rest.group(), rest.end()
+        actors.add(Mention(spelling, start, end, kind, in_quote))
 
     def _known_actors(self, text: str, readable: Callable[[int], bool], actors: ActorIndex) -> None:
         """Widely reported actors the model misses or splits ("the Islamic State")."""

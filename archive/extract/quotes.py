@@ -35,7 +35,7 @@ from archive.extract.speakers import (
     Speakers,
     speaks,
 )
-from archive.extract.titles import is_work_title, work_titles
+from archive.extract.titles import is_nickname, is_work_title, work_titles
 from archive.records import QuoteRecord
 
 ADVERBIAL_MARKS = frozenset(
@@ -48,6 +48,7 @@ UTTERANCE_NOUNS = frozenset(
 TRANSCRIPT_TURN = re.compile(
     r"\s*[\"“]?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)"
 )
+STAGE_DIRECTION = re.compile(r"\(\s*[^()]{1,40}?\s*\)\s*\.?")
 TITLE_ATTRIBUTION = re.compile(
     r"^(?P<quote>.{12,}?),\s+(?P<who>[^,“”\"]{3,90}?)\s+(?P<cue>says|said|tells|told|warns|declares|adds|claims)\b",
 )
@@ -385,8 +386,11 @@ class QuoteFinder:
         previous_end = -1
         titles = work_titles(self.text, (span for span, _ in self.spans), self._is_media)
         for span, paragraph in self.spans:
-            if is_work_title(self.text[span.start : span.end], titles):
+            inner = self.text[span.start : span.end]
+            if is_work_title(inner, titles) or is_nickname(self.text, span):
                 continue
+            if STAGE_DIRECTION.fullmatch(inner):
+                continue  # a transcript's "(CROSSTALK)" is no one's words
             speaker = self._transcript_speaker(span)
             if speaker is None:
                 speaker = self._attribution(span, paragraph)

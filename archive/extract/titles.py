@@ -1,4 +1,5 @@
-"""Titles of works in quote marks: a show, a film, a book is named, not quoted.
+"""Titles of works and nicknames in quote marks: a show, a film, a book, a nickname is named,
+not quoted.
 
 News style puts the titles of broadcasts and works between quote marks (“on CBS's “Face the
 Nation,””, “her documentary “13th.””), where a quote finder reads them as things said. A quoted
@@ -6,6 +7,9 @@ span is a title when it is written as one (capitalised words, short) and its con
 work: a work noun just before or after it (“documentary”, “episode of”, “radio program”), “on”
 a broadcast, or a media outlet's possessive (“NBC's”). Once seen in such a context, the same
 words are a title wherever else the article quotes them ("DuVernay's “13th”").
+
+A nickname inside a name (“Rep. Robert C. "Bobby" Scott”, “Marcia "Cia" Price”) is one or
+two capitalised words between the name's own.
 
 Epithets and slogans are quotes even when capitalised ("called her “Crooked Hillary”",
 "Trump's “Peace Through Strength”"): their context is a person, not a work.
@@ -74,3 +78,20 @@ def work_titles(text: str, spans: Iterable[QuoteSpan], is_media: Callable[[str],
 def is_work_title(text: str, titles: set[str]) -> bool:
     """Whether a quoted text is one of the article's ``titles`` (see :func:`work_titles`)."""
     return _key(text) in titles
+
+
+NAME_BEFORE = re.compile(r"\b[A-Z][\w’'.-]*\s*$")
+NAME_AFTER = re.compile(r"^\s*[A-Z][\w’'-]+")
+
+
+def is_nickname(text: str, span: QuoteSpan) -> bool:
+    """Whether the quoted span is a nickname set inside a person's name."""
+    inner = text[span.start : span.end]
+    words = inner.split()
+    return (
+        1 <= len(words) <= 2
+        and is_title_case(inner)
+        and inner[-1:].isalpha()
+        and bool(NAME_BEFORE.search(text[max(0, span.open_start - 30) : span.open_start]))
+        and bool(NAME_AFTER.match(text[span.close_end : span.close_end + 30]))
+    )
