@@ -46,6 +46,13 @@ def test_a_curly_and_a_straight_mark_pair_when_a_text_mixes_them() -> None:
     ]
 
 
+def test_a_paragraph_of_stray_marks_of_both_styles_is_read_without_failing() -> None:
+    """Marks that each open a pair inside the last ('“ "a “ "a …') nest one level at most."""
+    text = '“ "a ' * 5000
+    [span] = find_quotes(text, 0, len(text))
+    assert (span.open_start, span.open_ended) == (0, True)
+
+
 def test_quote_left_open_ends_at_the_paragraph() -> None:
     [span] = find_quotes("“The first part runs on", 0, 23)
     assert span.open_ended

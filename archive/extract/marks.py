@@ -39,22 +39,25 @@ def _closing_straight(text: str, i: int) -> bool:
     return not before.isspace() and (after.isspace() or not after.isalnum())
 
 
-def _closing(text: str, j: int, end: int, close: str) -> int:
+def _closing(text: str, j: int, end: int, close: str, nesting: bool = True) -> int:
     """Where the quote whose inside starts at ``j`` closes (``end`` when it does not). A
     double quote, curly or straight, closes at the first closing double mark of either
     style: copy-edited text mixes them ("“no evidence" yet"); a straight pair opened inside
-    a curly quote is nested in it (“He said "no" to me”), and a curly pair in a straight one."""
+    a curly quote is nested in it (“He said "no" to me”), and a curly pair in a straight one.
+    Nesting goes one level deep, and stops being tried once a nested pair has not closed, so
+    that a long paragraph of stray marks is read in one pass."""
     double = close in ('"', "”")
     while j < end:
         ch = text[j]
         opens_other = (close == "”" and ch == '"' and _opening_straight(text, j)) or (
             close == '"' and ch == "“"
         )
-        if opens_other:
-            nested = _closing(text, j + 1, end, '"' if ch == '"' else "”")
+        if nesting and opens_other:
+            nested = _closing(text, j + 1, end, '"' if ch == '"' else "”", nesting=False)
             if nested < end:
                 j = nested + 1
                 continue
+            nesting = False  # no closing mark is left after it
         if double and ch in ('"', "”"):
             if ch == "”" or _closing_straight(text, j):
                 return j
