@@ -258,8 +258,8 @@ class Pipeline:
         # the headline's entities are not in the body, so they have no offsets there
         start, end = (ent.start_char, ent.end_char) if placed else (-1, -1)
         spelling = ent.text
-        rest = NICKNAME_REST.match(ent.doc.text, ent.end_char)
-        if placed and rest and NICKNAME_OPEN.search(spelling):
+        cut = placed and NICKNAME_OPEN.search(spelling)  # doc.text is rebuilt on each read
+        if cut and (rest := NICKNAME_REST.match(ent.doc.text, ent.end_char)):
             # the model stopped inside a nickname ('Robert C. "Bobby' + '" Scott')
             spelling, end = spelling + rest.group(), rest.end()
         actors.add(Mention(spelling, start, end, kind, in_quote))
