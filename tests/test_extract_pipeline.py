@@ -585,6 +585,17 @@ def test_a_nickname_inside_a_name_and_a_stage_direction_are_not_quotes(
     assert speakers(result) == {"It is our time,": "Robert C. Scott", "Little Marco": "Trump"}
 
 
+def test_a_dateline_and_a_lawmakers_party_tag_are_not_actors(pipeline: Pipeline) -> None:
+    """ "NEWPORT NEWS, Va. -" is where the story was filed and "(D-Newport News)" a party and
+    district; the agency in a dateline is an actor."""
+    body = (
+        "NEWPORT NEWS, Va. - Rep. Gwen Moore (D-Wis.) spoke at a cookout on Monday.\n"
+        "WASHINGTON (AP) — Senators met on Tuesday, and Sen. Mike Lee (R-Utah) left early."
+    )
+    result = pipeline.extract(ArticleRecord(title="Cookout", body=body))
+    assert {a.name for a in result.actors} == {"Gwen Moore", "Mike Lee", "Associated Press"}
+
+
 def test_a_quote_after_a_sentence_about_someone_is_theirs(pipeline: Pipeline) -> None:
     """A quote that opens a sentence right after one whose subject is a person is that
     person's, whatever the verb; a subject that is not a person speaks nothing."""

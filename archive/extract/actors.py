@@ -21,6 +21,7 @@ from archive.extract.gender import gender_of_first_name, is_first_name
 from archive.extract.lexicon import (
     ARMED_WORDS,
     MEDIA_WORDS,
+    PARTY_TAG,
     PERSON_TITLES,
     ROLE_NOUNS,
     TITLE_ROLES,
@@ -83,7 +84,8 @@ class Entity:
 @lru_cache(maxsize=65_536)
 def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
-    text = re.sub(r"[’']s$", "", text.strip()).strip(" ,.;:“”\"'()―—–-")
+    text = re.sub(r"\s*\([^()]*$", "", text.strip())  # a parenthesis the span cut open
+    text = re.sub(r"[’']s$", "", text).strip(" ,.;:“”\"'()―—–-")
     text = re.sub(r"^(?:the|The)\s+", "", text)
     # a nickname inside the name (Robert C. "Bobby" Scott), or where the model cut it
     text = re.sub(r"\s+[\"“][A-Z][\w’'-]*(?:[\"”]\s+|$)", " ", text).strip()
@@ -358,6 +360,8 @@ def _known_index() -> dict[str, dict[str, Any]]:
 def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     """The actor kind for a spaCy entity, or None when it is not an actor (a town, a date)."""
     name = clean_name(text)
+    if PARTY_TAG.match(name):
+        return None
     key = normalize_name(name)
     known_entry = _known_index().get(key)
     if known_entry is not None:
@@ -446,7 +450,7 @@ def _organization(name: str | None, index: ActorIndex, place: bool = False) -> s
     """The canonical name of the organisation a role belongs to; a demonym is its state, a
     party's adjective the party; a town or province (``place``: the model tagged it one) is
     no organisation ("Indiana Gov. X" is a governor, of no actor)."""
-    if not name:
+    if not name or PARTY_TAG.match(name):
         return None
     name = known()["demonyms"].get(name, name)  # "Syrian President X": the state
     if index.resolve(name) is None:

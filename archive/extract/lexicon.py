@@ -5,6 +5,8 @@ These are general lexical facts of news English, not facts about any one article
 
 from __future__ import annotations
 
+import re
+
 SPEECH_LEMMAS = frozenset(
     """say tell add note warn claim announce argue insist explain state report declare
     acknowledge admit write tweet post suggest confirm reply respond ask urge stress vow
@@ -47,6 +49,9 @@ PERSON_TITLES = frozenset(
     gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge
     justice mayor chancellor secretary ambassador""".split()
 )
+
+PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")
+"""A lawmaker's party and state or district, "(D-Newport News)", "(R-Utah)": no actor."""
 
 TITLE_ROLES = {
     "gov": "governor",

@@ -43,6 +43,12 @@ ARMY = re.compile(
     r"soldiers|forces|warplanes|jets|aircraft|drones)\b"
     r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
 )
+DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z .'-]{2,40}(?:, [A-Z][A-Za-z.]{1,8})?)"
+    r"(?: \([^()]{1,30}\))?(?:\s+[-—–]|\s*--)\s"
+)
+"""A dateline in capitals opening a paragraph ("BRUSSELS -", "WASHINGTON (AP) —"): the
+place, then the agency that filed it."""
 NICKNAME_OPEN = re.compile(r"[\"“][A-Z][a-z]+$")
 NICKNAME_REST = re.compile(r"[\"”] [A-Z][\w’'-]+")
 GOVERNMENT_FORCES = re.compile(
@@ -177,9 +183,16 @@ class Pipeline:
             long_form = re.sub(r"^(?:the|The)\s+", "", match["long"])
             actors.define_acronym(long_form, match["short"])
         finder = QuoteFinder(doc, text, page, actors)
+        datelines = [
+            (p.start, p.start + m.end("place"))
+            for p in page.paragraphs
+            if (m := DATELINE.match(p.text))
+        ]
         for ent in doc.ents:
             if not readable(ent.start_char):
                 continue
+            if ent.text.isupper() and any(a <= ent.start_char < b for a, b in datelines):
+                continue  # "NEWPORT NEWS, Va. -" is where the story was filed, not an actor
             self._add_entity(actors, places, ent, finder.in_quote(ent.start_char))
         if title_doc is not None:
             for ent in title_doc.ents:

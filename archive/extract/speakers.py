@@ -24,6 +24,7 @@ from archive.extract.lexicon import (
     DOCUMENT_NOUNS,
     INDEFINITE_SOURCES,
     OWN_ORGANIZATIONS,
+    PARTY_TAG,
     PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
@@ -268,6 +269,8 @@ class Speakers:
         """The person a proper noun and the compounds before it name ("Ana Ruiz")."""
         start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
         name = self.doc[start : token.i + 1]
+        if PARTY_TAG.match(name.text):
+            return None
         return self.actors.resolve(name.text) or self.actors.add(
             Mention(name.text, name.start_char, name.end_char, "person")
         )
