@@ -566,11 +566,12 @@ def test_titles_of_works_are_not_quotes(pipeline: Pipeline) -> None:
         'In an interview on CBS\'s "Face the Nation," Maria Lopez said the city needs calm.\n'
         'Tom Reyes told NBC\'s "Nightly News" that he would run. Her new documentary "13th." '
         'explores the prisons. Critics praised Lopez\'s "13th" as bold.\n'
-        'Reyes called the plan "A Disgrace" on Monday.'
+        'Reyes called the plan "A Disgrace" on Monday. Lopez doubled down on "Peace Through '
+        'Strength." On "Meet the Press," Reyes said he would win.'
     )
     result = pipeline.extract(ArticleRecord(title="Interviews", body=body))
     direct = {q.text: q.speaker for q in result.quotes if q.direct}
-    assert direct == {"A Disgrace": "Tom Reyes"}
+    assert direct == {"A Disgrace": "Tom Reyes", "Peace Through Strength.": "Maria Lopez"}
 
 
 def test_a_nickname_inside_a_name_and_a_stage_direction_are_not_quotes(

@@ -4,9 +4,10 @@ not quoted.
 News style puts the titles of broadcasts and works between quote marks (“on CBS's “Face the
 Nation,””, “her documentary “13th.””), where a quote finder reads them as things said. A quoted
 span is a title when it is written as one (capitalised words, short) and its context names a
-work: a work noun just before or after it (“documentary”, “episode of”, “radio program”), “on”
-a broadcast, or a media outlet's possessive (“NBC's”). Once seen in such a context, the same
-words are a title wherever else the article quotes them ("DuVernay's “13th”").
+work: a work noun just before or after it (“documentary”, “episode of”, “radio program”),
+“on” a broadcast where someone spoke, or a media outlet's possessive (“NBC's”). Once seen in
+such a context, the same words are a title wherever else the article quotes them
+("DuVernay's “13th”").
 
 A nickname inside a name (“Rep. Robert C. "Bobby" Scott”, “Marcia "Cia" Price”) is one or
 two capitalised words between the name's own.
@@ -30,7 +31,13 @@ WORK_NOUNS = (
     r"show|program|programme|broadcast|episode|series|podcast|documentary|film|movie|book|"
     r"memoir|novel|album|song|column|segment|special|newsletter|titled|entitled|headlined"
 )
-WORK_BEFORE = re.compile(rf"\b(?:(?:{WORK_NOUNS})(?:\s+of)?|on)\s*[,:]?\s*$", re.I)
+WORK_BEFORE = re.compile(rf"\b(?:{WORK_NOUNS})(?:\s+of)?\s*[,:]?\s*$", re.I)
+ON_AIR = re.compile(
+    r"(?:^|\n\s*|[.!?][\"”’)]?\s+|\b(?:appear\w*|interview\w*|speaking|spoke|said|says|told|tells|"
+    r"comments?)\b[^.!?]{0,40}?\s)on\s*$",
+    re.I,
+)
+"""“On” a broadcast: opening the sentence, or after who spoke there ("told MSNBC on")."""
 WORK_AFTER = re.compile(
     rf"^[,.]?\s*(?:(?:radio|television|tv|talk|news|morning|late-night)\s+)?(?:{WORK_NOUNS})\b",
     re.I,
@@ -68,6 +75,7 @@ def work_titles(text: str, spans: Iterable[QuoteSpan], is_media: Callable[[str],
         owner = POSSESSOR.search(before)
         if (
             WORK_BEFORE.search(before)
+            or ON_AIR.search(before)
             or WORK_AFTER.match(after)
             or (owner is not None and is_media(owner["owner"]))
         ):
