@@ -453,15 +453,16 @@ def _organization(name: str | None, index: ActorIndex, place: bool = False) -> s
     if not name or PARTY_TAG.match(name):
         return None
     name = known()["demonyms"].get(name, name)  # "Syrian President X": the state
-    if index.resolve(name) is None:
-        party = _known_index().get(normalize_name(f"{name} Party"))
-        if party is not None:  # "Democratic Sen. X": the Democratic Party
-            name = str(party["name"])
-        elif index.gazetteer.country_named(name) is None and (
-            place or index.gazetteer.candidates(name)
-        ):
-            return None
-    kind = "state" if index.gazetteer.country_named(name) else _guess_kind(name)
+    entity = index.resolve(name)
+    if entity is not None:
+        return entity.name
+    party = _known_index().get(normalize_name(f"{name} Party"))
+    if party is not None:  # "Democratic Sen. X": the Democratic Party
+        name = str(party["name"])
+    country = index.gazetteer.country_named(name)
+    if party is None and country is None and (place or index.gazetteer.candidates(name)):
+        return None
+    kind = "state" if country else _guess_kind(name)
     entity = index.resolve(name) or index.add(Mention(name, -1, -1, kind))
     return entity.name if entity is not None else None
 

@@ -188,7 +188,8 @@ class Pipeline:
             for p in page.paragraphs
             if (m := DATELINE.match(p.text))
         ]
-        for ent in doc.ents:
+        ents = doc.ents  # built anew on each read: on a long text, dearer than the parse
+        for ent in ents:
             if not readable(ent.start_char):
                 continue
             if ent.text.isupper() and any(a <= ent.start_char < b for a, b in datelines):
@@ -211,9 +212,9 @@ class Pipeline:
         self._armed_actors(text, readable, actors, home)
         if page.source:
             actors.add(Mention(page.source, -1, -1, "media"))
-        affiliations_from(doc, [e for e in doc.ents if e.label_ == "PERSON"], actors)
+        affiliations_from(doc, [e for e in ents if e.label_ == "PERSON"], actors)
         self._own_organizations(text, readable, actors)
-        _untagged_people(doc, text, readable, actors, finder.in_quote)
+        _untagged_people(ents, text, readable, actors, finder.in_quote)
 
         quotes = (
             (title_quotes(article.title, title_doc, actors) if title_doc is not None else [])
@@ -369,14 +370,14 @@ class Pipeline:
 
 
 def _untagged_people(
-    doc: Any,
+    ents: Sequence[Any],
     text: str,
     readable: Callable[[int], bool],
     actors: ActorIndex,
     in_quote: Callable[[int], bool],
 ) -> None:
-    """Where the text names a person the model tagged elsewhere but not there ("Oz’s advice
-    earned him", after "Mehmet Oz" was tagged): a mention too, so that a pronoun after it can
+    """Where the text names a person the model tagged elsewhere (``ents``) but not there
+    ("Oz’s advice earned him", after "Mehmet Oz" was tagged): a mention too, so that a pronoun after it can
     mean that person. A spelling inside another entity, or beside another capitalised word
     (part of a longer name), is not one."""
     people = [e for e in actors.entities if e.kind == "person"]
@@ -390,14 +391,14 @@ def _untagged_people(
         return
     alternatives = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w’'-])(?:{alternatives})(?![\w-])(?!\s+[A-Z])")
-    taken = sorted((e.start_char, e.end_char) for e in doc.ents)
+    taken = sorted((e.start_char, e.end_char) for e in ents)
     starts = [start for start, _ in taken]
     for match in pattern.finditer(text):
         at = bisect_right(starts, match.start()) - 1
         if at >= 0 and taken[at][0] <= match.start() < taken[at][1]:
             continue
         if not readable(match.start()) or re.search(
-            r"[A-Z][\w.]*\s+$", text[: match.start()][-30:]
+            r"[A-Z][\w.]*\s+$", text[max(0, match.start() - 30) : match.start()]
         ):
             continue
         entity = actors.resolve(match.group(), match.start())

@@ -64,7 +64,6 @@ def _key(text: str) -> str:
 def work_titles(text: str, spans: Iterable[QuoteSpan], is_media: Callable[[str], bool]) -> set[str]:
     """The texts (folded) of the quoted spans in ``text`` that are titles of works;
     ``is_media`` tells whether a name is a media outlet's."""
-    spans = list(spans)
     titles = set()
     for span in spans:
         inner = text[span.start : span.end]
