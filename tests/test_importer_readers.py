@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -182,3 +183,19 @@ def test_stdin_format_is_sniffed() -> None:
     [empty] = read("-", stdin=b"")
     assert isinstance(empty, Rejected)
     assert (empty.location, empty.reason) == ("<stdin>", "standard input is empty")
+
+
+def test_html_page_is_rejected_with_the_reason_when_its_reader_cannot_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes((SAMPLES / "06_aleppo-airport.html").read_bytes())
+    (tmp_path / "wire.txt").write_text("A title\n\nThe body of a wire story.\n", encoding="utf-8")
+    # What a broken install looks like to the reader: its library fails to import.
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    items = read(tmp_path)
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert [r.location for r in rejected] == [str(page)]
+    assert rejected[0].reason.startswith("the HTML reader cannot load (")
+    assert "trafilatura" in rejected[0].reason
+    assert [article(i).title for i in items if isinstance(i, Located)] == ["A title"]

@@ -278,8 +278,16 @@ class Reader:
         return self._article(fields, name, None)
 
     def _read_html(self, data: bytes, name: str) -> Item:
-        import trafilatura  # imported here: it is slow to import and only HTML needs it
-
+        try:
+            import trafilatura  # imported here: it is slow to import and only HTML needs it
+        except ImportError as exc:
+            # A broken install (a dependency of trafilatura missing) costs the HTML files, not
+            # the whole import.
+            return Rejected(
+                name,
+                f"the HTML reader cannot load ({exc}); reinstall the archive from its lock "
+                "(pip install --require-hashes -r requirements.lock)",
+            )
         try:
             document: Any = trafilatura.bare_extraction(
                 data, with_metadata=True, include_comments=False, include_tables=False
