@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -14,18 +13,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from archive import db
+from archive import assets, db
 from archive.graphql.schema import GraphQLApp
 from archive.settings import Settings
 from archive.web.graph import PageError
 from archive.web.routes import page_error
 from archive.web.routes import routes as page_routes
 from archive.web.templating import templates
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT_ROOT / "templates"
-STATIC = PROJECT_ROOT / "static"
-
 
 # Scripts and styles come from this origin only: no inline script can run, whatever a stored
 # text holds. htmx is configured (a meta tag) not to need eval or inline styles.
@@ -77,7 +71,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", StaticFiles(directory=assets.folder(assets.STATIC)), name="static"),
         ],
         lifespan=lifespan,
         middleware=[Middleware(SecurityHeaders)],
@@ -85,7 +79,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.engine = engine
     app.state.settings = settings
-    app.state.templates = templates(TEMPLATES)
+    app.state.templates = templates(assets.folder(assets.TEMPLATES))
     return app
 
 

@@ -13,6 +13,7 @@ data into the same nested shape, and their ratio.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import statistics
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, text
 
-from archive import db
+from archive import assets, db
 from archive.errors import ArchiveError
 from archive.extract.nlp import stock_model
 from archive.extract.pipeline import load_pipeline
@@ -122,9 +123,13 @@ SEARCH_DOCUMENT = (
 )
 
 
-EXAMPLE_PAGE = (
-    Path(__file__).parent.parent / "schema" / "examples" / "01_quotes_with_speakers.graphql"
-)
+@functools.cache
+def example_page() -> str:
+    """The document of example 01: 50 quotes with speaker, affiliations, article and outlet."""
+    return (
+        assets.folder(assets.SCHEMA) / "examples" / "01_quotes_with_speakers.graphql"
+    ).read_text(encoding="utf-8")
+
 
 _PAGE_SQL = text(
     """
@@ -254,7 +259,7 @@ def api_page(database_url: str, requests: int = 200) -> list[Figure]:
     ``ArchiveError`` when the API's answer differs from the hand-written one."""
     import httpx
 
-    query = EXAMPLE_PAGE.read_text()
+    query = example_page()
     engine = db.sync_engine(database_url)
     try:
         with engine.connect() as connection:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from archive.benchmark import EXAMPLE_PAGE, SEARCH_DOCUMENT, SEARCHES
+from archive.benchmark import SEARCH_DOCUMENT, SEARCHES, example_page
 from archive.errors import ArchiveError
 from archive.pgserver import private_server
 from archive.served import served
@@ -39,7 +39,6 @@ from archive.settings import DATABASE_URL_VARIABLE
 
 KINDS = ("search API", "GraphQL page", "search page", "quote page")
 LOCKED = "database is locked"
-PAGE_DOCUMENT = EXAMPLE_PAGE.read_text()
 
 
 @dataclass
@@ -100,7 +99,7 @@ async def _request(
         payload = {"query": SEARCH_DOCUMENT, "variables": {"search": term}}
         return await client.post("/graphql", json=payload)
     if kind == "GraphQL page":
-        return await client.post("/graphql", json={"query": PAGE_DOCUMENT})
+        return await client.post("/graphql", json={"query": example_page()})
     if kind == "search page":
         return await client.get("/", params={"q": term})
     return await client.get(f"/quotes/{rng.choice(quote_ids)}")

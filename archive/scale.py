@@ -36,10 +36,10 @@ from sqlalchemy import Connection, TextClause, func, text
 
 from archive import corpus, db
 from archive.benchmark import (
-    EXAMPLE_PAGE,
     SEARCH_DOCUMENT,
     SEARCHES,
     Figure,
+    example_page,
     in_process,
     pipe_rate,
 )
@@ -295,7 +295,7 @@ def datasette(sqlite_file: Path, plan: Plan) -> float:
 
 def graphql_page(url: str, plan: Plan) -> list[Figure]:
     """Requests per second of the 50-quote nested page over HTTP, at concurrency 1 and 16."""
-    query = EXAMPLE_PAGE.read_text()
+    query = example_page()
 
     async def rate(base: str, concurrency: int) -> float:
         count = max(concurrency, plan.requests)

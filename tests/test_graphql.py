@@ -114,9 +114,9 @@ def test_example_operations_return_data(api: Api, path: Path) -> None:
 
 
 def test_the_benchmark_reference_reads_the_same_page_as_example_01(api: Api, database: str) -> None:
-    from archive.benchmark import EXAMPLE_PAGE, hand_written_page
+    from archive.benchmark import example_page, hand_written_page
 
-    quotes = api.data(EXAMPLE_PAGE.read_text())["quotes"]
+    quotes = api.data(example_page())["quotes"]
     engine = db.sync_engine(database)
     try:
         with engine.connect() as connection:

@@ -5,7 +5,6 @@ link, a reload, a history restore, JavaScript off) the whole page."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -14,12 +13,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from archive import assets
 from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
 from archive.web.search import EVENT_KINDS_PATTERN, SearchState, query_for
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "schema" / "examples"
 CONSOLE_LIMIT = 20_000
 
 
@@ -256,8 +255,7 @@ async def api(request: Request) -> Response:
     from archive.graphql.schema import schema
 
     examples = [
-        {"name": path.stem, "text": path.read_text(encoding="utf-8")}
-        for path in sorted(EXAMPLES.glob("*.graphql"))
+        {"name": path.stem, "text": path.read_text(encoding="utf-8")} for path in assets.examples()
     ]
     query = examples[0]["text"] if examples else "{ stats { articles quotes } }"
     answer = None
