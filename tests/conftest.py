@@ -1,6 +1,8 @@
-"""Shared fixtures. Database tests run on SQLite and, unless ARCHIVE_TEST_POSTGRES_URL is set to
-an empty string, on the PostgreSQL server it names (default: the local server's ``test``
-database). A configured server that cannot be reached fails those tests; it never skips them.
+"""Shared fixtures. Database tests run on SQLite and on the PostgreSQL server that
+ARCHIVE_TEST_POSTGRES_URL names (default: the local server's ``test`` database). A configured
+server that cannot be reached fails those tests; it never skips them. Set the variable to an
+empty string and every test that needs PostgreSQL (marked ``postgres``) is skipped with that
+reason, while the rest runs.
 """
 
 from __future__ import annotations
@@ -24,12 +26,27 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).parent.parent / "archive" / "samples"
 
 
+NO_POSTGRES = f"needs PostgreSQL, and {POSTGRES_VARIABLE} is empty"
+
+
 def _postgres_url() -> str | None:
     value = os.environ.get(POSTGRES_VARIABLE, DEFAULT_POSTGRES_URL)
     return value or None
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_url() else [])
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that reaches PostgreSQL through a fixture ``postgres``, and skip the
+    marked tests, with the reason, when no server is configured."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        uses_server = "postgres_server_url" in getattr(item, "fixturenames", ())
+        if uses_server or (callspec and "postgresql" in callspec.params.values()):
+            item.add_marker(pytest.mark.postgres)
+        if _postgres_url() is None and item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason=NO_POSTGRES))
 
 
 @pytest.fixture(scope="session")

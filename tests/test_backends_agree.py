@@ -15,7 +15,9 @@ import pytest
 from archive import corpus
 from archive.benchmark import SEARCHES
 from archive.served import served
-from tests.conftest import BACKENDS, postgres_database, run_cli
+from tests.conftest import postgres_database, run_cli
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 EXAMPLES = Path(__file__).parent.parent / "schema" / "examples"
 
@@ -38,8 +40,6 @@ NOT_COMPARED = {"id", "cursor", "endCursor", "startCursor", "rank", "highlight"}
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    if "postgresql" not in BACKENDS:
-        pytest.fail("the comparison needs PostgreSQL; it runs in CI")
     folder = tmp_path_factory.mktemp("agree")
     corpus_file = folder / "corpus.jsonl"
     corpus.write_jsonl(corpus_file, 150, seed=11, annotated=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archive import db
 from tests.conftest import FIXTURES, SAMPLES, run_cli
 from tests.helpers import counts
@@ -88,6 +90,7 @@ def test_strict_import_writes_nothing(database_url: str, tmp_path: Path) -> None
     assert _counts(database_url)["articles"] == 0
 
 
+@pytest.mark.slow
 def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path) -> None:
     assert (
         run_cli(
@@ -119,6 +122,7 @@ def _without_import_time(line: str) -> dict[str, object]:
     return record
 
 
+@pytest.mark.slow
 def test_every_kind_exports_in_a_form_import_reads_back(database_url: str, tmp_path: Path) -> None:
     run_cli("import", str(FIXTURES / "annotated.jsonl"), database_url=database_url, cwd=tmp_path)
     target = f"sqlite:///{tmp_path / 'copy.db'}"
@@ -178,6 +182,7 @@ def test_unsupported_database_url_is_a_clear_error(tmp_path: Path) -> None:
     assert "of the SQLite database does not exist" in missing_folder.stderr
 
 
+@pytest.mark.slow
 def test_import_extracts_and_merges_actors_across_the_archive(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ def _annotations(doc: Any) -> list[tuple[str, ...]]:
     return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
 
 
+@pytest.mark.slow
 def test_cached_components_give_the_stock_components_output() -> None:
     ours = load_model()
     assert {"cached_attribute_ruler", "cached_lemmatizer"} <= set(ours.pipe_names)

@@ -117,6 +117,7 @@ def test_boilerplate_is_not_mined(pipeline: Pipeline) -> None:
         "قال أحمد الشرع إن “السوريين سيعودون” — Ahmed al-Sharaa said “Syria is for all.”",
         "word " * 60_000,
     ],
+    ids=["empty", "a label only", "marks never closed", "two scripts", "60,000 words"],
 )
 def test_bad_input_gives_a_result_not_a_crash(pipeline: Pipeline, body: str) -> None:
     result = pipeline.extract(ArticleRecord(title="t", body=body))
@@ -124,6 +125,7 @@ def test_bad_input_gives_a_result_not_a_crash(pipeline: Pipeline, body: str) -> 
         assert quote.start is None or body[quote.start : quote.end] == quote.text
 
 
+@pytest.mark.slow
 def test_a_huge_body_is_mined_up_to_a_bound_at_a_sentence_break(pipeline: Pipeline) -> None:
     """2 MB of one paragraph: the first ``MINED_CHARS`` characters, cut after a full stop, are
     mined (a bounded time and memory), and the result says how much was read."""
@@ -186,6 +188,7 @@ def test_seed_article_meets_its_targets(tmp_path: Path) -> None:
     assert set(result) >= {"article", "quotes", "actors", "places", "events"}
 
 
+@pytest.mark.slow
 def test_polnear_direct_quotes(tmp_path: Path) -> None:
     gold = SHARED / "gold" / "polnear-dev"
     result = run_cli(

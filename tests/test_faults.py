@@ -23,6 +23,8 @@ from archive.load import KINDS, restart_drill
 from archive.settings import DATABASE_URL_VARIABLE
 from tests.conftest import BACKENDS, postgres_database
 
+pytestmark = pytest.mark.slow
+
 ARTICLES = 800
 
 
@@ -139,6 +141,7 @@ def test_killed_imports_store_every_article_exactly_once(
         engine.dispose()
 
 
+@pytest.mark.postgres
 def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path) -> None:
     """A private server (restarting the shared one would cut every other session) is stopped
     as in a crash during the drill and started again; ``archive serve`` is never restarted."""

@@ -21,6 +21,8 @@ from archive.tokens import create_token
 from tests.conftest import BACKENDS, database_with_samples
 from tests.server import live_server
 
+pytestmark = pytest.mark.slow
+
 SDL = Path(__file__).parent.parent / "schema" / "archive.graphql"
 OPERATIONS = schemathesis.graphql.from_path(SDL)
 EXAMPLES_PER_OPERATION = 40

@@ -12,6 +12,8 @@ from archive.load import KINDS, drive, with_import
 from archive.served import served
 from tests.conftest import BACKENDS, database_with_samples
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
