@@ -453,6 +453,43 @@ def test_limits_refuse_abusive_documents(api: Api) -> None:
     assert api.error_code("{ quotes(") == "GRAPHQL_PARSE_FAILED"
 
 
+def fan_out(levels: int) -> str:
+    """Fragments that each spread the next one twice: about 40 characters a level, expanding to
+    2**levels copies of the innermost selection."""
+    fragments = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    return (
+        "{ ...F0 } "
+        + " ".join(fragments)
+        + f" fragment F{levels} on Query {{ stats {{ quotes }} }}"
+    )
+
+
+@pytest.mark.timeout(60)  # before the fix, validating this took minutes
+def test_fragment_fan_out_is_refused_by_post_get_and_the_console(api: Api) -> None:
+    document = fan_out(40)
+    answer = api.post(document)
+    assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "expands to" in answer["errors"][0]["message"]
+    by_get = httpx.get(api.base + "/graphql", params={"query": document}, timeout=60)
+    assert by_get.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    console = httpx.post(api.base + "/api", data={"query": document}, timeout=60)
+    assert console.status_code == 200
+    assert "GRAPHQL_VALIDATION_FAILED" in console.text
+
+
+@pytest.mark.timeout(60)
+def test_a_document_of_many_repeated_fields_is_refused(api: Api) -> None:
+    document = "{ " + " ".join(["stats { quotes }"] * 1990) + " }"
+    answer = api.post(document)
+    assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "expands to" in answer["errors"][0]["message"]
+
+
+def test_a_document_that_reuses_fragments_within_the_limits_runs(api: Api) -> None:
+    document = fan_out(3)  # 8 copies of { stats { quotes } }, merged into one field
+    assert api.data(document) == {"stats": {"quotes": ANY}}
+
+
 # ---------------------------------------------------------------------------- N+1
 
 

@@ -34,6 +34,7 @@ from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
 from archive.graphql.errors import BadUserInput, ErrorCodes, Unavailable, has_code
+from archive.graphql.expansion import too_big
 from archive.graphql.filters import (
     ActorFilter,
     ArticleFilter,
@@ -327,8 +328,15 @@ class DocumentCache(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None
-        context.pre_execution_errors = _validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
+        # The rules' work grows with the document's size with fragments spread out, which
+        # can be exponential in its length: measure that first, in linear time.
+        refused = too_big(context.graphql_document)
+        context.pre_execution_errors = (
+            [refused]
+            if refused
+            else _validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
         )
         yield
 
