@@ -21,6 +21,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     batch_size: int = 500
     max_body_chars: int = 5_000_000
+    # The largest HTTP request body the server reads: an importArticles call of 100 long
+    # articles fits; a body that would fill the server's memory does not.
+    max_request_bytes: int = 16 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+from archive.app import create_app
+from archive.settings import Settings
 from tests.conftest import SAMPLES, run_cli
-from tests.server import live_server
+from tests.server import live_server, serve_app
 
 
 def test_serve_answers_pages_graphql_and_static(database_url: str, tmp_path: Path) -> None:
@@ -50,3 +54,26 @@ def test_graphql_validation_errors_are_answers_not_server_errors(database_url: s
     assert ok.json() == {"data": {"__typename": "Query", "stats": {"articles": 0}}}
     assert bad.status_code == 200
     assert bad.json()["errors"][0]["message"] == "Cannot query field 'nope' on type 'Stats'."
+
+
+def test_request_bodies_over_the_limit_are_refused_whole_or_streamed(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, max_request_bytes=2048))
+    query = "{ stats { articles } }" + " " * 3000
+
+    def chunks() -> Iterator[bytes]:
+        body = json.dumps({"query": query}).encode()
+        for start in range(0, len(body), 512):
+            yield body[start : start + 512]
+
+    with serve_app(app) as base:
+        small = httpx.post(base + "/graphql", json={"query": "{ stats { articles } }"})
+        declared = httpx.post(base + "/graphql", json={"query": query})
+        streamed = httpx.post(
+            base + "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+        form = httpx.post(base + "/api", data={"query": query})
+    assert small.json() == {"data": {"stats": {"articles": 0}}}
+    for refused in (declared, streamed, form):
+        assert refused.status_code == 413, refused.text[:300]
+        assert "2048 bytes" in refused.text
+        assert refused.headers["x-content-type-options"] == "nosniff"

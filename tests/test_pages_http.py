@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from archive.app import CONTENT_SECURITY_POLICY
+from archive.middleware import CONTENT_SECURITY_POLICY
 from tests.conftest import BACKENDS, database_with_samples, run_cli
 from tests.server import live_server
 
