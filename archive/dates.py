@@ -12,6 +12,8 @@ _YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 # ISO 8601 as exports write it; parsed without dateutil, which costs ~0.1 ms a value.
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# A year below 100 written with four digits ("0050"), which dateutil would move to 2050.
+_EARLY_YEAR = re.compile(r"(?<![\d:+-])(00\d\d)(?![\d:])")
 # Two defaults that differ in every field: a field the text leaves out comes back different.
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
@@ -21,8 +23,16 @@ def parse_date(value: object) -> tuple[datetime | None, str | None]:
     """``(value, precision)`` for a date given as text, a number (Unix seconds) or a date.
 
     Precision is ``time``, ``day``, ``month`` or ``year``. Aware datetimes are converted to UTC
-    and stored naive. Raises ``ValueError`` naming the value when it is not a date.
+    and stored naive. Raises ``ValueError`` naming the value when it is not a date, or when it
+    is one that falls outside the years 1 to 9999 once converted to UTC.
     """
+    try:
+        return _parse_date(value)
+    except OverflowError as exc:
+        raise ValueError(f"{value!r} falls outside the years 1 to 9999 in UTC") from exc
+
+
+def _parse_date(value: object) -> tuple[datetime | None, str | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, datetime):
@@ -60,6 +70,12 @@ def parse_date(value: object) -> tuple[datetime | None, str | None]:
         raise ValueError(f"{value!r} is not a date") from exc
     if first.year != second.year:
         raise ValueError(f"{value!r} has no year")
+    if match := _EARLY_YEAR.search(text):
+        # dateutil reads a year below 100 as one of this century's, even written in full
+        year = int(match[1])
+        if year == 0:
+            raise ValueError(f"{value!r} falls outside the years 1 to 9999")
+        first, second = first.replace(year=year), second.replace(year=year)
     if first.month != second.month:
         return datetime(first.year, 1, 1), "year"
     if first.day != second.day:

@@ -42,6 +42,18 @@ def test_import_jsonl_with_bad_third_line(database_url: str, tmp_path: Path) -> 
     assert reject["record"].startswith('{"title": "Broken record"')
 
 
+def test_reject_report_prints_locations_as_they_are(tmp_path: Path) -> None:
+    lines = [json.dumps({"title": f"T{i}", "body": f"Body {i}."}) for i in range(1, 101)]
+    lines[99] = '{"title": "cut'
+    path = tmp_path / "hundred.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    result = run_cli("import", "--no-extract", str(path), database_url=url, cwd=tmp_path)
+    assert result.returncode == 1
+    # ":100:" is an emoji code to rich, which printed the location as "hundred.jsonl💯"
+    assert f"rejected {path}:100: invalid JSON" in result.stderr
+
+
 def test_import_mixed_folder_reports_skips_and_exits_zero(
     database_url: str, tmp_path: Path
 ) -> None:

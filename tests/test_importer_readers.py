@@ -199,3 +199,51 @@ def test_html_page_is_rejected_with_the_reason_when_its_reader_cannot_load(
     assert rejected[0].reason.startswith("the HTML reader cannot load (")
     assert "trafilatura" in rejected[0].reason
     assert [article(i).title for i in items if isinstance(i, Located)] == ["A title"]
+
+
+def test_records_no_python_type_can_hold_are_rejected_and_the_rest_is_read(
+    tmp_path: Path,
+) -> None:
+    good = {"title": "Fine", "body": "A body that is fine."}
+    lines = [
+        json.dumps(good),
+        '{"title": "Deep", "body": "b", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps({**good, "title": "Far", "published": "9999-12-31T23:00:00-05:00"}),
+        '{"title": "Inf", "body": "b", "events": [{"kind": "attack", "fatalities": Infinity}]}',
+        '{"title": "NaN", "body": "b c d", "quotes": [{"text": "b", "start": NaN, "end": 1}]}',
+        json.dumps({**good, "title": "Huge", "events": [{"kind": "attack", "fatalities": 2**70}]}),
+        json.dumps({**good, "title": "Big", "events": [{"kind": "attack", "fatalities": 2**31}]}),
+        json.dumps({**good, "title": "Fine too", "body": "Another body."}),
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = read(path)
+    assert [article(i).title for i in items if isinstance(i, Located)] == ["Fine", "Fine too"]
+    reasons = {r.location.rsplit(":", 1)[1]: r.reason for r in items if isinstance(r, Rejected)}
+    assert reasons["2"] == "invalid JSON: nested too deeply to read"
+    assert "outside the years 1 to 9999" in reasons["3"]
+    assert reasons["4"].endswith("should be a finite number, not inf")
+    assert reasons["5"].endswith("should be a finite number, not nan")
+    assert "outside the range the archive stores" in reasons["6"]
+    assert "outside the range the archive stores" in reasons["7"]
+
+
+def test_a_deeply_nested_json_file_is_rejected_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"title": "t", "body": "b", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    [item] = read(path)
+    assert isinstance(item, Rejected)
+    assert item.reason == "invalid JSON: nested too deeply to read"
+
+
+def test_an_invalid_byte_in_a_csv_costs_its_row_only(tmp_path: Path) -> None:
+    rows = [b"title,body"] + [f"Row {i},Body of row {i}.".encode() for i in range(1, 1001)]
+    rows[500] = b"Row 500,Body of row \xff 500."  # the 500th record, on line 501
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    items = read(path)
+    located = [i for i in items if isinstance(i, Located)]
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert len(located) == 999
+    assert [r.location for r in rejected] == [f"{path}:501"]
+    assert rejected[0].reason.startswith("not valid UTF-8 (byte 0xff")

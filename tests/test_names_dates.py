@@ -68,3 +68,18 @@ def test_url_and_content_identity() -> None:
     )
     assert content_hash("Same  text.\n") == content_hash("same text.")
     assert content_hash("Same text.") != content_hash("Other text.")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00", "Jan 1 0001 00:30 +01:00"],
+)
+def test_a_date_that_leaves_the_calendar_in_utc_is_refused_by_name(value: str) -> None:
+    with pytest.raises(ValueError, match="outside the years 1 to 9999") as caught:
+        parse_date(value)
+    assert value in str(caught.value)
+
+
+def test_a_year_before_100_written_with_four_digits_is_that_year() -> None:
+    assert parse_date("Jan 1 0050 10:30") == (datetime(50, 1, 1, 10, 30), "time")
+    assert parse_date("March 0099") == (datetime(99, 3, 1), "month")

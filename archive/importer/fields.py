@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -138,15 +139,29 @@ def _choice(
     return text
 
 
+# PostgreSQL's integer; SQLite would store more, but both backends must accept the same data.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+
+
 def _number(value: Any, field: str, kind: type[int] | type[float]) -> Any:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise FieldError(f"field {field!r} should be a number, not {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError(f"field {field!r} should be a finite number, not {value!r}")
     try:
-        return kind(value)
-    except (TypeError, ValueError) as exc:
+        number = kind(value)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise FieldError(f"field {field!r} should be a number, not {value!r}") from exc
+    if isinstance(number, float) and not math.isfinite(number):
+        raise FieldError(f"field {field!r} should be a finite number, not {value!r}")
+    low, high = INTEGER_RANGE
+    if isinstance(number, int) and not low <= number <= high:
+        raise FieldError(
+            f"field {field!r} is {number}, outside the range the archive stores ({low} to {high})"
+        )
+    return number
 
 
 def _offset(value: Any, field: str) -> int | None:

@@ -39,6 +39,8 @@ EXTENSIONS = {
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 BINARY_PROBE_BYTES = 8192
+TOO_DEEP = "invalid JSON: nested too deeply to read"
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*?)\s*$")
 HEADER_KEYS = {
     "url": "url",
@@ -194,6 +196,9 @@ class Reader:
             except json.JSONDecodeError as exc:
                 yield Rejected(location, f"invalid JSON: {exc.msg} (column {exc.colno})", line)
                 continue
+            except RecursionError:
+                yield Rejected(location, TOO_DEEP, line)
+                continue
             yield self._record(data, location, line)
         if not seen_any:
             yield Rejected(name, "no records: the file is empty")
@@ -205,6 +210,9 @@ class Reader:
             yield Rejected(
                 name, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             )
+            return
+        except RecursionError:
+            yield Rejected(name, TOO_DEEP)
             return
         if isinstance(data, dict):
             nested = next(
@@ -229,10 +237,18 @@ class Reader:
     def objects(self, data: list[Any], name: str) -> Iterator[Item]:
         """Records given as decoded JSON objects (the API's import), located ``name#n``."""
         for number, item in enumerate(data, start=1):
-            yield self._record(item, f"{name}#{number}", json.dumps(item, ensure_ascii=False))
+            location = f"{name}#{number}"
+            try:
+                raw = json.dumps(item, ensure_ascii=False)
+            except (RecursionError, ValueError):
+                yield Rejected(location, TOO_DEEP)
+                continue
+            yield self._record(item, location, raw)
 
     def _read_csv(self, handle: IO[bytes], name: str) -> Iterator[Item]:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        # An invalid byte becomes a lone surrogate instead of stopping the decoder (which reads
+        # ahead, so it stopped rows before the bad one): only the row holding it is rejected.
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
         try:
             yield from self._read_csv_rows(text, name)
         finally:
@@ -245,6 +261,9 @@ class Reader:
             for row in reader:
                 location = f"{name}:{line + 1}"
                 line = reader.line_num
+                if problem := _undecoded(row):
+                    yield Rejected(location, problem)
+                    continue
                 data = {key: _cell(value) for key, value in row.items() if key is not None}
                 yield self._record(data, location, json.dumps(row, ensure_ascii=False))
         except UnicodeDecodeError as exc:
@@ -321,12 +340,28 @@ class Reader:
             return Located(location, record_from(data, self.max_body_chars))
         except FieldError as exc:
             return Rejected(location, str(exc), raw)
+        except RecursionError:
+            return Rejected(location, TOO_DEEP, raw)
 
     def _article(self, fields: dict[str, Any], location: str, raw: str | None) -> Item:
         try:
             return Located(location, article_from(fields, self.max_body_chars))
         except FieldError as exc:
             return Rejected(location, str(exc), raw)
+
+
+def _undecoded(row: dict[str | None, Any]) -> str | None:
+    """The encoding problem of a CSV row read with ``surrogateescape``, if it has one."""
+    for value in row.values():
+        cells = value if isinstance(value, list) else [value]
+        for cell in cells:
+            if isinstance(cell, str) and (match := _ESCAPED_BYTE.search(cell)):
+                byte = ord(match.group()) - 0xDC00
+                return (
+                    f"not valid UTF-8 (byte 0x{byte:02x}); "
+                    "convert it first, e.g. `iconv -f windows-1252 -t utf-8`"
+                )
+    return None
 
 
 def _probe(handle: IO[bytes]) -> str | None:
