@@ -371,4 +371,6 @@ def export_lines(connection: Connection, what: str, fmt: str) -> Iterator[str]:
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as JSON writes them, not Python's "True"
     return value

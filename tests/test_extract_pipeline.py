@@ -805,3 +805,19 @@ def test_pronouns_for_groups_marks_outside_the_words_and_evaluative_speech(
         ("That makes me smart,", "Donald Trump"),
         ("partial,", "Democratic Party"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "WIRE DESK: Officials in Homs said the road was closed, according to SAMI HADDAD.",
+        "NOTE: The ministry in Amman said on Monday that talks would resume.",
+    ],
+    ids=["capitals", "label"],
+)
+def test_every_mention_is_the_text_at_its_offsets(pipeline: Pipeline, body: str) -> None:
+    """What an export writes must import back: its check compares a mention with the body."""
+    result = pipeline.extract(ArticleRecord(title="t", body=body))
+    located = [m for m in result.mentions if m.start is not None]
+    assert located
+    assert [body[m.start : m.end] for m in located] == [m.text for m in located]

@@ -247,3 +247,19 @@ def test_an_invalid_byte_in_a_csv_costs_its_row_only(tmp_path: Path) -> None:
     assert len(located) == 999
     assert [r.location for r in rejected] == [f"{path}:501"]
     assert rejected[0].reason.startswith("not valid UTF-8 (byte 0xff")
+
+
+def test_header_lines_in_capitals_after_the_title_are_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "wire.txt"
+    path.write_text(
+        "Talks resume in Amman\nURL: https://wire.example/amman/7\nDATE: 2024-12-06\n"
+        "SOURCE: Levant Wire\n\nNegotiators met again on Friday.\n",
+        encoding="utf-8",
+    )
+    [item] = read(path)
+    record = article(item)
+    assert record.title == "Talks resume in Amman"
+    assert record.url == "https://wire.example/amman/7"
+    assert record.published == datetime(2024, 12, 6)
+    assert record.source_name == "Levant Wire"
+    assert record.body == "Negotiators met again on Friday."

@@ -227,15 +227,19 @@ class Pipeline:
         for quote in quotes:
             if quote.speaker and (entity := actors.resolve(quote.speaker)) is not None:
                 quote.speaker = entity.name
+        # A mention's text is the text at its offsets, as written ("WIRE DESK", not the name
+        # "Wire Desk" it resolves to): what an export writes must import back.
         mentions = [
-            MentionRecord("actor", entity.name, m.text, m.start, m.end)
+            MentionRecord("actor", entity.name, text[m.start : m.end], m.start, m.end)
             for entity in actors.entities
             for m in entity.mentions
             if m.start >= 0
         ]
         place_records = places.records()
         for place in places.unique():
-            mentions += [MentionRecord("place", place.name, t, s, e) for s, e, t in place.mentions]
+            mentions += [
+                MentionRecord("place", place.name, text[s:e], s, e) for s, e, _ in place.mentions
+            ]
         extraction = Extraction(
             quotes=quotes,
             actors=actors.records(),

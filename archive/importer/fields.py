@@ -139,6 +139,19 @@ def _choice(
     return text
 
 
+_TRUE = ("true", "yes", "1")
+_FALSE = ("false", "no", "0")
+
+
+def _boolean(value: Any, field: str) -> bool:
+    """A boolean, or its spelling in a CSV cell or a spreadsheet ("true", "FALSE", "1", "no")."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise FieldError(f"field {field!r} should be true or false, not {value!r}")
+
+
 # PostgreSQL's integer; SQLite would store more, but both backends must accept the same data.
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
@@ -260,9 +273,7 @@ def quote_from(data: Mapping[str, Any], default_origin: str) -> QuoteRecord:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise FieldError("a quote has no 'text'")
-    direct = data.get("direct", True)
-    if not isinstance(direct, bool):
-        raise FieldError(f"field 'direct' should be true or false, not {direct!r}")
+    direct = _boolean(data.get("direct", True), "direct")
     return QuoteRecord(
         text=text,
         direct=direct,

@@ -279,18 +279,13 @@ class Reader:
             return Rejected(name, "no text: the file is blank")
         fields: dict[str, Any] = {}
         lines = text.split("\n")
-        position = 0
-        while position < len(lines) and (match := HEADER_LINE.match(lines[position])):
-            key = HEADER_KEYS.get(match[1].strip().lower())
-            if key is None or not match[2]:
-                break
-            fields[key] = match[2]
-            position += 1
+        position = _headers(lines, 0, fields)
         while position < len(lines) and not lines[position].strip():
             position += 1
         if "title" not in fields and position < len(lines):
             fields["title"] = lines[position].strip().lstrip("#").strip()
-            position += 1
+            # metadata lines may also follow the title ("Title", "URL: …", "DATE: …")
+            position = _headers(lines, position + 1, fields)
         fields["body"] = "\n".join(lines[position:]).strip("\n")
         if not fields["body"].strip():
             return Rejected(name, "no article text after the title line")
@@ -348,6 +343,18 @@ class Reader:
             return Located(location, article_from(fields, self.max_body_chars))
         except FieldError as exc:
             return Rejected(location, str(exc), raw)
+
+
+def _headers(lines: list[str], position: int, fields: dict[str, Any]) -> int:
+    """Read ``Key: value`` lines of known keys (in any case) from ``position`` into ``fields``;
+    returns the position of the first line that is not one."""
+    while position < len(lines) and (match := HEADER_LINE.match(lines[position])):
+        key = HEADER_KEYS.get(match[1].strip().lower())
+        if key is None or not match[2] or key in fields:
+            break
+        fields[key] = match[2]
+        position += 1
+    return position
 
 
 def _undecoded(row: dict[str | None, Any]) -> str | None:
