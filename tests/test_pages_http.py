@@ -81,6 +81,22 @@ def test_every_page_renders_whole_without_javascript(base: str) -> None:
         _full(httpx.get(base + path))
 
 
+def test_the_timeline_of_an_actor_or_a_place_lists_their_events(base: str) -> None:
+    data = _ids(
+        base,
+        "{ events(first: 50) { nodes { kind place { id } participants { actor { id } } } } }",
+    )
+    event = next(e for e in data["events"]["nodes"] if e["participants"] and e["place"])
+    actor = event["participants"][0]["actor"]["id"]
+    for query in (
+        f"actor={actor}",
+        f"place={event['place']['id']}",
+        f"actor={actor}&event_kind={event['kind']}",
+    ):
+        page = _full(httpx.get(f"{base}/timeline?{query}"))
+        assert 'href="/events/' in page, query
+
+
 def test_search_state_lives_in_the_url(base: str) -> None:
     page = _full(httpx.get(base + "/?q=airport"))
     assert 'value="airport"' in page

@@ -335,7 +335,7 @@ def actor_condition(f: ActorFilter) -> ColumnElement[bool]:
                 )
             if v.role is not None:
                 link += v.role.compile(AFFILIATIONS.c.role)
-            out.append(exists(select(AFFILIATIONS.c.id).where(*link)))
+            out.append(exists(select(AFFILIATIONS.c.id).where(*link).correlate(ACTORS)))
         return out
 
     return _combine(f, own, actor_condition)
@@ -397,21 +397,25 @@ def article_condition(f: ArticleFilter) -> ColumnElement[bool]:
         if v.mentions_actor:
             out.append(
                 exists(
-                    select(MENTIONS.c.id).where(
+                    select(MENTIONS.c.id)
+                    .where(
                         MENTIONS.c.article_id == ARTICLES.c.id,
                         MENTIONS.c.actor_id.in_(actor_ids(v.mentions_actor)),
                     )
+                    .correlate(ARTICLES)
                 )
             )
         if v.mentions_place:
             out.append(
                 exists(
-                    select(MENTIONS.c.id).where(
+                    select(MENTIONS.c.id)
+                    .where(
                         MENTIONS.c.article_id == ARTICLES.c.id,
                         MENTIONS.c.place_id.in_(
                             select(PLACES.c.id).where(place_condition(v.mentions_place))
                         ),
                     )
+                    .correlate(ARTICLES)
                 )
             )
         return out
@@ -541,7 +545,9 @@ def event_condition(f: EventFilter) -> ColumnElement[bool]:
                 link.append(PARTICIPANTS.c.actor_id.in_(actor_ids(v.participant)))
             if v.participant_role:
                 link.append(PARTICIPANTS.c.role.in_([r.value for r in v.participant_role]))
-            out.append(exists(select(PARTICIPANTS.c.actor_id).where(*link)))
+            # correlated with the event only: a facet that joins the participants itself
+            # (events per actor) must not take this subquery's table as its own
+            out.append(exists(select(PARTICIPANTS.c.actor_id).where(*link).correlate(EVENTS)))
         if v.fatalities:
             out += v.fatalities.compile(EVENTS.c.fatalities)
         if v.article:
