@@ -658,3 +658,32 @@ def test_mutations_need_tokens_are_audited_and_keep_the_archive_whole(database: 
             token=editor,
         )
         assert again["importArticles"] == {"imported": 0, "duplicates": 1}
+
+        # importArticles takes articles only, and its audit entry names what it stored
+        actors_before = api.data("{ actors { totalCount } }")["actors"]["totalCount"]
+        quote = {
+            "record": "quote",
+            "article_url": "https://example.org/vote",
+            "text": "ready",
+            "direct": True,
+        }
+        actor = {"record": "actor", "name": "Somebody New", "kind": "person"}
+        mixed = api.data(
+            "mutation($a: JSON!) { importArticles(articles: $a) { imported duplicates rejected } }",
+            {"a": [quote, actor, {**body, "url": "https://example.org/vote-2", "body": "Other."}]},
+            token=editor,
+        )["importArticles"]
+        assert mixed["imported"] == 1
+        assert [r.split(":")[0] for r in mixed["rejected"]] == ["#1", "#2"]
+        assert all("takes articles" in r for r in mixed["rejected"])
+        assert api.data("{ actors { totalCount } }")["actors"]["totalCount"] == actors_before
+        entry = api.data("{ auditLog(first: 1) { nodes { action after } } }", token=admin)[
+            "auditLog"
+        ]["nodes"][0]
+        assert entry["action"] == "importArticles"
+        assert entry["after"]["imported"] == 1
+        assert entry["after"]["rejected"] == 2
+        [stored] = entry["after"]["articles"]
+        assert api.data(
+            "query($a: ID!) { node(id: $a) { ... on Article { url } } }", {"a": stored}
+        ) == {"node": {"url": "https://example.org/vote-2"}}

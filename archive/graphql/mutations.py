@@ -7,6 +7,7 @@ not at all.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from strawberry.scalars import JSON
 from archive import db
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
-from archive.graphql.ids import pk_of
+from archive.graphql.ids import global_id, pk_of
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
 from archive.store import (
@@ -39,6 +40,10 @@ from archive.store import (
 from archive.tokens import token_hash
 
 MAX_IMPORT = 100
+NOT_AN_ARTICLE = (
+    "importArticles takes articles; quotes, actors, places and events of an export go through "
+    "`archive import`"
+)
 MAX_QUOTE_CHARS = 20_000
 
 
@@ -77,6 +82,20 @@ async def _one(connection: AsyncConnection, table: Any, pk: int, type_name: str)
     return row
 
 
+def _audit_entry(
+    who: str, action: str, target_type: str, target_id: int | None, before: Any, after: Any
+) -> dict[str, Any]:
+    return {
+        "at": utcnow(),
+        "who": who,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": before,
+        "after": after,
+    }
+
+
 async def _audit(
     connection: AsyncConnection,
     who: str,
@@ -86,17 +105,8 @@ async def _audit(
     before: Any,
     after: Any,
 ) -> None:
-    await connection.execute(
-        insert(AUDIT_LOG).values(
-            at=utcnow(),
-            who=who,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before,
-            after=after,
-        )
-    )
+    entry = _audit_entry(who, action, target_type, target_id, before, after)
+    await connection.execute(insert(AUDIT_LOG).values(entry))
 
 
 @strawberry.type(description="What an import did.")
@@ -133,18 +143,8 @@ class Mutation:
                 f"at most {MAX_IMPORT} articles per call, not {len(articles)}; use `archive import` for bulk"
             )
         report, ids = await anyio.to_thread.run_sync(
-            _import, info.context.settings.database_url, articles
+            _import, info.context.settings.database_url, articles, who
         )
-        async with info.context.database.transaction() as connection:
-            await _audit(
-                connection,
-                who,
-                "importArticles",
-                "Article",
-                None,
-                None,
-                {"imported": report.imported, "duplicates": report.duplicates, "articles": ids},
-            )
         rows = (
             await info.context.database.rows(select(ARTICLES).where(ARTICLES.c.id.in_(ids)))
             if ids
@@ -154,7 +154,7 @@ class Mutation:
         return ImportResult(
             imported=report.imported,
             duplicates=report.duplicates,
-            rejected=[f"{r.location.rsplit('#', 1)[-1]}: {r.reason}" for r in report.rejects],
+            rejected=[f"#{r.location.rsplit('#', 1)[-1]}: {r.reason}" for r in report.rejects],
             articles=[Article(row=by_id[i]) for i in ids if i in by_id],
         )
 
@@ -377,31 +377,65 @@ class Mutation:
         return DeletedArticle(id=article, quotes=quotes, events=events)
 
 
-def _import(database_url: str, articles: list[Any]) -> tuple[Any, list[int]]:
-    """Run the command's import path (same reader checks, same pipeline) on decoded objects."""
+def _import(database_url: str, articles: list[Any], who: str) -> tuple[Any, list[int]]:
+    """Run the command's import path (same reader checks, same pipeline) on decoded objects,
+    article records only, and audit it in the transaction that stores the articles. The
+    pipeline runs before that transaction opens, so SQLite's write lock is held only while
+    writing."""
     from archive.extract.pipeline import load_pipeline
-    from archive.extract.runner import ExtractionRunner
-    from archive.importer.fields import content_hash, normalize_url
+    from archive.extract.runner import ExtractionFailed, ExtractionRunner
     from archive.importer.loader import Loader
-    from archive.importer.readers import Reader
-    from archive.records import ArticleRecord, Located
+    from archive.importer.readers import Item, Reader
+    from archive.records import ArticleRecord, Located, Rejected
     from archive.store import Store
 
-    engine = db.sync_engine(database_url)
-    try:
-        items = list(Reader(5_000_000).objects(articles, "articles"))
-        with ExtractionRunner(load_pipeline) as runner:
-            report = Loader(engine, runner).load(items)
-        ids = []
-        with engine.connect() as connection:
-            store = Store(connection)
-            for item in items:
-                if isinstance(item, Located) and isinstance(item.record, ArticleRecord):
-                    record = item.record
-                    url = normalize_url(record.url) if record.url else None
-                    found = store.find_article(url, content_hash(record.body))
-                    if found is not None:
-                        ids.append(found)
-        return report, ids
-    finally:
-        engine.dispose()
+    items: list[Item] = []
+    records: dict[int, ArticleRecord] = {}
+    for number, item in enumerate(Reader(5_000_000).objects(articles, "articles")):
+        if isinstance(item, Located):
+            if isinstance(item.record, ArticleRecord):
+                records[number] = item.record
+            else:
+                item = Rejected(item.location, NOT_AN_ARTICLE)
+        items.append(item)
+    to_extract = [number for number, record in records.items() if record.annotations is None]
+    with ExtractionRunner(load_pipeline) as runner:
+        results = runner.run([records[number] for number in to_extract])
+        for number, result in zip(to_extract, results, strict=True):
+            location = items[number].location
+            if isinstance(result, ExtractionFailed):
+                items[number] = Rejected(location, str(result))
+                del records[number]
+            else:
+                records[number] = replace(records[number], annotations=result)
+                items[number] = Located(location, records[number])
+        engine = db.sync_engine(database_url)
+        try:
+            with engine.begin() as connection:
+                report = Loader(engine, runner).load(items, within=connection)
+                store = Store(connection)
+                ids = [
+                    found
+                    for record in records.values()
+                    if (found := store.find_article(record.url, record.content_hash))
+                ]
+                connection.execute(
+                    insert(AUDIT_LOG).values(
+                        _audit_entry(
+                            who,
+                            "importArticles",
+                            "Article",
+                            None,
+                            None,
+                            {
+                                "imported": report.imported,
+                                "duplicates": report.duplicates,
+                                "rejected": report.rejected,
+                                "articles": [global_id("Article", i) for i in ids],
+                            },
+                        )
+                    )
+                )
+            return report, ids
+        finally:
+            engine.dispose()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -106,16 +106,19 @@ class Loader:
 
     # ---------------------------------------------------------------- driving
 
-    def load(self, items: Iterable[Item]) -> ImportReport:
+    def load(self, items: Iterable[Item], *, within: Connection | None = None) -> ImportReport:
+        """Store ``items``, each batch in a transaction of its own; or, ``within`` a caller's
+        transaction, each batch in a savepoint of it (the caller commits, and may write more in
+        the same transaction). In strict mode nothing is kept if anything is rejected."""
         started = time.perf_counter()
-        if self.strict:
-            with self.engine.connect() as connection:
+        if self.strict or within is not None:
+            with nullcontext(within) if within is not None else self.engine.connect() as connection:
                 self._connection = connection
-                outer = connection.begin()
+                outer = connection.begin_nested() if within is not None else connection.begin()
                 try:
                     self._consume(items)
                 finally:
-                    if self.report.rejected or not outer.is_active:
+                    if (self.strict and self.report.rejected) or not outer.is_active:
                         outer.rollback()
                         self.report.rolled_back = True
                     else:
