@@ -490,6 +490,45 @@ def test_a_document_that_reuses_fragments_within_the_limits_runs(api: Api) -> No
     assert api.data(document) == {"stats": {"quotes": ANY}}
 
 
+def test_user_mistakes_in_values_are_user_errors_not_server_errors(api: Api) -> None:
+    page = "query($n: Int) { quotes(first: $n) { totalCount } }"
+    assert api.error_code(page, {"n": 1.5}) == "BAD_USER_INPUT"
+    assert api.error_code(page, {"n": 1e20}) == "BAD_USER_INPUT"
+    named = "query($s: String) { actors(where: {name: {contains: $s}}) { totalCount } }"
+    lone_surrogate = json.dumps({"query": named, "variables": {"s": "a\ud800b"}})
+    answer = httpx.post(
+        api.base + "/graphql", content=lone_surrogate, headers={"content-type": "application/json"}
+    ).json()
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    too_long = api.post(named, {"s": "a" * 1_000_000})["errors"][0]
+    assert too_long["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "at most 1000 characters" in too_long["message"]
+    for levels, code in ((60, "GRAPHQL_VALIDATION_FAILED"), (300, "GRAPHQL_PARSE_FAILED")):
+        nested = "{}"
+        for _ in range(levels):
+            nested = "{and: [" + nested + "]}"
+        deep = api.post("{ quotes(where: " + nested + ") { totalCount } }")["errors"][0]
+        assert deep["extensions"]["code"] == code
+        assert "nested" in deep["message"]
+        assert "recursion" not in deep["message"]
+    deep_variable: dict[str, Any] = {}
+    for _ in range(300):
+        deep_variable = {"and": [deep_variable]}
+    where = "query($w: QuoteFilter) { quotes(where: $w) { totalCount } }"
+    assert api.error_code(where, {"w": deep_variable}) == "BAD_USER_INPUT"
+    cycle = api.post("{ ...F } fragment F on Query { ...F }")["errors"][0]
+    assert cycle["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "recursion" not in cycle["message"]
+
+
+@pytest.mark.parametrize("body", [b"null", b"NaN", b"7", b"[" * 100_000 + b"]" * 100_000])
+def test_a_request_body_that_is_not_a_json_object_is_a_400(api: Api, body: bytes) -> None:
+    response = httpx.post(
+        api.base + "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text[:300]
+
+
 # ---------------------------------------------------------------------------- N+1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import get_introspection_query, parse
 
-from archive.graphql.expansion import MAX_FIELDS, expanded_fields, too_big
+from archive.graphql.expansion import MAX_FIELDS, expanded_fields, measure, refusal
 
 
 def test_fields_are_counted_with_fragments_spread_out() -> None:
@@ -22,7 +22,7 @@ def test_fragments_that_double_forty_times_stop_counting_at_the_cap() -> None:
     document = parse(f"{{ ...F0 }} {fragments} fragment F{levels} on Q {{ x }}")
     assert expanded_fields(document, cap=2**50) == 2**levels
     assert expanded_fields(document) == MAX_FIELDS + 1
-    refused = too_big(document)
+    refused = refusal(document)
     assert refused is not None
     assert refused.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
 
@@ -40,4 +40,22 @@ def test_cycles_and_unknown_fragments_count_nothing_and_are_left_to_the_rules() 
 
 
 def test_the_introspection_query_of_client_tools_is_within_the_limit() -> None:
-    assert too_big(parse(get_introspection_query(descriptions=True))) is None
+    assert refusal(parse(get_introspection_query(descriptions=True))) is None
+
+
+def test_depth_counts_field_levels_through_fragments_but_not_introspection() -> None:
+    document = parse(
+        "{ a { b { ...F } } __schema { types { fields { type { ofType { name } } } } } } "
+        "fragment F on B { c { d } }"
+    )
+    assert measure(document).depth == 4  # a, b, c, d
+    deep = "{ " + "a { " * 12 + "b" + " }" * 12 + " }"
+    refused = refusal(parse(deep))
+    assert refused is not None
+    assert refused.message.startswith("the document nests fields 12 levels below a root field")
+    assert refusal(parse("{ " + "a { " * 10 + "b" + " }" * 10 + " }")) is None
+
+
+def test_a_fragment_that_spreads_itself_is_measured_without_recursion() -> None:
+    document = parse("{ ...F } fragment F on Query { x ...F }")
+    assert measure(document).fields == 1

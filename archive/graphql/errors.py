@@ -52,26 +52,36 @@ def has_code(errors: list[GraphQLError] | None, code: str) -> bool:
     return any((error.extensions or {}).get("code") == code for error in errors or [])
 
 
-def _classify(error: GraphQLError) -> GraphQLError:
+def _code(error: GraphQLError) -> str:
+    """The code of ``error``; rewrites the message of an error whose details must not leak."""
     original = error.original_error
     if isinstance(original, ApiError):
-        error.extensions = {**(error.extensions or {}), "code": original.code}
-        return error
+        return original.code
+    if isinstance(original, RecursionError):
+        # only a client's document or values nest deeply enough for that (the parser recurses)
+        error.message = "the document or its values are nested too deeply to read"
+        return "BAD_USER_INPUT" if error.path else "GRAPHQL_PARSE_FAILED"
+    if isinstance(original, GraphQLError):
+        # a value the schema cannot coerce: a variable of the wrong type, an Int out of range
+        return "BAD_USER_INPUT"
     if original is None:
         if error.extensions and "code" in error.extensions:
-            return error
-        code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else None
-        error.extensions = {"code": code or "GRAPHQL_VALIDATION_FAILED"}
-        return error
+            return str(error.extensions["code"])
+        if error.message.startswith("Syntax Error"):
+            return "GRAPHQL_PARSE_FAILED"
+        return "GRAPHQL_VALIDATION_FAILED"
     log.error("unexpected error in %s", error.path, exc_info=original)
-    return GraphQLError(
-        "Unexpected error.",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": "INTERNAL_SERVER_ERROR"},
-    )
+    error.message = "Unexpected error."
+    return "INTERNAL_SERVER_ERROR"
+
+
+def _classify(error: GraphQLError) -> None:
+    """Give ``error`` its code, in place: strawberry answers with error objects it already
+    holds, not always with the lists an extension can reach."""
+    code = _code(error)
+    error.extensions = {**(error.extensions or {}), "code": code}
+    if code in ("INTERNAL_SERVER_ERROR", "GRAPHQL_PARSE_FAILED") and error.original_error:
+        error.original_error = None  # nothing of the failure goes to the client
 
 
 class ErrorCodes(SchemaExtension):
@@ -80,9 +90,6 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result: Any = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [_classify(e) for e in result.errors]
-        elif self.execution_context.pre_execution_errors:
-            self.execution_context.pre_execution_errors = [
-                _classify(e) for e in self.execution_context.pre_execution_errors
-            ]
+        errors = result.errors if result is not None and result.errors else None
+        for error in errors or self.execution_context.pre_execution_errors or []:
+            _classify(error)

@@ -67,7 +67,12 @@ def _values(values: list[Any] | None, what: str) -> list[Any]:
     return values or []
 
 
+MAX_CONTAINS = 1000  # far below SQLite's longest LIKE pattern (50,000 bytes)
+
+
 def _like(text: str) -> str:
+    if len(text) > MAX_CONTAINS:
+        raise BadUserInput(f"`contains` takes at most {MAX_CONTAINS} characters, not {len(text)}")
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 

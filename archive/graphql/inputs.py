@@ -1,41 +1,103 @@
-"""Text no backend can take: a NUL character (U+0000) in any string the client sends.
+"""Values no backend can take, refused the same way on both as ``BAD_USER_INPUT``: a NUL
+character (U+0000) or a lone surrogate (half of a UTF-16 pair, which JSON can spell as
+``\\ud800``) in any string the client sends, and values nested deeper than ``MAX_NESTING``.
 
 PostgreSQL refuses NUL in text, and SQLite compares only up to it (so `contains` would match
-the wrong rows); either way the answer would be wrong or an error. Both backends therefore
-refuse it the same way, as ``BAD_USER_INPUT``: in literals when the document is validated, in
-variables before the operation runs.
+the wrong rows); a lone surrogate cannot be encoded as UTF-8 for either. Deeply nested filters
+(``and: [{and: [...]}]``) would exhaust Python's recursion limit where they are converted and
+compiled. Literals are checked when the document is validated, variables before the operation
+runs; both walks are iterative.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, StringValueNode, ValidationRule
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    ListValueNode,
+    ObjectValueNode,
+    StringValueNode,
+    ValidationRule,
+)
 from strawberry.extensions import SchemaExtension
 
-MESSAGE = "text may not contain NUL characters (\\u0000)"
+MAX_NESTING = 64  # objects and lists inside one another: 32 levels of `and: [...]`
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+def text_problem(text: str) -> str | None:
+    """Why a backend cannot take ``text``, or None."""
+    found = _BAD_TEXT.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "text may not contain NUL characters (\\u0000)"
+    return (
+        f"text may not contain a lone surrogate (\\u{ord(found.group()):04x}): send valid Unicode"
+    )
 
 
-class NoNulInLiterals(ValidationRule):
+def value_problem(value: Any) -> str | None:
+    """The first reason a backend cannot take the decoded JSON ``value``, or None."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if problem := text_problem(item):
+                return problem
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_NESTING:
+                return f"values may nest at most {MAX_NESTING} objects and lists deep"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return None
+
+
+class TextLiterals(ValidationRule):
+    """Strings of the document every backend can take, and literals nested within bounds."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.nesting = 0
+        self.reported = False
+
     def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        if "\x00" in node.value:
-            self.report_error(GraphQLError(MESSAGE, node, extensions={"code": "BAD_USER_INPUT"}))
+        if problem := text_problem(node.value):
+            self.report_error(GraphQLError(problem, node, extensions={"code": "BAD_USER_INPUT"}))
+
+    def _enter(self, node: ObjectValueNode | ListValueNode) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING and not self.reported:
+            self.reported = True
+            self.report_error(
+                GraphQLError(
+                    f"the argument is nested more than {MAX_NESTING} objects and lists deep",
+                    node,
+                )
+            )
+
+    def _leave(self, *_: Any) -> None:
+        self.nesting -= 1
+
+    def enter_object_value(self, node: ObjectValueNode, *_: Any) -> None:
+        self._enter(node)
+
+    def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
+        self._enter(node)
+
+    leave_object_value = _leave
+    leave_list_value = _leave
 
 
-class NoNulInVariables(SchemaExtension):
+class TextVariables(SchemaExtension):
+    """Variables every backend can take, checked before the operation runs."""
+
     def on_execute(self) -> Iterator[None]:
-        if _has_nul(self.execution_context.variables):
-            error = GraphQLError(f"variables: {MESSAGE}", extensions={"code": "BAD_USER_INPUT"})
+        if problem := value_problem(self.execution_context.variables):
+            error = GraphQLError(f"variables: {problem}", extensions={"code": "BAD_USER_INPUT"})
             self.execution_context.result = ExecutionResult(data=None, errors=[error])
         yield

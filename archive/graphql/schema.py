@@ -8,6 +8,7 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from contextlib import suppress
 from functools import lru_cache
@@ -15,6 +16,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, parse
+from lia import HTTPException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -23,7 +25,6 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 from strawberry.types.nodes import SelectedField
@@ -34,7 +35,7 @@ from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
 from archive.graphql.errors import BadUserInput, ErrorCodes, Unavailable, has_code
-from archive.graphql.expansion import too_big
+from archive.graphql.expansion import refusal
 from archive.graphql.filters import (
     ActorFilter,
     ArticleFilter,
@@ -47,7 +48,7 @@ from archive.graphql.filters import (
     SourceFilter,
 )
 from archive.graphql.ids import parse_global_id
-from archive.graphql.inputs import NoNulInLiterals, NoNulInVariables
+from archive.graphql.inputs import TextLiterals, TextVariables
 from archive.graphql.lists import (
     article_selection,
     event_selection,
@@ -288,15 +289,14 @@ class Query:
 
 # Strawberry builds extensions per operation from these classes (instances are deprecated).
 # The validation rules are built once, so that a document's validation can be cached.
-MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
-_RULES = [depth_rule(MAX_DEPTH, None), alias_rule(MAX_ALIASES), CostLimit, NoNulInLiterals]
+_RULES = [alias_rule(MAX_ALIASES), CostLimit, TextLiterals]
 
 
 class Limits(AddValidationRules):
-    """Depth, alias and cost limits and NUL-free literals, checked when a document is
-    validated."""
+    """Alias and cost limits and literals every backend can take, checked when a document is
+    validated (its size and depth are measured before: see ``DocumentCache``)."""
 
     def __init__(self, *, execution_context: object = None) -> None:
         super().__init__(_RULES)
@@ -320,8 +320,9 @@ class DocumentCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         assert context.query is not None
-        # A document that does not parse is left to strawberry's own parse, which reports it.
-        with suppress(GraphQLError):
+        # A document that does not parse is left to strawberry's own parse, which reports it
+        # (one nested past the parser's recursion, too: ``ErrorCodes`` words that error).
+        with suppress(GraphQLError, RecursionError):
             context.graphql_document = _parse(context.query, **context.parse_options)
         yield
 
@@ -329,8 +330,8 @@ class DocumentCache(SchemaExtension):
         context = self.execution_context
         assert context.graphql_document is not None
         # The rules' work grows with the document's size with fragments spread out, which
-        # can be exponential in its length: measure that first, in linear time.
-        refused = too_big(context.graphql_document)
+        # can be exponential in its length: measure that (and the depth) first, in linear time.
+        refused = refusal(context.graphql_document)
         context.pre_execution_errors = (
             [refused]
             if refused
@@ -355,11 +356,15 @@ schema = ArchiveSchema(
     query=Query,
     mutation=Mutation,
     types=list(NODE_CLASSES.values()),
-    extensions=[ErrorCodes, TokenLimit, Limits, DocumentCache, NoNulInVariables],
+    extensions=[ErrorCodes, TokenLimit, Limits, DocumentCache, TextVariables],
 )
 
 
 RETRY_AFTER_SECONDS = 5
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -371,6 +376,19 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide=None)
         self.engine = engine
         self.settings = settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request's JSON (its body, or the ``variables`` of a GET): an object, else a 400.
+        ``NaN`` and ``Infinity``, which Python reads but JSON does not have, are refused."""
+        try:
+            decoded = json.loads(data, parse_constant=_not_json)
+        except RecursionError:
+            raise HTTPException(400, "the request's JSON is nested too deeply to read") from None
+        except ValueError as exc:
+            raise HTTPException(400, f"the request is not valid JSON: {exc}") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "the request's JSON must be an object")
+        return decoded
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
