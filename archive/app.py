@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,9 +17,19 @@ from archive.graphql.schema import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.graph import PageError
-from archive.web.routes import page_error
+from archive.web.routes import page_error, server_error
 from archive.web.routes import routes as page_routes
 from archive.web.templating import templates
+
+
+class Assets(StaticFiles):
+    """The static files; a path no file can have (a NUL in it) is a 404, not a 500 from the
+    file system."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if "\x00" in path:
+            return "", None
+        return super().lookup_path(path)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -35,14 +46,14 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Mount("/static", StaticFiles(directory=assets.folder(assets.STATIC)), name="static"),
+            Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),
         ],
         lifespan=lifespan,
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
         ],
-        exception_handlers={PageError: page_error, HTTPException: page_error},
+        exception_handlers={PageError: page_error, HTTPException: page_error, 500: server_error},
     )
     app.state.engine = engine
     app.state.settings = settings

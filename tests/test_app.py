@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import Response
 
 from archive.app import create_app
+from archive.middleware import CONTENT_SECURITY_POLICY
 from archive.settings import Settings
 from tests.conftest import SAMPLES, run_cli
 from tests.server import live_server, serve_app
@@ -77,3 +80,20 @@ def test_request_bodies_over_the_limit_are_refused_whole_or_streamed(database_ur
         assert refused.status_code == 413, refused.text[:300]
         assert "2048 bytes" in refused.text
         assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_unexpected_failure_is_a_500_with_the_security_headers_and_no_detail(
+    database_url: str,
+) -> None:
+    app = create_app(Settings(database_url=database_url))
+
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("secret detail of the failure")
+
+    app.add_route("/broken", broken)
+    with serve_app(app) as base:
+        response = httpx.get(base + "/broken")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-frame-options"] == "DENY"

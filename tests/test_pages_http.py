@@ -141,13 +141,34 @@ def test_htmx_gets_partials_and_history_restores_get_pages(base: str) -> None:
         ("/timeline?event_kind=<b>", 400, "is not a kind"),
         ("/timeline?actor=nope", 400, "not a valid ID"),
         ("/nowhere", 404, "Not Found"),
+        ("/?month=0000-01", 400, "does not exist"),
+        ("/?kind=events&event_kind=NOPE", 400, "is not a kind"),
+        ("/timeline?event_kind=AND", 400, "is not a kind"),
+        ("/static/archive.css%00.js", 404, "Not Found"),
     ],
 )
 def test_bad_parameters_get_a_clear_page(base: str, path: str, status: int, message: str) -> None:
     response = httpx.get(base + path)
     assert response.status_code == status
     assert message in response.text
-    assert "<h1>" in response.text
+    assert "<h1>" in response.text or path.startswith("/static/")
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_a_method_a_page_does_not_take_is_a_405_that_names_the_allowed(base: str) -> None:
+    response = httpx.delete(base + "/")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_the_console_without_a_query_asks_for_one(base: str) -> None:
+    response = httpx.post(base + "/api", data={})
+    assert response.status_code == 200
+    assert "write a query to run" in response.text
+    nested = httpx.post(
+        base + "/api", data={"query": "{ stats { quotes } }", "variables": "[" * 5000}
+    )
+    assert "the variables: nested too deeply to read" in nested.text
 
 
 def test_stored_text_is_escaped_everywhere(base: str) -> None:
@@ -182,7 +203,7 @@ def test_the_console_answers_without_javascript(base: str) -> None:
     page = _full(response)
     assert "&#34;articles&#34;: 8" in page
     bad = _full(httpx.post(base + "/api", data={"query": "{ stats {", "variables": "[1]"}))
-    assert "variables must be a JSON object" in bad
+    assert "the variables: not a JSON object" in bad
     change = _full(
         httpx.post(
             base + "/api",

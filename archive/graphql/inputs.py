@@ -11,6 +11,7 @@ runs; both walks are iterative.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -55,6 +56,24 @@ def value_problem(value: Any) -> str | None:
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             pending.extend((child, depth + 1) for child in children)
     return None
+
+
+def json_object(data: str | bytes, what: str) -> dict[str, Any]:
+    """``data`` decoded as a JSON object; raises ValueError, naming ``what``, for anything else
+    (``NaN`` and ``Infinity``, which Python reads but JSON does not have, included)."""
+    try:
+        decoded = json.loads(data, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError(f"{what}: nested too deeply to read") from None
+    except ValueError as exc:
+        raise ValueError(f"{what}: not valid JSON ({exc})") from None
+    if not isinstance(decoded, dict):
+        raise ValueError(f"{what}: not a JSON object")
+    return decoded
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 class TextLiterals(ValidationRule):

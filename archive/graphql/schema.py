@@ -8,7 +8,6 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from contextlib import suppress
 from functools import lru_cache
@@ -48,7 +47,7 @@ from archive.graphql.filters import (
     SourceFilter,
 )
 from archive.graphql.ids import parse_global_id
-from archive.graphql.inputs import TextLiterals, TextVariables
+from archive.graphql.inputs import TextLiterals, TextVariables, json_object
 from archive.graphql.lists import (
     article_selection,
     event_selection,
@@ -363,10 +362,6 @@ schema = ArchiveSchema(
 RETRY_AFTER_SECONDS = 5
 
 
-def _not_json(constant: str) -> None:
-    raise ValueError(f"{constant} is not a JSON value")
-
-
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with a context built per request (its own connection and fresh
     loaders every time), the connection given back when the operation ends."""
@@ -381,14 +376,9 @@ class GraphQLApp(GraphQL[Context, None]):
         """A request's JSON (its body, or the ``variables`` of a GET): an object, else a 400.
         ``NaN`` and ``Infinity``, which Python reads but JSON does not have, are refused."""
         try:
-            decoded = json.loads(data, parse_constant=_not_json)
-        except RecursionError:
-            raise HTTPException(400, "the request's JSON is nested too deeply to read") from None
+            return json_object(data, "the request's JSON")
         except ValueError as exc:
-            raise HTTPException(400, f"the request is not valid JSON: {exc}") from None
-        if not isinstance(decoded, dict):
-            raise HTTPException(400, "the request's JSON must be an object")
-        return decoded
+            raise HTTPException(400, str(exc)) from None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

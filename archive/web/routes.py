@@ -9,15 +9,17 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from archive import assets
+from archive.graphql.inputs import json_object
 from archive.graphql.schema import RETRY_AFTER_SECONDS
+from archive.middleware import SECURITY_HEADERS
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
-from archive.web.search import EVENT_KINDS_PATTERN, SearchState, query_for
+from archive.web.search import SearchState, is_event_kind, query_for
 
 CONSOLE_LIMIT = 20_000
 
@@ -233,7 +235,7 @@ async def timeline(request: Request) -> Response:
         conditions.append({"place": {"id": {"eq": params["place"]}}})
     if params.get("event_kind"):
         kind = params["event_kind"]
-        if not EVENT_KINDS_PATTERN.match(kind):
+        if not is_event_kind(kind):
             raise PageError(400, f"event_kind {kind[:40]!r} is not a kind")
         conditions.append({"kind": [kind]})
     where = {"and": conditions} if conditions else None
@@ -270,12 +272,12 @@ async def api(request: Request) -> Response:
 
 async def _console_answer(request: Request, query: str, variables_text: str) -> str:
     """What POST /graphql would answer for this query, as indented JSON."""
+    if not query.strip():
+        return json.dumps({"errors": [{"message": "write a query to run"}]}, indent=2)
     try:
-        variables = json.loads(variables_text) if variables_text else None
-    except json.JSONDecodeError as error:
-        return json.dumps({"errors": [{"message": f"variables are not JSON: {error}"}]}, indent=2)
-    if variables is not None and not isinstance(variables, dict):
-        return json.dumps({"errors": [{"message": "variables must be a JSON object"}]}, indent=2)
+        variables = json_object(variables_text, "the variables") if variables_text else None
+    except ValueError as error:
+        return json.dumps({"errors": [{"message": str(error)}]}, indent=2)
     result = await execute(request, query, variables)
     answer: dict[str, Any] = {}
     if result.errors:
@@ -297,7 +299,9 @@ async def page_error(request: Request, exc: Exception) -> Response:
     else:
         raise exc
     templates: Jinja2Templates = request.app.state.templates
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    headers = dict(getattr(exc, "headers", None) or {})  # a 405's Allow
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return templates.TemplateResponse(
         request,
         "error.html",
@@ -305,6 +309,15 @@ async def page_error(request: Request, exc: Exception) -> Response:
         status_code=status,
         headers=headers,
     )
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """The page for an unexpected failure: no detail of it, and the security headers, which
+    the middleware cannot add here (Starlette answers a 500 outside every middleware, then
+    raises the error again for the server to log)."""
+    response = PlainTextResponse("500: Unexpected error.", status_code=500)
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 routes = [

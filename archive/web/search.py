@@ -10,12 +10,19 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from archive.vocab import EVENT_KINDS
 from archive.web.graph import PageError
 
 KINDS = ("quotes", "articles", "actors", "events", "places")
 PAGE = 20
 ACTOR_KINDS = ("PERSON", "ORGANIZATION", "STATE", "ARMED_GROUP", "GROUP", "MEDIA", "OTHER")
-EVENT_KINDS_PATTERN = re.compile(r"^[A-Z_]{1,40}$")
+
+
+def is_event_kind(value: str) -> bool:
+    """``value`` names an event kind as the API's enum does (``CLASH``, ``AIRSTRIKE``)."""
+    return value == value.upper() and value.lower() in EVENT_KINDS
+
+
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 # The filters a facet sets, each a query parameter holding one value.
 FILTERS = ("speaker", "outlet", "speaker_kind", "actor_kind", "place", "month", "event_kind")
@@ -42,7 +49,7 @@ class SearchState:
         for name in ("speaker_kind", "actor_kind"):
             if name in filters and filters[name] not in ACTOR_KINDS:
                 raise PageError(400, f"{name} must be one of {', '.join(ACTOR_KINDS)}")
-        if "event_kind" in filters and not EVENT_KINDS_PATTERN.match(filters["event_kind"]):
+        if "event_kind" in filters and not is_event_kind(filters["event_kind"]):
             raise PageError(400, f"event_kind {filters['event_kind'][:40]!r} is not a kind")
         if "month" in filters and not MONTH_PATTERN.match(filters["month"]):
             raise PageError(400, f"month must look like 2024-12, not {filters['month'][:20]!r}")
@@ -94,7 +101,7 @@ class SearchState:
             match = MONTH_PATTERN.match(month)
             assert match
             year, number = int(match[1]), int(match[2])
-            if not 1 <= number <= 12:
+            if not 1 <= number <= 12 or year < 1:
                 raise PageError(400, f"month {month!r} does not exist")
             first = date(year, number, 1)
             last = date(year, number, calendar.monthrange(year, number)[1])
