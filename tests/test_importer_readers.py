@@ -263,3 +263,34 @@ def test_header_lines_in_capitals_after_the_title_are_metadata(tmp_path: Path) -
     assert record.published == datetime(2024, 12, 6)
     assert record.source_name == "Levant Wire"
     assert record.body == "Negotiators met again on Friday."
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript://wire.example/%0Aalert(1)", "is not an http(s) address"),
+        ("https://wire.example/" + "a" * 2100, "longer than 2048 characters"),
+    ],
+    ids=["script", "long"],
+)
+def test_an_article_url_that_cannot_be_a_link_is_refused(
+    tmp_path: Path, url: str, reason: str
+) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"title": "T", "body": "A body.", "url": url}))
+    [item] = read(path)
+    assert isinstance(item, Rejected)
+    assert reason in item.reason
+
+
+def test_a_wikidata_id_is_checked_for_its_form(tmp_path: Path) -> None:
+    path = tmp_path / "actors.jsonl"
+    lines = [
+        {"record": "actor", "name": "A Person", "kind": "person", "wikidata_id": "Q42"},
+        {"record": "actor", "name": "B Person", "kind": "person", "wikidata_id": "Q" + "9" * 40},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    first, second = read(path)
+    assert isinstance(first, Located)
+    assert isinstance(second, Rejected)
+    assert "wikidata_id" in second.reason

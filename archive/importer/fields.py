@@ -68,11 +68,26 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+MAX_URL_CHARS = 2048  # the column's length, which PostgreSQL enforces and SQLite does not
+WIKIDATA_ID = re.compile(r"^Q[1-9]\d{0,30}$")
+
+
+def _wikidata_id(value: str | None) -> str | None:
+    if value is not None and not WIKIDATA_ID.match(value):
+        raise FieldError(f"field 'wikidata_id' is {value[:40]!r}; expected Q and a number (Q42)")
+    return value
+
+
 def normalize_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters."""
     parts = urlsplit(url.strip())
     if not parts.scheme or not parts.netloc:
         raise FieldError(f"url {url!r} is not an absolute URL")
+    if parts.scheme.lower() not in ("http", "https"):
+        # the pages link to it: a javascript: or data: address would be a script to run
+        raise FieldError(f"url {url[:80]!r} is not an http(s) address")
+    if len(url) > MAX_URL_CHARS:
+        raise FieldError(f"url is longer than {MAX_URL_CHARS} characters ({len(url)})")
     query = urlencode(
         [
             (k, v)
@@ -240,7 +255,7 @@ def actor_from(data: Mapping[str, Any]) -> ActorRecord:
         kind=_choice(data.get("kind"), "kind", ACTOR_KINDS, "other") or "other",
         aliases=_string_list(data.get("aliases"), "aliases"),
         description=_optional_text(data, "description"),
-        wikidata_id=_optional_text(data, "wikidata_id"),
+        wikidata_id=_wikidata_id(_optional_text(data, "wikidata_id")),
         affiliations=affiliations,
     )
 
