@@ -211,3 +211,9 @@ def test_the_console_answers_without_javascript(base: str) -> None:
         )
     )
     assert "UNAUTHENTICATED" in change or "GRAPHQL_VALIDATION_FAILED" in change
+
+
+def test_a_forged_host_header_is_not_written_into_the_page(base: str) -> None:
+    page = _full(httpx.get(base + "/", headers={"host": "evil.example"}))
+    assert "evil.example" not in page
+    assert '<script src="/static/htmx-2.0.11.min.js" defer></script>' in page
