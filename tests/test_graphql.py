@@ -634,9 +634,9 @@ def test_mutations_need_tokens_are_audited_and_keep_the_archive_whole(database: 
         assert api.error_code(change, variables, token=revoked) == "UNAUTHENTICATED"
         changed = api.data(change, variables, token=editor)["setQuoteSpeaker"]
         assert changed == {"speaker": {"id": other}, "origin": "CURATED"}
-        entry = api.data("{ auditLog(first: 1) { nodes { who action targetId before after } } }")[
-            "auditLog"
-        ]["nodes"][0]
+        audit = "{ auditLog(first: 1) { nodes { who action targetId before after } } }"
+        assert api.error_code(audit) == "UNAUTHENTICATED"
+        entry = api.data(audit, token=editor)["auditLog"]["nodes"][0]
         assert (entry["who"], entry["action"], entry["targetId"]) == (
             "editor-test",
             "setQuoteSpeaker",

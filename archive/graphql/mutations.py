@@ -47,7 +47,7 @@ NOT_AN_ARTICLE = (
 MAX_QUOTE_CHARS = 20_000
 
 
-async def _authorize(info: Info, role: str = "editor") -> str:
+async def authorize(info: Info, role: str = "editor") -> str:
     """The name of the token the request carries; raises unless it may make ``role`` changes."""
     header = info.context.request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -135,7 +135,7 @@ class Mutation:
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."
     )
     async def import_articles(self, info: Info, articles: JSON) -> ImportResult:
-        who = await _authorize(info)
+        who = await authorize(info)
         if not isinstance(articles, list) or not articles:
             raise BadUserInput("articles must be a non-empty list of article objects")
         if len(articles) > MAX_IMPORT:
@@ -164,7 +164,7 @@ class Mutation:
     async def set_quote_speaker(
         self, info: Info, quote: strawberry.ID, speaker: strawberry.ID | None
     ) -> Quote:
-        who = await _authorize(info)
+        who = await authorize(info)
         quote_id = pk_of(quote, "Quote")
         speaker_id = pk_of(speaker, "Actor") if speaker is not None else None
         async with info.context.database.transaction() as connection:
@@ -192,7 +192,7 @@ class Mutation:
     async def update_quote(
         self, info: Info, quote: strawberry.ID, text: str | None = None, direct: bool | None = None
     ) -> Quote:
-        who = await _authorize(info)
+        who = await authorize(info)
         quote_id = pk_of(quote, "Quote")
         values: dict[str, Any] = {"origin": "curated"}
         if text is not None:
@@ -222,7 +222,7 @@ class Mutation:
         description="Add a spelling of an actor's name; it must not already name another actor."
     )
     async def add_actor_alias(self, info: Info, actor: strawberry.ID, alias: str) -> Actor:
-        who = await _authorize(info)
+        who = await authorize(info)
         actor_id = pk_of(actor, "Actor")
         key = normalize_name(alias)
         if not key or len(alias) > 300:
@@ -265,7 +265,7 @@ class Mutation:
         into: strawberry.ID,
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
     ) -> Actor:
-        who = await _authorize(info, "admin")
+        who = await authorize(info, "admin")
         keep, gone = pk_of(into, "Actor"), pk_of(from_, "Actor")
         if keep == gone:
             raise BadUserInput("an actor cannot be merged into itself")
@@ -345,7 +345,7 @@ class Mutation:
         description="Delete an article with its quotes, events and mentions. Admin tokens only."
     )
     async def delete_article(self, info: Info, article: strawberry.ID) -> DeletedArticle:
-        who = await _authorize(info, "admin")
+        who = await authorize(info, "admin")
         article_id = pk_of(article, "Article")
         async with info.context.database.transaction() as connection:
             row = await _one(connection, ARTICLES, article_id, "article")

@@ -61,7 +61,7 @@ from archive.graphql.lists import (
     quote_selection,
 )
 from archive.graphql.loaders import Database
-from archive.graphql.mutations import Mutation
+from archive.graphql.mutations import Mutation, authorize
 from archive.graphql.types import (
     NODE_CLASSES,
     Actor,
@@ -270,10 +270,14 @@ class Query:
     def event_facets(self, info: Info, where: EventFilter | None = None) -> EventFacets:
         return EventFacets(selection=event_selection(info, where))
 
-    @strawberry.field(description="Changes made through the API, newest first.")
+    @strawberry.field(
+        description="Changes made through the API, newest first. Needs a bearer token (editor "
+        "or admin): the log names the tokens that made each change."
+    )
     async def audit_log(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[AuditEntry]:
+        await authorize(info)
         return await list_audit(info, first, after)
 
     @strawberry.field(description="Counts of everything the archive holds.")
