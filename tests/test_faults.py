@@ -160,3 +160,58 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(tmp_path: Path
     assert before, "nothing was answered before the outage"
     assert after, "the service did not recover without a restart"
     assert {o.kind for o in after} == set(KINDS)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while the folder was read
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_extraction_workers_end_with_a_killed_importer(tmp_path: Path) -> None:
+    source = tmp_path / "plain.jsonl"
+    corpus.write_jsonl(source, 3000, seed=9, annotated=False)
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "import",
+            str(source),
+            "--workers",
+            "2",
+            "--rejects",
+            os.devnull,
+        ],  # fmt: skip
+        env=dict(os.environ, **{DATABASE_URL_VARIABLE: url}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < 2:
+        assert time.monotonic() < deadline, "the import started no extraction workers"
+        assert process.poll() is None, "the import ended before its workers were seen"
+        workers = [w for child in _children(process.pid) for w in _children(child)]
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(w) for w in workers):
+        assert time.monotonic() < deadline, "extraction workers outlived their importer"
+        time.sleep(0.2)

@@ -7,6 +7,9 @@ builds its own extractor from a picklable factory.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Protocol, runtime_checkable
@@ -37,11 +40,24 @@ class ExtractionFailed(Exception):
 
 
 _worker_extractor: Extractor | None = None
+WATCH_SECONDS = 1.0
 
 
-def _start_worker(factory: ExtractorFactory) -> None:
+def _start_worker(factory: ExtractorFactory, importer: int) -> None:
     global _worker_extractor
+    threading.Thread(target=_end_with, args=(importer,), daemon=True, name="importer").start()
     _worker_extractor = factory()
+
+
+def _end_with(importer: int) -> None:
+    """Exit once the importing process is gone. A killed importer cannot shut its pool down,
+    and the workers would wait for work forever, each holding a language model in memory."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(importer, 0)
+        except ProcessLookupError:
+            os._exit(1)
 
 
 def _extract_in_worker(articles: Sequence[ArticleRecord]) -> list[Extraction | ExtractionFailed]:
@@ -93,7 +109,7 @@ class ExtractionRunner:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_start_worker,
-                initargs=(self.factory,),
+                initargs=(self.factory, os.getpid()),
             )
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
