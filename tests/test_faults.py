@@ -197,7 +197,7 @@ def test_extraction_workers_end_with_a_killed_importer(tmp_path: Path) -> None:
             "2",
             "--rejects",
             os.devnull,
-        ],  # fmt: skip
+        ],
         env=dict(os.environ, **{DATABASE_URL_VARIABLE: url}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
