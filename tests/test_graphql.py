@@ -642,7 +642,9 @@ def test_mutations_need_tokens_are_audited_and_keep_the_archive_whole(database: 
             "setQuoteSpeaker",
             quote["id"],
         )
-        assert entry["before"]["speaker_id"] != entry["after"]["speaker_id"]
+        assert entry["before"]["id"] == entry["after"]["id"] == quote["id"]
+        assert entry["before"]["speaker_id"] == quote["speaker"]["id"]
+        assert entry["after"]["speaker_id"] == other
 
         # merging: an editor may not; an admin moves quotes and aliases
         merge = "mutation($a: ID!, $b: ID!) { mergeActors(into: $a, from: $b) { name aliases quotes { totalCount } } }"

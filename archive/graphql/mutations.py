@@ -69,10 +69,33 @@ async def authorize(info: Info, role: str = "editor") -> str:
     return str(rows[0]["name"])
 
 
-def _plain(row: RowMapping | None) -> dict[str, Any] | None:
+# The records a row's foreign keys point at, so that the audit log names them as the API does.
+_REFERENCES = {
+    "speaker_id": "Actor",
+    "actor_id": "Actor",
+    "organization_id": "Actor",
+    "article_id": "Article",
+    "source_id": "Source",
+    "place_id": "Place",
+    "event_id": "Event",
+}
+
+
+def _plain(row: RowMapping | None, type_name: str) -> dict[str, Any] | None:
+    """A row of ``type_name`` as the audit log keeps it: JSON values, and the row's id and
+    foreign keys as the API's global IDs, not the database's integers."""
     if row is None:
         return None
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+    plain: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif value is not None and key == "id":
+            value = global_id(type_name, value)
+        elif value is not None and key in _REFERENCES:
+            value = global_id(_REFERENCES[key], value)
+        plain[key] = value
+    return plain
 
 
 async def _one(connection: AsyncConnection, table: Any, pk: int, type_name: str) -> RowMapping:
@@ -184,7 +207,13 @@ class Mutation:
             )
             after = await _one(connection, QUOTES, quote_id, "quote")
             await _audit(
-                connection, who, "setQuoteSpeaker", "Quote", quote_id, _plain(before), _plain(after)
+                connection,
+                who,
+                "setQuoteSpeaker",
+                "Quote",
+                quote_id,
+                _plain(before, "Quote"),
+                _plain(after, "Quote"),
             )
         return Quote(row=after)
 
@@ -214,7 +243,13 @@ class Mutation:
             await connection.execute(update(QUOTES).where(QUOTES.c.id == quote_id).values(**values))
             after = await _one(connection, QUOTES, quote_id, "quote")
             await _audit(
-                connection, who, "updateQuote", "Quote", quote_id, _plain(before), _plain(after)
+                connection,
+                who,
+                "updateQuote",
+                "Quote",
+                quote_id,
+                _plain(before, "Quote"),
+                _plain(after, "Quote"),
             )
         return Quote(row=after)
 
@@ -336,8 +371,8 @@ class Mutation:
                 "mergeActors",
                 "Actor",
                 keep,
-                {"into": _plain(kept), "from": _plain(removed)},
-                {"into": _plain(kept), "moved": moved},
+                {"into": _plain(kept, "Actor"), "from": _plain(removed, "Actor")},
+                {"into": _plain(kept, "Actor"), "moved": moved},
             )
         return Actor(row=kept)
 
@@ -364,7 +399,9 @@ class Mutation:
                 ).all()
             )
             await connection.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
-            summary = {k: v for k, v in (_plain(row) or {}).items() if k not in ("body", "raw")}
+            summary = {
+                k: v for k, v in (_plain(row, "Article") or {}).items() if k not in ("body", "raw")
+            }
             await _audit(
                 connection,
                 who,
