@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from archive import db
 from archive.errors import ArchiveError
-from archive.importer.loader import ImportReport, Loader
+from archive.importer.loader import ImportReport, Loader, StorageFull
 from archive.importer.readers import FORMATS, Reader
 from archive.records import Rejected
 from archive.settings import DATABASE_URL_VARIABLE, Settings
@@ -157,10 +157,17 @@ def import_(
                 on_reject=rejects_file.write,
                 progress=lambda report: progress.update(task, summary=_summary_line(report)),
             )
-            report = loader.load(reader.read(paths))
-        if report.imported or report.updated:
+            stopped: StorageFull | None = None
+            try:
+                report = loader.load(reader.read(paths))
+            except StorageFull as full:
+                report, stopped = full.report, full
+        if (report.imported or report.updated) and stopped is None:
             db.refresh_statistics(engine)
     _print_report(report, rejects if report.rejected else None, strict)
+    if stopped is not None:
+        err.print(f"error: {stopped}", markup=False)
+        raise typer.Exit(EXIT_ERROR)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 

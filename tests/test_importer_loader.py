@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event, select
 
 from archive import corpus
@@ -236,3 +238,33 @@ def test_annotated_corpus_lands_linked_in_statements_per_table_not_per_row(
     for url, start, role in rows:
         stored.setdefault((url, start), []).append(role)
     assert {key: sorted(roles) for key, roles in stored.items()} == expected
+
+
+def test_a_full_database_stops_the_import_with_one_message(tmp_path: Path) -> None:
+    """SQLite's page limit stands in for a full disk: both end in SQLITE_FULL."""
+    from archive import db
+    from archive.importer.loader import StorageFull
+
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    with engine.connect() as connection:
+        pages = int(connection.exec_driver_sql("PRAGMA page_count").scalar_one())
+
+    @event.listens_for(engine, "connect")
+    def cap(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages + 80}")
+
+    engine.dispose()
+    source = tmp_path / "corpus.jsonl"
+    corpus.write_jsonl(source, 400, seed=21, annotated=True)
+    try:
+        with pytest.raises(StorageFull) as caught:
+            load(engine, [source], batch_size=20)
+        report = caught.value.report
+        assert report.rejected == 0
+        assert 0 < report.imported < 400
+        assert counts(engine)["articles"] == report.imported
+        assert "full" in str(caught.value)
+    finally:
+        engine.dispose()

@@ -24,6 +24,7 @@ from functools import partial
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from archive.errors import ArchiveError
 from archive.extract.runner import ExtractionFailed, ExtractionRunner
 from archive.importer.readers import Item, Skipped
 from archive.records import (
@@ -72,6 +73,19 @@ class ImportReport:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
 
+class StorageFull(ArchiveError):
+    """The database cannot grow (a full disk, a size limit): the import stops at once, with
+    what it had stored in ``report``."""
+
+    def __init__(self, reason: str, report: ImportReport) -> None:
+        super().__init__(
+            f"the database is full ({reason}); what was stored before stays",
+            suggestion="free space, then run the same import again: "
+            "what is stored counts as duplicates",
+        )
+        self.report = report
+
+
 @dataclass
 class _Pending:
     location: str
@@ -117,12 +131,18 @@ class Loader:
                 outer = connection.begin_nested() if within is not None else connection.begin()
                 try:
                     self._consume(items)
-                finally:
+                except BaseException:
+                    if outer.is_active:
+                        outer.rollback()
+                    self.report.rolled_back = True
+                    raise
+                else:
                     if (self.strict and self.report.rejected) or not outer.is_active:
                         outer.rollback()
                         self.report.rolled_back = True
                     else:
                         outer.commit()
+                finally:
                     self._connection = None
         else:
             self._consume(items)
@@ -181,9 +201,10 @@ class Loader:
                 self._write_articles(store, articles)
                 for item in others:
                     self._write_other(store, item)
-        except (IntegrityError, DBAPIError):
-            # Find the record the database refused: the batch again, one record a transaction.
+        except (IntegrityError, DBAPIError) as exc:
             self.report.imported, self.report.updated, self.report.counts = before
+            _stop_if_full(exc, self.report)
+            # Find the record the database refused: the batch again, one record a transaction.
             for pending in articles:
                 self._isolated(partial(self._write_articles, pending=[pending]), pending.location)
             for item in others:
@@ -196,6 +217,7 @@ class Loader:
                 write(Store(connection))
         except (IntegrityError, DBAPIError) as exc:
             self.report.imported, self.report.updated, self.report.counts = before
+            _stop_if_full(exc, self.report)
             self._reject(Rejected(location, f"refused by the database: {_db_reason(exc)}"))
 
     def _plan_articles(self, items: list[Located]) -> list[_Pending]:
@@ -287,6 +309,21 @@ class Loader:
 @contextmanager
 def _borrowed(connection: Connection) -> Iterator[Connection]:
     yield connection
+
+
+# SQLite's SQLITE_FULL; PostgreSQL's disk_full and out_of_memory SQLSTATEs.
+_SQLITE_FULL = 13
+_POSTGRES_FULL = ("53100", "53200")
+
+
+def _stop_if_full(exc: DBAPIError, report: ImportReport) -> None:
+    """A full database refuses every record alike: stop once, rather than reject them all."""
+    original = exc.orig
+    if (
+        getattr(original, "sqlite_errorcode", None) == _SQLITE_FULL
+        or getattr(original, "sqlstate", None) in _POSTGRES_FULL
+    ):
+        raise StorageFull(_db_reason(exc), report) from exc
 
 
 def _db_reason(exc: DBAPIError) -> str:
