@@ -399,7 +399,7 @@ def evaluate(
         raise typer.Exit(result.scorer_status)
 
 
-BENCHMARKS = ("extraction", "api")
+BENCHMARKS = ("extraction", "api", "abuse")
 
 
 @app.command()
@@ -440,6 +440,11 @@ def benchmark(
             url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
             bench.import_into(url, paths)
             figures += bench.api_page(url, requests)
+    if "abuse" in chosen:
+        with tempfile.TemporaryDirectory() as folder:
+            url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
+            bench.import_into(url, paths)  # again into --db: stored articles are duplicates
+            figures += bench.abuse(url)
     out.print(_figures_table(f"benchmarks ({len(articles)} articles)", figures))
 
 

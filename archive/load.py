@@ -158,6 +158,60 @@ def drive(
     return asyncio.run(_drive(base, clients, seconds, seed, timeout))
 
 
+def fan_out(levels: int) -> str:
+    """A document of about 40 characters a level whose fragments each spread the next one
+    twice: 2**levels fields once spread out."""
+    fragments = " ".join(
+        f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
+    )
+    return f"{{ ...F0 }} {fragments} fragment F{levels} on Query {{ stats {{ quotes }} }}"
+
+
+@dataclass
+class Attack:
+    """The same clients with one more client sending, as fast as it is answered, the cheapest
+    valid document (the reference), then fan-out documents."""
+
+    cheap: Tally
+    attacked: Tally
+    refusals: list[float]
+    """Milliseconds the server took to refuse each fan-out document."""
+
+
+CHEAP = "{ __typename }"
+
+
+async def _hammer(base: str, document: str, seconds: float, times: list[float]) -> None:
+    """Send ``document`` for ``seconds``, one at a time; a fan-out one must be refused."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            sent = time.monotonic()
+            answer = (await client.post("/graphql", json={"query": document})).json()
+            times.append((time.monotonic() - sent) * 1000)
+            refused = answer.get("errors", [{}])[0].get("extensions", {}).get("code")
+            if (refused == "GRAPHQL_VALIDATION_FAILED") != (document != CHEAP):
+                raise ArchiveError(f"unexpected answer to the drill's document: {answer}")
+
+
+async def _attack(base: str, clients: int, seconds: float, levels: int) -> Attack:
+    cheap, _ = await asyncio.gather(
+        _drive(base, clients, seconds, 1, 30), _hammer(base, CHEAP, seconds, [])
+    )
+    refusals: list[float] = []
+    attacked, _ = await asyncio.gather(
+        _drive(base, clients, seconds, 1, 30), _hammer(base, fan_out(levels), seconds, refusals)
+    )
+    return Attack(cheap, attacked, refusals)
+
+
+def attack_drill(base: str, *, clients: int = 32, seconds: float = 20, levels: int = 40) -> Attack:
+    """``clients`` clients against ``base`` for ``seconds`` while one more client sends the
+    cheapest valid document as fast as it is answered; then again while it sends fan-out
+    documents of ``levels`` levels instead."""
+    return asyncio.run(_attack(base, clients, seconds, levels))
+
+
 @dataclass
 class Outage:
     """A drill through a database outage; times in seconds since the drill started."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archive import corpus
-from archive.load import KINDS, drive, with_import
+from archive.load import KINDS, attack_drill, drive, with_import
 from archive.served import served
 from tests.conftest import BACKENDS, database_with_samples
 
@@ -41,3 +41,13 @@ def test_clients_during_an_import_get_answers_and_no_lock_errors(
     for kind in KINDS:
         assert tally.of("ok", kind), f"no {kind} request was answered"
     assert tally.percentile(0.99) >= tally.percentile(0.5) > 0
+
+
+def test_clients_are_answered_while_fan_out_documents_are_refused(tmp_path: Path) -> None:
+    with database_with_samples("sqlite", tmp_path) as url, served(url) as base:
+        drill = attack_drill(base, clients=8, seconds=4)
+    assert drill.refusals, "no fan-out document was sent"
+    for tally in (drill.cheap, drill.attacked):
+        assert tally.failures == [], tally.failures[:5]
+        for kind in KINDS:
+            assert tally.of("ok", kind), f"no {kind} request was answered"
