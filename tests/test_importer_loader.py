@@ -268,3 +268,26 @@ def test_a_full_database_stops_the_import_with_one_message(tmp_path: Path) -> No
         assert "full" in str(caught.value)
     finally:
         engine.dispose()
+
+
+def test_an_article_another_importer_stores_meanwhile_is_a_duplicate(engine: Engine) -> None:
+    from archive.records import ArticleRecord, Extraction
+
+    items = list(Reader(5_000_000).read([str(SAMPLES)]))
+
+    class Racing:
+        """Extracts nothing; on its first article another importer stores them all, in the
+        window between this import's duplicate check and its write."""
+
+        raced = False
+
+        def extract(self, article: ArticleRecord) -> Extraction:
+            if not Racing.raced:
+                Racing.raced = True
+                load_items(engine, items)
+            return Extraction()
+
+    with ExtractionRunner(Racing) as runner:
+        report = Loader(engine, runner).load(items)
+    assert (report.imported, report.duplicates, report.rejected) == (0, 7, 0)
+    assert counts(engine)["articles"] == 7

@@ -206,11 +206,14 @@ class Loader:
             _stop_if_full(exc, self.report)
             # Find the record the database refused: the batch again, one record a transaction.
             for pending in articles:
-                self._isolated(partial(self._write_articles, pending=[pending]), pending.location)
+                write = partial(self._write_articles, pending=[pending])
+                self._isolated(write, pending.location, pending.record)
             for item in others:
                 self._isolated(partial(self._write_other, item=item), item.location)
 
-    def _isolated(self, write: Callable[[Store], None], location: str) -> None:
+    def _isolated(
+        self, write: Callable[[Store], None], location: str, article: ArticleRecord | None = None
+    ) -> None:
         before = (self.report.imported, self.report.updated, dict(self.report.counts))
         try:
             with self._transaction() as connection:
@@ -218,6 +221,10 @@ class Loader:
         except (IntegrityError, DBAPIError) as exc:
             self.report.imported, self.report.updated, self.report.counts = before
             _stop_if_full(exc, self.report)
+            if article is not None and isinstance(exc, IntegrityError) and self._stored(article):
+                # another importer stored it after this one looked: a duplicate, not a fault
+                self.report.duplicates += 1
+                return
             self._reject(Rejected(location, f"refused by the database: {_db_reason(exc)}"))
 
     def _plan_articles(self, items: list[Located]) -> list[_Pending]:
@@ -250,6 +257,12 @@ class Loader:
                 seen_urls.add(record.url)
             pending.append(_Pending(location, record, replaces=stored.id if stored else None))
         return pending
+
+    def _stored(self, article: ArticleRecord) -> bool:
+        """Whether the archive now holds an article of the same URL or text."""
+        with self._read() as connection:
+            urls = [article.url] if article.url else []
+            return bool(Store(connection).existing_articles(urls, [article.content_hash]))
 
     def _read(self) -> AbstractContextManager[Connection]:
         if self._connection is not None:
