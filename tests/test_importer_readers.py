@@ -294,3 +294,22 @@ def test_a_wikidata_id_is_checked_for_its_form(tmp_path: Path) -> None:
     assert isinstance(first, Located)
     assert isinstance(second, Rejected)
     assert "wikidata_id" in second.reason
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"title": "T", "body": "A body\u0000 with a NUL."}, "NUL"),
+        ({"title": "T\ud800", "body": "A body."}, "lone surrogate"),
+        ({"record": "actor", "name": "Name\u0000", "kind": "person"}, "NUL"),
+    ],
+    ids=["nul", "surrogate", "actor"],
+)
+def test_text_no_database_can_take_is_refused_on_both_alike(
+    tmp_path: Path, record: dict[str, str], reason: str
+) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [item] = read(path)
+    assert isinstance(item, Rejected)
+    assert reason in item.reason

@@ -32,6 +32,7 @@ from archive.records import (
     QuoteRecord,
     Record,
 )
+from archive.text import value_problem
 from archive.vocab import ACTOR_KINDS, DATE_PRECISIONS, EVENT_KINDS, ORIGINS, PARTICIPANT_ROLES
 
 TITLE_FIELDS = ("title", "headline", "name")
@@ -364,8 +365,16 @@ def annotations_from(data: Mapping[str, Any]) -> Extraction | None:
 # ---------------------------------------------------------------------------- articles
 
 
+def _storable(data: Mapping[str, Any]) -> None:
+    """Raise FieldError for text no database can take, or values nested too deep: refused
+    here, both backends refuse the same records."""
+    if problem := value_problem(dict(data)):
+        raise FieldError(problem)
+
+
 def article_from(data: Mapping[str, Any], max_body_chars: int) -> ArticleRecord:
     """An article from a scraper's or the archive's own record; raises FieldError."""
+    _storable(data)
     body_field, body = _first(data, BODY_FIELDS)
     if body is None:
         raise FieldError(f"no article text: none of the fields {', '.join(BODY_FIELDS)} is set")
@@ -481,6 +490,7 @@ def record_from(data: Any, max_body_chars: int) -> Record:
         raise FieldError(f"field 'record' is {kind!r}; expected one of {', '.join(RECORD_TYPES)}")
     if kind == "article":
         return article_from(data, max_body_chars)
+    _storable(data)
     if kind == "actor":
         return actor_from(data)
     if kind == "place":
