@@ -25,7 +25,7 @@ from archive.errors import ArchiveError
 from archive.importer.loader import ImportReport, Loader, StorageFull
 from archive.importer.readers import FORMATS, Reader
 from archive.records import Rejected
-from archive.settings import DATABASE_URL_VARIABLE, Settings
+from archive.settings import ALLOWED_HOSTS_VARIABLE, DATABASE_URL_VARIABLE, Settings
 
 if TYPE_CHECKING:
     from archive.benchmark import Figure
@@ -619,9 +619,16 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host name the server answers for (repeat it; *.example.org for "
+            f"subdomains); others get a 400. [env: {ALLOWED_HOSTS_VARIABLE}; default: any]"
+        ),
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql) and the pages with uvicorn."""
-    settings = _settings(database)
+    settings = _settings(database, allowed_hosts=tuple(allowed_host) if allowed_host else None)
     with _engine(settings) as engine:
         db.require_schema(engine)
     _run_server(settings, host, port, workers)
@@ -630,8 +637,9 @@ def serve(
 def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
-    # Worker processes rebuild the app from the environment, so hand the URL over there.
+    # Worker processes rebuild the app from the environment, so hand the settings over there.
     os.environ[DATABASE_URL_VARIABLE] = settings.database_url
+    os.environ[ALLOWED_HOSTS_VARIABLE] = ",".join(settings.allowed_hosts)
     err.print(
         f"serving {db.display_url(settings.database_url)} on http://{host}:{port}/ (Ctrl+C to stop)"
     )

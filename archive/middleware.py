@@ -24,7 +24,9 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeaders:
-    """Adds ``SECURITY_HEADERS`` to every HTTP response."""
+    """Adds ``SECURITY_HEADERS`` to every HTTP response, and makes a redirect to this server
+    (Starlette's to the path without its trailing slash) a path: an absolute one would name
+    whatever host the request's Host header claimed."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -34,11 +36,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        own = f"{scope['scheme']}://{Headers(scope=scope).get('host', '')}/"
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if headers.get("location", "").startswith(own):
+                    headers["location"] = headers["location"][len(own) - 1 :]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

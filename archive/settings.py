@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 DEFAULT_DATABASE_URL = "sqlite:///archive.db"
 DATABASE_URL_VARIABLE = "ARCHIVE_DATABASE_URL"
+ALLOWED_HOSTS_VARIABLE = "ARCHIVE_ALLOWED_HOSTS"
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,17 @@ class Settings:
     # The largest HTTP request body the server reads: an importArticles call of 100 long
     # articles fits; a body that would fill the server's memory does not.
     max_request_bytes: int = 16 * 1024 * 1024
+    # Host names the server answers for (``*.example.org`` for subdomains); others get a 400.
+    # "*" answers any: fine on loopback, to be set when the server faces a network.
+    allowed_hosts: tuple[str, ...] = ("*",)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``ARCHIVE_*`` variables; explicit ``overrides`` that are not None win."""
         env = os.environ if environ is None else environ
         settings = cls(database_url=env.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL)
+        hosts = [h.strip() for h in env.get(ALLOWED_HOSTS_VARIABLE, "").split(",") if h.strip()]
+        if hosts:
+            settings = replace(settings, allowed_hosts=tuple(hosts))
         given = {key: value for key, value in overrides.items() if value is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -97,3 +97,34 @@ def test_an_unexpected_failure_is_a_500_with_the_security_headers_and_no_detail(
     assert "secret detail" not in response.text
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_redirects_and_hosts_do_not_follow_a_forged_host_header(database_url: str) -> None:
+    open_app = create_app(Settings(database_url=database_url))
+    closed_app = create_app(
+        Settings(database_url=database_url, allowed_hosts=("archive.example", "127.0.0.1"))
+    )
+    with serve_app(open_app) as base:
+        slash = httpx.get(base + "/api/", headers={"host": "evil.example"})
+    assert slash.status_code == 307
+    assert slash.headers["location"] == "/api"
+    with serve_app(closed_app) as base:
+        forged = httpx.get(base + "/", headers={"host": "evil.example"})
+        named = httpx.get(base + "/graphql?query={__typename}", headers={"host": "archive.example"})
+    assert forged.status_code == 400
+    assert forged.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert named.json() == {"data": {"__typename": "Query"}}
+
+
+def test_allowed_hosts_come_from_the_environment() -> None:
+    settings = Settings.from_env({"ARCHIVE_ALLOWED_HOSTS": "archive.example, *.news.example"})
+    assert settings.allowed_hosts == ("archive.example", "*.news.example")
+    assert Settings.from_env({}).allowed_hosts == ("*",)
+
+
+def test_serve_answers_only_the_hosts_it_is_given(database_url: str) -> None:
+    with live_server(database_url, "--allowed-host", "127.0.0.1") as base:
+        own = httpx.get(base + "/graphql?query={__typename}")
+        forged = httpx.get(base + "/graphql?query={__typename}", headers={"host": "evil.example"})
+    assert own.json() == {"data": {"__typename": "Query"}}
+    assert forged.status_code == 400
