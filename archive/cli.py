@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from archive import db
 from archive.errors import ArchiveError
-from archive.importer.loader import ImportReport, Loader, StorageFull
+from archive.importer.loader import CannotWrite, ImportReport, Loader
 from archive.importer.readers import FORMATS, Reader
 from archive.records import Rejected
 from archive.settings import ALLOWED_HOSTS_VARIABLE, DATABASE_URL_VARIABLE, Settings
@@ -157,11 +157,11 @@ def import_(
                 on_reject=rejects_file.write,
                 progress=lambda report: progress.update(task, summary=_summary_line(report)),
             )
-            stopped: StorageFull | None = None
+            stopped: CannotWrite | None = None
             try:
                 report = loader.load(reader.read(paths))
-            except StorageFull as full:
-                report, stopped = full.report, full
+            except CannotWrite as refused:
+                report, stopped = refused.report, refused
         if (report.imported or report.updated) and stopped is None:
             db.refresh_statistics(engine)
     _print_report(report, rejects if report.rejected else None, strict)

@@ -11,9 +11,11 @@ locked".
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -68,18 +70,38 @@ def driver_url(url: str, *, asynchronous: bool) -> str:
     drivers = _ASYNC_DRIVERS if asynchronous else _SYNC_DRIVERS
     parsed = make_url(url).set(drivername=drivers[backend])
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
-        folder = Path(parsed.database).expanduser().resolve().parent
-        if not folder.is_dir():
+        path = Path(parsed.database).expanduser().resolve()
+        if not path.parent.is_dir():
             raise ConfigurationError(
-                f"the folder {str(folder)!r} of the SQLite database does not exist",
+                f"the folder {str(path.parent)!r} of the SQLite database does not exist",
                 suggestion="create it first or point --db at an existing folder",
             )
+        if read_only_sqlite(path):
+            return _read_only_url(parsed, path).render_as_string(hide_password=False)
     return parsed.render_as_string(hide_password=False)
+
+
+def read_only_sqlite(path: Path) -> bool:
+    """Whether the SQLite archive at ``path`` exists and this process may not write it (its
+    file, or its folder, where SQLite keeps the write-ahead log beside it)."""
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_url(parsed: URL, path: Path) -> URL:
+    """Open a read-only archive for reading: SQLite's ``mode=ro``, and ``immutable`` when no
+    one can be writing it (nothing may write its folder, and no write-ahead log is there), so
+    that it needs no shared-memory file beside it either."""
+    query = {**parsed.query, "mode": "ro", "uri": "true"}
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        query["immutable"] = "1"
+    return parsed.set(database=f"file:{path}", query=query)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # a read-only archive (see _read_only_url) keeps the journal it was written with
+    with suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from archive import db
 from tests.conftest import FIXTURES, SAMPLES, run_cli
 from tests.helpers import counts
+from tests.server import live_server
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -250,3 +254,45 @@ def test_import_extracts_and_merges_actors_across_the_archive(
         == "Hassan Abdul Ghani"
     )
     assert by_text["Our brothers are already at the gates of the city,"]["origin"] == "extracted"
+
+
+@pytest.fixture
+def read_only_archive(tmp_path: Path) -> Iterator[str]:
+    """An archive of the samples whose file and folder nothing may change, root included
+    (the immutable attribute: the suite runs as root, for whom permissions do not apply)."""
+    folder = tmp_path / "shelf"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'archive.db'}"
+    assert run_cli("import", str(SAMPLES), database_url=url, cwd=tmp_path).returncode == 0
+    subprocess.run(["chattr", "+i", str(folder / "archive.db"), str(folder)], check=True)
+    try:
+        yield url
+    finally:
+        subprocess.run(["chattr", "-i", str(folder / "archive.db"), str(folder)], check=True)
+
+
+def test_a_read_only_archive_is_read_exported_and_served(
+    read_only_archive: str, tmp_path: Path
+) -> None:
+    stats = run_cli("stats", "--json", database_url=read_only_archive)
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["articles"] == 7
+    exported = run_cli("export", "--what", "quotes", database_url=read_only_archive)
+    assert exported.returncode == 0, exported.stderr
+    assert len(exported.stdout.splitlines()) == json.loads(stats.stdout)["quotes"]
+    with live_server(read_only_archive) as base:
+        page = httpx.get(base + "/?q=airport")
+    assert page.status_code == 200
+    assert "<mark>" in page.text
+
+
+def test_importing_into_a_read_only_archive_stops_with_one_message(
+    read_only_archive: str, tmp_path: Path
+) -> None:
+    (tmp_path / "new.txt").write_text("A new title\n\nA new body that is not stored yet.\n")
+    result = run_cli(
+        "import", str(tmp_path / "new.txt"), database_url=read_only_archive, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "read-only" in result.stderr
+    assert "rejected tmp" not in result.stderr

@@ -243,7 +243,7 @@ def test_annotated_corpus_lands_linked_in_statements_per_table_not_per_row(
 def test_a_full_database_stops_the_import_with_one_message(tmp_path: Path) -> None:
     """SQLite's page limit stands in for a full disk: both end in SQLITE_FULL."""
     from archive import db
-    from archive.importer.loader import StorageFull
+    from archive.importer.loader import CannotWrite
 
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     engine = db.sync_engine(url)
@@ -259,7 +259,7 @@ def test_a_full_database_stops_the_import_with_one_message(tmp_path: Path) -> No
     source = tmp_path / "corpus.jsonl"
     corpus.write_jsonl(source, 400, seed=21, annotated=True)
     try:
-        with pytest.raises(StorageFull) as caught:
+        with pytest.raises(CannotWrite) as caught:
             load(engine, [source], batch_size=20)
         report = caught.value.report
         assert report.rejected == 0

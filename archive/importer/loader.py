@@ -73,16 +73,12 @@ class ImportReport:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
 
-class StorageFull(ArchiveError):
-    """The database cannot grow (a full disk, a size limit): the import stops at once, with
-    what it had stored in ``report``."""
+class CannotWrite(ArchiveError):
+    """The database refuses every write (it is full, or read-only): the import stops at once,
+    with what it had stored in ``report``."""
 
-    def __init__(self, reason: str, report: ImportReport) -> None:
-        super().__init__(
-            f"the database is full ({reason}); what was stored before stays",
-            suggestion="free space, then run the same import again: "
-            "what is stored counts as duplicates",
-        )
+    def __init__(self, message: str, suggestion: str, report: ImportReport) -> None:
+        super().__init__(message, suggestion=suggestion)
         self.report = report
 
 
@@ -203,7 +199,7 @@ class Loader:
                     self._write_other(store, item)
         except (IntegrityError, DBAPIError) as exc:
             self.report.imported, self.report.updated, self.report.counts = before
-            _stop_if_full(exc, self.report)
+            _stop_if_unwritable(exc, self.report)
             # Find the record the database refused: the batch again, one record a transaction.
             for pending in articles:
                 write = partial(self._write_articles, pending=[pending])
@@ -220,7 +216,7 @@ class Loader:
                 write(Store(connection))
         except (IntegrityError, DBAPIError) as exc:
             self.report.imported, self.report.updated, self.report.counts = before
-            _stop_if_full(exc, self.report)
+            _stop_if_unwritable(exc, self.report)
             if article is not None and isinstance(exc, IntegrityError) and self._stored(article):
                 # another importer stored it after this one looked: a duplicate, not a fault
                 self.report.duplicates += 1
@@ -324,19 +320,32 @@ def _borrowed(connection: Connection) -> Iterator[Connection]:
     yield connection
 
 
-# SQLite's SQLITE_FULL; PostgreSQL's disk_full and out_of_memory SQLSTATEs.
-_SQLITE_FULL = 13
-_POSTGRES_FULL = ("53100", "53200")
+# SQLite's primary result codes and PostgreSQL's SQLSTATEs for a database that takes no
+# more writes: each record would be refused alike.
+_SQLITE_READONLY, _SQLITE_FULL = 8, 13
+_POSTGRES_FULL = ("53100", "53200")  # disk_full, out_of_memory
+_POSTGRES_READONLY = ("25006",)  # read_only_sql_transaction (a standby, a read-only role)
 
 
-def _stop_if_full(exc: DBAPIError, report: ImportReport) -> None:
-    """A full database refuses every record alike: stop once, rather than reject them all."""
+def _stop_if_unwritable(exc: DBAPIError, report: ImportReport) -> None:
+    """Raise ``CannotWrite`` when the database takes no more writes at all, rather than
+    rejecting every record one by one."""
     original = exc.orig
-    if (
-        getattr(original, "sqlite_errorcode", None) == _SQLITE_FULL
-        or getattr(original, "sqlstate", None) in _POSTGRES_FULL
-    ):
-        raise StorageFull(_db_reason(exc), report) from exc
+    sqlite_code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
+    sqlstate = getattr(original, "sqlstate", None)
+    reason = _db_reason(exc)
+    if sqlite_code == _SQLITE_FULL or sqlstate in _POSTGRES_FULL:
+        raise CannotWrite(
+            f"the database is full ({reason}); what was stored before stays",
+            "free space, then run the same import again: what is stored counts as duplicates",
+            report,
+        ) from exc
+    if sqlite_code == _SQLITE_READONLY or sqlstate in _POSTGRES_READONLY:
+        raise CannotWrite(
+            f"the database is read-only ({reason}); nothing was stored",
+            "import into an archive this user may write (its file and its folder)",
+            report,
+        ) from exc
 
 
 def _db_reason(exc: DBAPIError) -> str:
