@@ -47,13 +47,14 @@ NOT_AN_ARTICLE = (
 MAX_QUOTE_CHARS = 20_000
 
 
-async def authorize(info: Info, role: str = "editor") -> str:
-    """The name of the token the request carries; raises unless it may make ``role`` changes."""
+async def authorize(info: Info, role: str = "editor", *, what: str = "changes need") -> str:
+    """The name of the token the request carries; raises unless it may make ``role`` changes.
+    ``what`` begins the message to a request without a token."""
     header = info.context.request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
         raise Unauthenticated(
-            "changes need a bearer token: `Authorization: Bearer <token>` (`archive token create`)"
+            f"{what} a bearer token: `Authorization: Bearer <token>` (`archive token create`)"
         )
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be `Bearer <token>`")

@@ -33,7 +33,7 @@ from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
 from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
-from archive.graphql.errors import BadUserInput, ErrorCodes, Unavailable, has_code
+from archive.graphql.errors import BadUserInput, ErrorCodes, TimedOut, Unavailable, has_code
 from archive.graphql.expansion import refusal
 from archive.graphql.filters import (
     ActorFilter,
@@ -277,7 +277,7 @@ class Query:
     async def audit_log(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[AuditEntry]:
-        await authorize(info)
+        await authorize(info, what="reading the audit log needs")
         return await list_audit(info, first, after)
 
     @strawberry.field(description="Counts of everything the archive holds.")
@@ -401,8 +401,9 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             result = await super().execute_operation(request, context, root_value, sub_response)
         finally:
-            await context.database.close()
-        if has_code(getattr(result, "errors", None), Unavailable.code):
+            await context.database.end()
+        errors = getattr(result, "errors", None)
+        if has_code(errors, Unavailable.code) or has_code(errors, TimedOut.code):
             # Proxies and clients retry a 503 without having to read GraphQL errors.
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
