@@ -35,7 +35,7 @@ class Assets(StaticFiles):
 
 def create_app(settings: Settings) -> Starlette:
     """Build the app; the database engine opens with the app's lifespan and closes with it."""
-    engine = db.async_engine(settings.database_url)
+    engine = db.async_engine(settings.database_url, statement_seconds=settings.request_seconds)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -239,7 +239,7 @@ def in_process(
                 document, variable_values=variables, context_value=context
             )
         finally:
-            await context.database.close()
+            await context.database.end()
         if result.errors:
             raise ArchiveError(f"the query failed: {result.errors[0].message}")
         json.dumps(result.data)

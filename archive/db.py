@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import await_only
 
 from archive.errors import ConfigurationError, DatabaseNotReadyError
 from archive.search import is_search_object
@@ -145,21 +148,50 @@ def refresh_statistics(engine: Engine) -> None:
         connection.exec_driver_sql("VACUUM (ANALYZE)")
 
 
-def async_engine(url: str, **options: Any) -> AsyncEngine:
-    """An async engine for the web path (reads, and short curation writes)."""
+def async_engine(url: str, *, statement_seconds: float = 30.0, **options: Any) -> AsyncEngine:
+    """An async engine for the web path (reads, and short curation writes), whose statements
+    are stopped after ``statement_seconds``: PostgreSQL's ``statement_timeout``, and on SQLite
+    a progress handler that interrupts the statement. Either way the statement fails, and its
+    connection goes back to the pool as any other."""
     # A server can restart under a pooled connection; a file cannot, and a ping would cost
     # SQLite a thread hop before every statement.
     backend = backend_of(url)
     ping = backend != "sqlite"
     if backend == "postgresql":
-        # The server compiles a statement it estimates costly (the facets over a million
-        # quotes) before running it: a tenth of a second of compiling for a query that runs
-        # in under one, on every request (home page 1.2 s with, 0.8 s without).
-        options.setdefault("connect_args", {"server_settings": {"jit": "off"}})
+        # jit: the server compiles a statement it estimates costly (the facets over a million
+        # quotes) before running it: a tenth of a second of compiling for a query that runs in
+        # under one, on every request (home page 1.2 s with, 0.8 s without).
+        timeout_ms = str(max(1, round(statement_seconds * 1000)))
+        settings = {"jit": "off", "statement_timeout": timeout_ms}
+        options.setdefault("connect_args", {"server_settings": settings})
     engine = create_async_engine(driver_url(url, asynchronous=True), pool_pre_ping=ping, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_deadline, statement_seconds))
+        event.listen(engine.sync_engine, "before_cursor_execute", _sqlite_statement_starts)
     return engine
+
+
+# SQLite runs the handler every this many virtual machine instructions (a few milliseconds).
+_PROGRESS_STEPS = 20_000
+
+
+def _sqlite_deadline(seconds: float, dbapi_connection: Any, record: Any) -> None:
+    """Interrupt a statement of this connection once it has run ``seconds``."""
+    started: list[float | None] = [None]
+    record.info["statement_started"] = started
+
+    def over_time() -> int:
+        since = started[0]
+        return int(since is not None and time.monotonic() - since > seconds)
+
+    await_only(dbapi_connection.driver_connection.set_progress_handler(over_time, _PROGRESS_STEPS))
+
+
+def _sqlite_statement_starts(connection: Connection, *_: Any) -> None:
+    started = connection.info.get("statement_started")
+    if started is not None:
+        started[0] = time.monotonic()
 
 
 # ------------------------------------------------------------------------------ migrations

@@ -28,6 +28,8 @@ class Settings:
     # Host names the server answers for (``*.example.org`` for subdomains); others get a 400.
     # "*" answers any: fine on loopback, to be set when the server faces a network.
     allowed_hosts: tuple[str, ...] = ("*",)
+    # The longest a request may run; past it the request is cancelled and answered 503.
+    request_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

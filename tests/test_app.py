@@ -10,6 +10,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
+from archive import corpus
 from archive.app import create_app
 from archive.middleware import CONTENT_SECURITY_POLICY
 from archive.settings import Settings
@@ -128,3 +129,30 @@ def test_serve_answers_only_the_hosts_it_is_given(database_url: str) -> None:
         forged = httpx.get(base + "/graphql?query={__typename}", headers={"host": "evil.example"})
     assert own.json() == {"data": {"__typename": "Query"}}
     assert forged.status_code == 400
+
+
+def test_a_statement_over_the_time_budget_is_stopped_and_gives_its_connection_back(
+    tmp_path: Path,
+) -> None:
+    """On SQLite, where a budget of nothing interrupts any statement that reaches the progress
+    handler (PostgreSQL's own statement_timeout is checked in test_db)."""
+    database_url = f"sqlite:///{tmp_path / 'archive.db'}"
+    source = tmp_path / "corpus.jsonl"
+    corpus.write_jsonl(source, 200, seed=4, annotated=True)
+    result = run_cli("import", "--no-extract", str(source), database_url=database_url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    app = create_app(Settings(database_url=database_url, request_seconds=0.0))
+    facets = "{ quoteFacets { speakers { label count } months: timeline { start count } } }"
+    with serve_app(app) as base:
+        answers = [httpx.post(base + "/graphql", json={"query": facets}) for _ in range(8)]
+        page = httpx.get(base + "/")
+        free = httpx.post(base + "/graphql", json={"query": "{ __typename }"})
+        checked_out = app.state.engine.pool.checkedout()
+    for answer in answers:
+        assert answer.status_code == 503
+        assert answer.headers["retry-after"] == "5"
+        assert answer.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+    assert page.status_code == 503
+    assert "time budget and was stopped" in page.text
+    assert free.json() == {"data": {"__typename": "Query"}}
+    assert checked_out == 0

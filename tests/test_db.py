@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -174,3 +175,26 @@ def test_the_web_path_does_not_compile_postgresql_statements(postgres_server_url
             await engine.dispose()
 
     assert asyncio.run(setting()) == "off"
+
+
+def test_a_web_statement_past_its_budget_is_stopped_by_postgresql(postgres_server_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from archive.graphql.errors import TimedOut
+    from archive.graphql.loaders import Database
+
+    async def run() -> tuple[str, int]:
+        engine = db.async_engine(postgres_server_url, statement_seconds=0.3)
+        database = Database(engine)
+        try:
+            timeout = str(
+                await database.scalar(select(text("current_setting('statement_timeout')")))
+            )
+            with pytest.raises(TimedOut):
+                await database.scalar(select(func.pg_sleep(2)))
+            await database.end()
+            return timeout, engine.pool.checkedout()
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == ("300ms", 0)

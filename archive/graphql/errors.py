@@ -5,7 +5,8 @@ over the limit, a search with nothing to look for), ``NOT_FOUND``, ``UNAUTHENTIC
 mutation without a valid bearer token), ``FORBIDDEN`` (a token whose role does not allow the
 change), ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED`` (the document itself, including
 the depth, token, alias and cost limits), ``SERVICE_UNAVAILABLE`` (the database cannot be reached
-for now; over HTTP the response is a 503 with ``Retry-After``) and ``INTERNAL_SERVER_ERROR`` (an
+for now; over HTTP the response is a 503 with ``Retry-After``), ``TIMEOUT`` (the request ran
+past its time budget and was cancelled; a 503 too) and ``INTERNAL_SERVER_ERROR`` (an
 unexpected failure, whose details go to the server's log and never to the client).
 """
 
@@ -46,6 +47,10 @@ class Forbidden(ApiError):
 
 class Unavailable(ApiError):
     code = "SERVICE_UNAVAILABLE"
+
+
+class TimedOut(ApiError):
+    code = "TIMEOUT"
 
 
 def has_code(errors: list[GraphQLError] | None, code: str) -> bool:

@@ -4,6 +4,7 @@ statement per batch, however many parents ask for it (no N+1)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import defaultdict
 from collections.abc import AsyncIterator, Hashable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -15,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
-from archive.graphql.errors import BadUserInput, Unavailable
+from archive.graphql.errors import BadUserInput, TimedOut, Unavailable
 from archive.store import (
     ACTOR_ALIASES,
     ACTORS,
@@ -43,9 +44,14 @@ class Database:
         self.engine = engine
         self._connection: AsyncConnection | None = None
         self._turn = asyncio.Lock()
+        self._ended = False
 
     async def _execute(self, statement: Select[Any] | CompoundSelect[Any]) -> Result[Any]:
         async with self._turn:
+            if self._ended:
+                # A field still running when its request was answered (a sibling field failed
+                # and the result was returned): taking a connection now would never give it back.
+                raise RequestEnded("the request has been answered")
             with database_errors():
                 if self._connection is None:
                     self._connection = await self.engine.connect()
@@ -56,6 +62,12 @@ class Database:
 
     async def scalar(self, statement: Select[Any]) -> Any:
         return (await self._execute(statement)).scalar()
+
+    async def end(self) -> None:
+        """Give the connection back for good, at the end of the request: a statement asked
+        for later raises ``RequestEnded`` instead of taking another connection."""
+        self._ended = True
+        await self.close()
 
     async def close(self) -> None:
         async with self._turn:
@@ -80,6 +92,10 @@ class Database:
             await self.close()
 
 
+class RequestEnded(Exception):
+    """A statement asked for after its request's database was ended."""
+
+
 @contextmanager
 def database_errors() -> Iterator[None]:
     """The database's failures that are not the server's bugs, as API errors with a code.
@@ -88,7 +104,8 @@ def database_errors() -> Iterator[None]:
     on PostgreSQL, a number out of range) is the user's error: ``BAD_USER_INPUT``. A database
     that cannot be reached (refused connection, a session cut by a restart, a server starting
     up) is ``SERVICE_UNAVAILABLE``; the pool's pre-ping replaces dead connections once the
-    server is back, so the service recovers by itself.
+    server is back, so the service recovers by itself. A statement stopped at the end of its
+    time budget is ``TIMEOUT``.
     """
     try:
         yield
@@ -105,12 +122,20 @@ def database_errors() -> Iterator[None]:
         reason = str(original).splitlines()[0].split(": ", 1)[-1]
         if state.startswith("22"):
             raise BadUserInput(f"the database cannot use a value given: {reason}") from None
+        if state == _QUERY_CANCELED or (
+            isinstance(original, sqlite3.OperationalError) and str(original) == "interrupted"
+        ):
+            raise TimedOut(
+                "a statement ran past the request's time budget and was stopped; ask for less "
+                "(smaller pages, fewer facets, a narrower filter)"
+            ) from None
         invalidated = isinstance(error, DBAPIError) and error.connection_invalidated
         if invalidated or state.startswith("08") or state in _SHUTTING_DOWN:
             raise Unavailable(f"the database connection was lost ({reason})") from None
         raise
 
 
+_QUERY_CANCELED = "57014"  # PostgreSQL's statement_timeout
 _SHUTTING_DOWN = {"57P01", "57P02", "57P03"}
 """admin_shutdown, crash_shutdown, cannot_connect_now."""
 

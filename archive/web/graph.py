@@ -37,7 +37,7 @@ async def execute(
     try:
         return await schema.execute(document, variable_values=variables, context_value=context)
     finally:
-        await context.database.close()
+        await context.database.end()
 
 
 async def read(request: Request, document: str, **variables: Any) -> dict[str, Any]:
@@ -53,6 +53,8 @@ async def read(request: Request, document: str, **variables: Any) -> dict[str, A
             raise PageError(404, error.message)
         if code == "SERVICE_UNAVAILABLE":
             raise PageError(503, f"{error.message}; try again in a few seconds")
+        if code == "TIMEOUT":
+            raise PageError(503, error.message)
         raise RuntimeError(f"a page's query failed: {error.message}") from error.original_error
     assert result.data is not None
     return result.data
