@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from archive import queries
+from archive import db, queries
 from archive.extract.runner import ExtractionRunner, no_extraction
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
@@ -17,6 +17,15 @@ from archive.records import ArticleRecord, Extraction, PlaceRecord
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return dict(connection.execute(queries.counts()).one()._mapping)
+
+
+def counts_at(url: str) -> dict[str, int]:
+    """``counts`` of the database at ``url``, on an engine of its own."""
+    engine = db.sync_engine(url)
+    try:
+        return counts(engine)
+    finally:
+        engine.dispose()
 
 
 def load(engine: Engine, paths: Iterable[str | Path], **options: object) -> ImportReport:

@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import db
 from archive.middleware import CONTENT_SECURITY_POLICY
 from tests.conftest import BACKENDS, database_with_samples
-from tests.helpers import counts
+from tests.helpers import counts_at
 from tests.server import live_server
 
 pytestmark = pytest.mark.slow
@@ -69,14 +68,6 @@ def served(
         yield base, url
 
 
-def _stored(url: str) -> dict[str, int]:
-    engine = db.sync_engine(url)
-    try:
-        return counts(engine)
-    finally:
-        engine.dispose()
-
-
 def _encodable(text: str) -> str:
     # a lone surrogate cannot travel in a URL as UTF-8: send the bytes a client would send
     return text.encode("utf-8", "surrogatepass").decode("latin-1") if "\ud800" in text else text
@@ -107,7 +98,7 @@ def test_every_hostile_value_of_every_page_parameter_gets_no_server_error(
     served: tuple[str, str],
 ) -> None:
     base, url = served
-    before = _stored(url)
+    before = counts_at(url)
     for value in HOSTILE:
         for path in PATHS[2:]:
             identifier = httpx.URL("", params={"x": _encodable(value)}).query.decode()[2:]
@@ -116,14 +107,14 @@ def test_every_hostile_value_of_every_page_parameter_gets_no_server_error(
             for kind in ("quotes", "events"):
                 _check_page(base, "/", {"kind": kind, name: _encodable(value)})
             _check_page(base, "/timeline", {name: _encodable(value)})
-    assert _stored(url) == before
+    assert counts_at(url) == before
 
 
 def test_hostile_page_parameters_together_get_no_server_error(served: tuple[str, str]) -> None:
     base, url = served
-    before = _stored(url)
+    before = counts_at(url)
     _pages(base)
-    assert _stored(url) == before
+    assert counts_at(url) == before
 
 
 _VALUES: st.SearchStrategy[Any] = st.recursive(
@@ -163,6 +154,6 @@ def _variables(base: str, variables: dict[str, Any]) -> None:
 
 def test_hostile_variables_get_user_errors_not_server_errors(served: tuple[str, str]) -> None:
     base, url = served
-    before = _stored(url)
+    before = counts_at(url)
     _variables(base)
-    assert _stored(url) == before
+    assert counts_at(url) == before

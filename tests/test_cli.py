@@ -13,18 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from archive import db
 from tests.conftest import FIXTURES, SAMPLES, run_cli
-from tests.helpers import counts
+from tests.helpers import counts_at
 from tests.server import live_server
-
-
-def _counts(url: str) -> dict[str, int]:
-    engine = db.sync_engine(url)
-    try:
-        return counts(engine)
-    finally:
-        engine.dispose()
 
 
 def test_init_creates_then_reports_schema_current(empty_database_url: str) -> None:
@@ -41,7 +32,7 @@ def test_import_jsonl_with_bad_third_line(database_url: str, tmp_path: Path) -> 
     )
     assert result.returncode == 1
     assert f"rejected {FIXTURES / 'five.jsonl'}:3: invalid JSON" in result.stderr
-    assert _counts(database_url)["articles"] == 4
+    assert counts_at(database_url)["articles"] == 4
     [reject] = [
         json.loads(line) for line in (tmp_path / "archive-rejects.jsonl").read_text().splitlines()
     ]
@@ -68,7 +59,7 @@ def test_import_mixed_folder_reports_skips_and_exits_zero(
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stderr
     assert "c.png: unsupported file type '.png'" in result.stderr
-    assert _counts(database_url)["articles"] == 3
+    assert counts_at(database_url)["articles"] == 3
     assert not (tmp_path / "archive-rejects.jsonl").exists()
 
 
@@ -92,7 +83,7 @@ def test_bad_inputs_are_named_and_the_rest_lands(database_url: str, tmp_path: Pa
     assert "empty.jsonl: empty file" in stderr
     assert "binary.json: binary file, not text" in stderr
     assert "missing.txt: no such file or folder" in stderr
-    assert _counts(database_url)["articles"] == 2
+    assert counts_at(database_url)["articles"] == 2
 
 
 def test_strict_import_writes_nothing(database_url: str, tmp_path: Path) -> None:
@@ -106,11 +97,11 @@ def test_strict_import_writes_nothing(database_url: str, tmp_path: Path) -> None
     )
     assert result.returncode == 1
     assert "--strict: nothing was written" in result.stderr
-    assert _counts(database_url)["articles"] == 0
+    assert counts_at(database_url)["articles"] == 0
 
 
 @pytest.mark.slow
-def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path) -> None:
+def test_export_then_import_reproducescounts_at(database_url: str, tmp_path: Path) -> None:
     assert (
         run_cli(
             "import",
@@ -128,7 +119,7 @@ def test_export_then_import_reproduces_counts(database_url: str, tmp_path: Path)
         "import", "-", "--db", target, input_bytes=exported.stdout.encode(), cwd=tmp_path
     )
     assert reimport.returncode == 0, reimport.stderr
-    assert _counts(target) == _counts(database_url)
+    assert counts_at(target) == counts_at(database_url)
     again = run_cli("export", "--what", "articles", "--db", target)
     assert [_without_import_time(line) for line in again.stdout.splitlines()] == [
         _without_import_time(line) for line in exported.stdout.splitlines()
@@ -177,7 +168,7 @@ def test_every_kind_exports_in_a_form_import_reads_back(
         (tmp_path / f"{what}.{fmt}").write_text(exported.stdout)
         result = run_cli("import", str(tmp_path / f"{what}.{fmt}"), "--db", target, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-    assert _counts(target) == _counts(database_url)
+    assert counts_at(target) == counts_at(database_url)
     assert _exports(target, fmt) == _exports(database_url, fmt)
 
 

@@ -44,20 +44,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             yield url
 
 
-def _import(corpus_file: Path, url: str) -> subprocess.Popen[bytes]:
+BULK_OPTIONS = ("--no-extract", "--batch-size", "40")
+
+
+def _import(
+    corpus_file: Path, url: str, options: tuple[str, ...] = BULK_OPTIONS
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "archive", "import", str(corpus_file), *options]
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "import",
-            str(corpus_file),
-            "--no-extract",
-            "--batch-size",
-            "40",
-            "--rejects",
-            os.devnull,
-        ],
+        [*command, "--rejects", os.devnull],
         env=dict(os.environ, **{DATABASE_URL_VARIABLE: url}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -186,22 +181,7 @@ def test_extraction_workers_end_with_a_killed_importer(tmp_path: Path) -> None:
     source = tmp_path / "plain.jsonl"
     corpus.write_jsonl(source, 3000, seed=9, annotated=False)
     url = f"sqlite:///{tmp_path / 'archive.db'}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "import",
-            str(source),
-            "--workers",
-            "2",
-            "--rejects",
-            os.devnull,
-        ],
-        env=dict(os.environ, **{DATABASE_URL_VARIABLE: url}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = _import(source, url, ("--workers", "2"))
     deadline = time.monotonic() + 120
     workers: list[int] = []
     while len(workers) < 2:
