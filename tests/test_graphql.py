@@ -485,6 +485,23 @@ def test_a_document_of_many_repeated_fields_is_refused(api: Api) -> None:
     assert "expands to" in answer["errors"][0]["message"]
 
 
+def test_copies_of_a_valid_document_that_differ_in_comments_are_validated_once(
+    api: Api,
+) -> None:
+    """Each copy is parsed (in linear time, within the token limit), but not validated again:
+    a comment of another length moves every node, and the nodes' positions are part of the
+    parse cache's documents."""
+    from archive.graphql.schema import _validate
+
+    document = "{ quotes(first: 3) { totalCount nodes { text speaker { name } } } }"
+    before = _validate.cache_info().misses
+    answers = [api.data("#" * n + "\n" + document) for n in range(1, 6)]
+    assert _validate.cache_info().misses == before + 1
+    assert all(answer == answers[0] for answer in answers)
+    invalid = api.post("# another comment\n{ quotes(first: 3) { nope } }")["errors"][0]
+    assert invalid["locations"] == [{"line": 2, "column": 22}]
+
+
 def test_a_document_that_reuses_fragments_within_the_limits_runs(api: Api) -> None:
     document = fan_out(3)  # 8 copies of { stats { quotes } }, merged into one field
     assert api.data(document) == {"stats": {"quotes": ANY}}

@@ -8,13 +8,14 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, parse
+from graphql import DocumentNode, GraphQLError, parse, print_ast
 from lia import HTTPException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -319,6 +320,32 @@ _parse = lru_cache(maxsize=512)(parse)
 _validate = lru_cache(maxsize=512)(validate_document)
 
 
+@lru_cache(maxsize=512)
+def _normal_form(document: DocumentNode) -> str:
+    """The document as graphql-core prints it: without comments, whitespace normalized."""
+    return print_ast(document)
+
+
+# The normal forms of documents found valid. A copy that differs only in comments or spacing
+# (an attacker can make each copy a new text, whose nodes sit at new positions) is valid as
+# well and is not validated again. Only valid ones: an error's locations belong to its text.
+_VALID_FORMS: OrderedDict[str, None] = OrderedDict()
+MAX_VALID_FORMS = 512
+
+
+def _validated(context: ExecutionContext, document: DocumentNode) -> list[GraphQLError]:
+    form = _normal_form(document)
+    if form in _VALID_FORMS:
+        _VALID_FORMS.move_to_end(form)
+        return []
+    errors = list(_validate(context.schema._schema, document, context.validation_rules))
+    if not errors:
+        _VALID_FORMS[form] = None
+        if len(_VALID_FORMS) > MAX_VALID_FORMS:
+            _VALID_FORMS.popitem(last=False)
+    return errors
+
+
 class DocumentCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -336,11 +363,7 @@ class DocumentCache(SchemaExtension):
         # can be exponential in its length: measure that (and the depth) first, in linear time.
         refused = refusal(context.graphql_document)
         context.pre_execution_errors = (
-            [refused]
-            if refused
-            else _validate(
-                context.schema._schema, context.graphql_document, context.validation_rules
-            )
+            [refused] if refused else _validated(context, context.graphql_document)
         )
         yield
 
