@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -131,6 +132,7 @@ def test_serve_answers_only_the_hosts_it_is_given(database_url: str) -> None:
     assert forged.status_code == 400
 
 
+@pytest.mark.slow
 def test_a_statement_over_the_time_budget_is_stopped_and_gives_its_connection_back(
     tmp_path: Path,
 ) -> None:

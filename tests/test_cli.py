@@ -262,6 +262,7 @@ def read_only_archive(tmp_path: Path) -> Iterator[str]:
         subprocess.run(["chattr", "-i", str(folder / "archive.db"), str(folder)], check=True)
 
 
+@pytest.mark.slow
 def test_a_read_only_archive_is_read_exported_and_served(
     read_only_archive: str, tmp_path: Path
 ) -> None:
@@ -277,6 +278,7 @@ def test_a_read_only_archive_is_read_exported_and_served(
     assert "<mark>" in page.text
 
 
+@pytest.mark.slow
 def test_importing_into_a_read_only_archive_stops_with_one_message(
     read_only_archive: str, tmp_path: Path
 ) -> None:
