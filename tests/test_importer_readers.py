@@ -110,6 +110,24 @@ def test_generic_field_names_json_list_and_csv() -> None:
     assert "unsupported file type '.png'" in skipped[0].reason
 
 
+def test_a_text_file_of_one_long_line_is_an_article_without_a_title_line(
+    tmp_path: Path,
+) -> None:
+    """Corpora and scrapers often write an article on one line: its words are the body, and
+    its first sentence stands for the title it does not have."""
+    line = (
+        "Flood waters reached the old mill in Lakeside on Tuesday. "
+        + "Volunteers filled sandbags through the night while the river kept rising. " * 4
+    )
+    path = tmp_path / "one-line.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    [item] = read(path)
+    assert isinstance(item, Located)
+    assert isinstance(item.record, ArticleRecord)
+    assert item.record.body == line.strip()
+    assert item.record.title == "Flood waters reached the old mill in Lakeside on Tuesday."
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [

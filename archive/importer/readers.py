@@ -274,6 +274,8 @@ class Reader:
             yield Rejected(name, "no records: the file is empty")
 
     def _read_text(self, text: str, name: str) -> Item:
+        """A text file: metadata lines, a title line, then the body; a file of one line
+        longer than any title is a body alone."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             return Rejected(name, "no text: the file is blank")
@@ -287,6 +289,11 @@ class Reader:
             # metadata lines may also follow the title ("Title", "URL: …", "DATE: …")
             position = _headers(lines, position + 1, fields)
         fields["body"] = "\n".join(lines[position:]).strip("\n")
+        if not fields["body"].strip() and len(fields.get("title") or "") > LONGEST_TITLE:
+            # an article written on one line: its words are the body, and its first sentence
+            # stands for the title it does not have
+            fields["body"] = fields["title"]
+            fields["title"] = _first_sentence(fields["body"])
         if not fields["body"].strip():
             return Rejected(name, "no article text after the title line")
         return self._article(fields, name, None)
@@ -415,3 +422,16 @@ def _cell(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+LONGEST_TITLE = 200
+"""Characters: a first line longer than this, with nothing after it, is no title."""
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of ``text``, cut at a word boundary to ``LONGEST_TITLE``."""
+    match = re.match(r".+?[.!?](?=\s|$)", text)
+    sentence = match.group() if match else text
+    if len(sentence) > LONGEST_TITLE:
+        sentence = sentence[:LONGEST_TITLE].rsplit(" ", 1)[0] + "…"
+    return sentence.strip()
