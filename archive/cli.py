@@ -391,12 +391,53 @@ def evaluate(
     extra = [arg for spec in minimum or [] for arg in ("--min", spec)]
     result = run_evaluation(gold, out, scorer, extra)
     sys.stdout.write(result.scorer_output)
+    if any(b.quotes for b in result.reliability):
+        sys.stdout.write("== reliability (quotes whose gold names a speaker)\n")
+        sys.stdout.write("  confidence    quotes  speaker right\n")
+        for b in result.reliability:
+            share = "-" if b.share is None else f"{b.share:.3f}"
+            sys.stdout.write(f"  {b.low:.1f} to {b.high:.1f}  {b.quotes:>7}  {share:>13}\n")
+    for problem in result.unreadable:
+        err.print(f"cannot read {problem}")
+    extracted = result.articles - len(result.unreadable)
     err.print(
-        f"{result.articles} articles extracted in {result.seconds:.1f} s "
-        f"({result.articles / result.seconds:.2f} articles/s); outputs in {out}"
+        f"{result.articles} articles, {extracted} extracted in {result.seconds:.1f} s "
+        f"({extracted / max(result.seconds, 1e-6):.2f} articles/s); outputs in {out}"
     )
     if result.scorer_status:
         raise typer.Exit(result.scorer_status)
+
+
+@app.command()
+def train(
+    gold: Annotated[
+        Path,
+        typer.Argument(help="Articles as NAME.txt with their attributions as NAME.ann (BRAT)."),
+    ] = Path("../shared/gold/polnear-train"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where the weights are written (default: the package's models)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The learner's seed.")] = 0,
+    limit: Annotated[
+        int | None, typer.Option(help="Train on the first N articles only (a quick check).")
+    ] = None,
+) -> None:
+    """Train the attribution models (speakers, reported speech) on annotated articles."""
+    from archive.extract import models
+    from archive.extract.models.training import annotated_count
+    from archive.extract.models.training import train as run_training
+
+    target = out if out is not None else Path(models.__file__).parent
+    with _progress() as progress:
+        task = progress.add_task("reading articles", total=annotated_count(gold, limit))
+        trained = run_training(gold, target, seed, limit, lambda n: progress.advance(task, n))
+    for model, path in zip(trained.models, trained.written, strict=True):
+        figures = ", ".join(
+            f"{k} {v}" for k, v in model.meta.items() if k not in ("seed", "C", "trained_on")
+        )
+        err.print(f"{model.name}: {len(model.weights)} weights -> {path} ({figures})")
+    err.print(f"trained on {trained.articles} articles with seed {seed}")
 
 
 BENCHMARKS = ("extraction", "api", "abuse")

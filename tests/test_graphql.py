@@ -198,7 +198,8 @@ def test_filters_compose_and_nest(api: Api) -> None:
     direct = {"direct": True}
     assert count(direct) + count({"not": direct}) == everything
     affiliated = {"speaker": {"affiliatedWith": {"name": {"eq": "SDF"}}}}
-    assert count(affiliated) == 3
+    # the SDF's one affiliated speaker in the samples is its commander
+    assert count(affiliated) == count({"speaker": {"name": {"eq": "Mazloum Abdi"}}}) > 0
     assert count({"or": [affiliated, direct]}) == count(direct) + count(
         {"and": [affiliated, {"direct": False}]}
     )

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from spacy.tokens import Span
 
@@ -29,9 +29,10 @@ from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.gender import gender_of_first_name, load_names
 from archive.extract.layout import layout
 from archive.extract.lexicon import OWN_ORGANIZATIONS
+from archive.extract.models import Models, shipped
 from archive.extract.nlp import load_model, parse, parse_many
 from archive.extract.places import PlaceIndex, country_focus, find_places
-from archive.extract.quotes import QuoteFinder, title_quotes
+from archive.extract.quotes import Observer, QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
 from archive.records import ArticleRecord, Extraction, MentionRecord
 
@@ -124,10 +125,18 @@ def _owned_by(ent: Any) -> tuple[Any, Any | None] | None:
 
 
 class Pipeline:
-    """Reusable across articles; build one per process (loading the model takes a second)."""
+    """Reusable across articles; build one per process (loading the model takes a second).
+    ``models``: the learned attribution models, the shipped ones by default; None reads
+    speakers by the rules alone and finds no reported speech (what training starts from)."""
 
-    def __init__(self, nlp: Any = None, places: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Any = None,
+        places: Gazetteer | None = None,
+        models: Models | None | Literal["shipped"] = "shipped",
+    ) -> None:
         self.nlp = nlp if nlp is not None else load_model()
+        self.models = shipped() if models == "shipped" else models
         self.gazetteer = places if places is not None else gazetteer()
         load_names()
         self._demonyms = known()["demonyms"]
@@ -138,12 +147,13 @@ class Pipeline:
             if demonym[0].isupper() and demonym.replace(" ", "").isalpha()
         }
 
-    def extract(self, article: ArticleRecord) -> Extraction:
+    def extract(self, article: ArticleRecord, observer: Observer | None = None) -> Extraction:
         """Quotes, actors, places and events of ``article``, read from the first
-        ``MINED_CHARS`` characters of its body (offsets are into the body as stored)."""
+        ``MINED_CHARS`` characters of its body (offsets are into the body as stored).
+        ``observer`` watches attribution's candidates (training)."""
         text = article.body[: mined_length(article.body)]
         title_doc = self.nlp(article.title) if article.title else None
-        return self._extract(article, text, parse(self.nlp, text), title_doc)
+        return self._extract(article, text, parse(self.nlp, text), title_doc, observer)
 
     def extract_many(self, articles: Sequence[ArticleRecord]) -> list[Extraction | Exception]:
         """``extract`` for each article, in order, the texts parsed in batches (faster than
@@ -171,7 +181,12 @@ class Pipeline:
         return results
 
     def _extract(
-        self, article: ArticleRecord, text: str, doc: Any, title_doc: Any | None
+        self,
+        article: ArticleRecord,
+        text: str,
+        doc: Any,
+        title_doc: Any | None,
+        observer: Observer | None = None,
     ) -> Extraction:
         page = layout(text)
         readable = page.readable
@@ -182,7 +197,7 @@ class Pipeline:
         for match in ACRONYM_DEFINITION.finditer(text):
             long_form = re.sub(r"^(?:the|The)\s+", "", match["long"])
             actors.define_acronym(long_form, match["short"])
-        finder = QuoteFinder(doc, text, page, actors)
+        finder = QuoteFinder(doc, text, page, actors, self.models, observer)
         datelines = [
             (p.start, p.start + m.end("place"))
             for p in page.paragraphs

@@ -12,9 +12,10 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
-from typing import Any
+from typing import Any, Protocol
 
 from archive.extract.actors import ActorIndex, Entity, Mention, clean_name
+from archive.extract.candidates import Candidate, same_phrase, speaker_candidates
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
     DOCUMENT_NOUNS,
@@ -22,11 +23,12 @@ from archive.extract.lexicon import (
     PERSON_NOUNS,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
-    REPORT_LEMMAS,
     ROLE_NOUNS,
     SPEECH_LEMMAS,
 )
 from archive.extract.marks import QuoteSpan, find_quotes
+from archive.extract.models import LinearModel, Models
+from archive.extract.reported import Content, contents, is_cue
 from archive.extract.speakers import (
     RELATIVE_PRONOUNS,
     SUBJECT_DEPS,
@@ -54,14 +56,36 @@ TITLE_ATTRIBUTION = re.compile(
 )
 
 
-class QuoteFinder:
-    """Finds the quotes of one parsed article body."""
+class Observer(Protocol):
+    """What training watches: every quote's candidate speakers (with the rules' choice) and
+    every cue's candidate contents, as the finder meets them."""
 
-    def __init__(self, doc: Any, text: str, layout: Layout, actors: ActorIndex) -> None:
+    def quote(self, span: QuoteSpan, candidates: list[Candidate], rule: Speaker | None) -> None: ...
+
+    def reported(self, options: list[Content]) -> None: ...
+
+    def source(self, cue: Any, candidates: list[Candidate], rule: Speaker | None) -> None: ...
+
+
+class QuoteFinder:
+    """Finds the quotes of one parsed article body. ``models``: the learned attribution
+    models (None: the rules alone, and no reported speech); ``observer``: training's."""
+
+    def __init__(
+        self,
+        doc: Any,
+        text: str,
+        layout: Layout,
+        actors: ActorIndex,
+        models: Models | None = None,
+        observer: Observer | None = None,
+    ) -> None:
         self.doc = doc
         self.text = text
         self.layout = layout
         self.actors = actors
+        self.models = models
+        self.observer = observer
         self.spans: list[tuple[QuoteSpan, Paragraph]] = []
         for paragraph in layout.body():
             spans = find_quotes(text, paragraph.start, paragraph.end)
@@ -153,6 +177,58 @@ class QuoteFinder:
                     return self.speakers.of_subject(token, span.open_start)
         return anonymous
 
+    def _ranked(
+        self, span: QuoteSpan, paragraph: Paragraph, rule: Speaker | None
+    ) -> Speaker | None:
+        """The speaker the model ranks first among the noun phrases around the quote, with
+        the rules' choice as one of its features; None when no candidate is likely enough
+        (the quote then continues an earlier speaker, or has none). Without a model, the
+        rules' choice."""
+        quote = self.doc.char_span(span.open_start, span.close_end, alignment_mode="expand")
+        if quote is None or (self.models is None and self.observer is None):
+            return rule
+        region = self._region(quote, paragraph)
+        colon = self.text[paragraph.start : span.open_start].rstrip().endswith(":")
+        candidates = speaker_candidates(
+            self.doc,
+            quote,
+            _root(quote),
+            self.in_quote,
+            region,
+            rule.token if rule is not None else None,
+            rule.confidence if rule is not None else 0.0,
+            colon,
+        )
+        if self.observer is not None:
+            self.observer.quote(span, candidates, rule)
+        if self.models is None:
+            return rule
+        model = self.models.speakers
+        if not candidates:
+            return None
+        raw, best = max(((model.raw(c.features), c) for c in candidates), key=lambda p: p[0])
+        if raw < float(model.meta.get("threshold", 0.0)):
+            return None
+        confidence = round(model.calibrated(raw), 2)
+        if rule is not None and rule.token is not None and same_phrase(best.token, rule.token):
+            found: Speaker | None = rule
+        else:
+            found = self.speakers.of_subject(best.token, span.open_start, best.verb)
+            if found is not None and best.verb is None:
+                found.cue = None
+        if found is None:
+            return None
+        found.confidence = confidence
+        return found
+
+    def _region(self, quote: Any, paragraph: Paragraph) -> tuple[int, int]:
+        """Where a quote's speaker is looked for: its sentences and one on either side,
+        within its paragraph."""
+        first, last = quote[0].sent, quote[-1].sent
+        start = self.doc[first.start - 1].sent.start_char if first.start > 0 else 0
+        end = self.doc[last.end].sent.end_char if last.end < len(self.doc) else len(self.text)
+        return max(start, paragraph.start), min(end, paragraph.end)
+
     def _speaker_of_verbs(self, verbs: list[Any], at: int) -> Speaker | None:
         """The first of these verbs' subjects that names someone, else the first anonymous
         one ("two witnesses said")."""
@@ -239,7 +315,7 @@ class QuoteFinder:
                 entity = self.actors.resolve(name) or self.actors.add(
                     Mention(name, phrase[0].idx, phrase[-1].idx + len(phrase[-1].text), "person")
                 )
-                found = Speaker(entity, name, None, 0.8)
+                found = Speaker(entity, name, None, 0.8, phrase[-1])
             elif signed:
                 found = self._speaker_of_phrase(phrase, at)
             if found is not None:
@@ -319,7 +395,7 @@ class QuoteFinder:
                     and (entity := self.speakers.entity_at(token)) is not None
                 ):
                     text = " ".join(t.text for t in phrase)
-                    return Speaker(entity, text, None, 0.9)
+                    return Speaker(entity, text, None, 0.9, token)
         for token in phrase:
             if token.pos_ == "PRON" and token.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
                 return self.speakers.of_subject(token, at)
@@ -393,7 +469,7 @@ class QuoteFinder:
                 continue  # a transcript's "(CROSSTALK)" is no one's words
             speaker = self._transcript_speaker(span)
             if speaker is None:
-                speaker = self._attribution(span, paragraph)
+                speaker = self._ranked(span, paragraph, self._attribution(span, paragraph))
             confidence_scale = 1.0
             if speaker is None:
                 speaker = self._preceding_speaker(span, paragraph, previous_end)
@@ -516,67 +592,59 @@ class QuoteFinder:
         return Speaker(entity, self.layout.post_author, "posted", 0.6)
 
     def reported_speech(self) -> list[QuoteRecord]:
+        """Reported speech, as the ``reported`` model reads it: for each cue, the content it
+        scores highest, when likely enough; none without a model."""
+        if self.models is None and self.observer is None:
+            return []
         found: list[QuoteRecord] = []
         for sent in self.doc.sents:
             if not self.layout.readable(sent.start_char):
                 continue
             for token in sent:
-                if self.in_quote(token.idx):
+                if not is_cue(token, self.in_quote):
                     continue
-                if token.lower_ == "according":
-                    record = self._according_to(token, sent)
-                elif token.lemma_ in REPORT_LEMMAS and token.pos_ == "VERB":
-                    record = self._said_that(token)
-                else:
-                    record = None
+                options = contents(token, self.in_quote)
+                if not options:
+                    continue
+                if self.observer is not None:
+                    self.observer.reported(options)
+                    self.observer.source(token, *self._source_candidates(token))
+                if self.models is None:
+                    continue
+                record = self._reported(options, self.models)
                 if record is not None:
                     found.append(record)
         return found
 
-    def _content(self, tokens: list[Any]) -> tuple[int, int] | None:
-        if len(tokens) < 3:
-            return None
-        quoted = sum(1 for t in tokens if self.in_quote(t.idx))
-        if quoted > len(tokens) / 2:
-            return None  # the words are a direct quote, already found by their marks
-        while tokens and (tokens[0].lower_ == "that" or tokens[0].is_punct):
-            tokens = tokens[1:]
-        while tokens and (
-            tokens[-1].is_space or (tokens[-1].is_punct and tokens[-1].text not in ')”"')
-        ):
-            tokens = tokens[:-1]
-        if len(tokens) < 3:
-            return None
-        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    def _source_candidates(self, cue: Any) -> tuple[list[Candidate], Speaker | None]:
+        """Who may be the source of what ``cue`` reports: the noun phrases of its sentence,
+        with the rules' choice (the cue's subject, agent or possessor) among the features."""
+        rule = self._reported_speaker(cue)
+        sent = cue.sent
+        candidates = speaker_candidates(
+            self.doc,
+            self.doc[cue.i : cue.i + 1],
+            cue,
+            self.in_quote,
+            (sent.start_char, sent.end_char),
+            rule.token if rule is not None else None,
+            rule.confidence if rule is not None else 0.0,
+            False,
+            cue,
+        )
+        return candidates, rule
 
-    def _said_that(self, verb: Any) -> QuoteRecord | None:
-        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-        if not clauses:
+    def _reported(self, options: list[Content], models: Models) -> QuoteRecord | None:
+        model = models.reported
+        raw, best = max(((model.raw(c.features), c) for c in options), key=lambda p: p[0])
+        if raw < float(model.meta.get("threshold", 0.5)):
             return None
-        subject = self.speakers.subject_of(verb)
-        if subject is None:
+        start, end = best.bounds(self.doc)
+        if end - start < 3:
             return None
-        clause = clauses[0]
-        bounds = self._content(list(clause.subtree))
-        if bounds is None:
-            return None
-        speaker = self.speakers.of_subject(subject, verb.idx, verb)
-        return self._reported(bounds, speaker, verb.lower_)
-
-    def _according_to(self, token: Any, sent: Any) -> QuoteRecord | None:
-        objects = [o for to in token.children for o in to.children if o.dep_ == "pobj"]
-        if not objects:
-            return None
-        phrase = {t.i for t in token.subtree}
-        rest = [t for t in sent if t.i not in phrase]
-        bounds = self._content(rest)
-        if bounds is None:
-            return None
-        speaker = self.speakers.of_subject(objects[0], token.idx)
-        return self._reported(bounds, speaker, "according to")
-
-    def _reported(self, bounds: tuple[int, int], speaker: Speaker | None, cue: str) -> QuoteRecord:
-        start, end = bounds
+        speaker = self._source(best.cue, models.sources)
+        likely = model.calibrated(raw) * (speaker.confidence if speaker is not None else 0.5)
+        cue = "according to" if best.cue.lower_ == "according" else best.cue.lower_
         return QuoteRecord(
             text=self.text[start:end],
             direct=False,
@@ -585,9 +653,60 @@ class QuoteFinder:
             cue=cue,
             start=start,
             end=end,
-            confidence=round((speaker.confidence if speaker else 0.5) * 0.9, 2),
+            confidence=round(likely, 2),
             origin="extracted",
         )
+
+    def _source(self, cue: Any, model: LinearModel) -> Speaker | None:
+        """The source the ``sources`` model ranks first for ``cue``, when likely enough."""
+        candidates, rule = self._source_candidates(cue)
+        if not candidates:
+            return None
+        raw, best = max(((model.raw(c.features), c) for c in candidates), key=lambda p: p[0])
+        if raw < float(model.meta.get("threshold", 0.0)):
+            return None
+        if rule is not None and rule.token is not None and same_phrase(best.token, rule.token):
+            found: Speaker | None = rule
+        else:
+            found = self.speakers.of_subject(best.token, cue.idx, cue)
+        if found is not None:
+            found.confidence = round(model.calibrated(raw), 2)
+        return found
+
+    def _reported_speaker(self, cue: Any) -> Speaker | None:
+        """Who reported speech is from: the object of "according to", else the cue's
+        subject (or passive agent)."""
+        if cue.lower_ == "according":
+            obj = next((o for to in cue.children for o in to.children if o.dep_ == "pobj"), None)
+            if obj is None:
+                return None
+            found = self.speakers.of_subject(obj, cue.idx)
+            if found is not None:
+                found.cue = "according to"
+            return found
+        if cue.pos_ == "NOUN":
+            return self._noun_speaker(cue)
+        subject = self.speakers.subject_of(cue)
+        if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+            return None
+        return self.speakers.of_subject(subject, cue.idx, cue)
+
+    def _noun_speaker(self, cue: Any) -> Speaker | None:
+        """Whose claim, criticism or warning it is: its possessor ("Trump's claim"), the object
+        of "by" or "from", else the subject of the verb it is the object of ("Reyes made the
+        claim", "Reyes repeated his claim")."""
+        for child in cue.children:
+            if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
+                return self.speakers.of_subject(child, cue.idx)
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                obj = next((o for o in child.children if o.dep_ == "pobj"), None)
+                if obj is not None:
+                    return self.speakers.of_subject(obj, cue.idx)
+        if cue.dep_ == "dobj" and cue.head.pos_ == "VERB":
+            subject = self.speakers.subject_of(cue.head)
+            if subject is not None and subject.lower_ not in RELATIVE_PRONOUNS:
+                return self.speakers.of_subject(subject, cue.idx, cue)
+        return None
 
 
 def title_quotes(title: str, doc: Any, actors: ActorIndex) -> list[QuoteRecord]:

@@ -10,7 +10,6 @@ witnesses said") is kept as written, with no actor.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,9 @@ from archive.records import AffiliationRecord
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+NAMING_PREPOSITIONS = frozenset({"of", "for", "at", "from"})
+"""Prepositions that belong to a description ("a lawyer for the group", "the head of X");
+others set the scene ("Reyes on Wednesday", "a source in the room")."""
 TRIM = " \t,.;:—–-“”\"'‘’"
 """What trims a phrase down to its words."""
 
@@ -48,6 +50,8 @@ class Speaker:
     as_written: str | None
     cue: str | None
     confidence: float
+    token: Any = None
+    """The token the speaker was read from (the head of the phrase that names them)."""
 
 
 class Speakers:
@@ -157,10 +161,15 @@ class Speakers:
     def of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
         """Who a subject token refers to; None when the subject is not a speaker at all.
         ``verb``: the speech verb it is the subject of (its cue), when not its head."""
+        found = self._of_subject(subject, at, verb)
+        if found is not None and found.token is None:
+            found.token = subject
+        return found
+
+    def _of_subject(self, subject: Any, at: int, verb: Any = None) -> Speaker | None:
         verb = subject.head if verb is None else verb
         cue = verb.lower_ if verb is not None else None
-        phrase = self.doc[subject.left_edge.i : subject.right_edge.i + 1]
-        phrase_text = re.split(r",\s+(?:who|which|whose)\b", phrase.text)[0].strip(TRIM)
+        phrase_text = phrase_of(subject)
         lower = subject.lower_
         if subject.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_GROUP:
             if lower in PRONOUNS_PERSON:
@@ -169,7 +178,7 @@ class Speakers:
             if lower in ("they", "it"):
                 group = self._group_before(subject)
                 return Speaker(group, subject.text, cue, 0.7 if group else 0.3)
-            return Speaker(None, subject.text, cue, 0.3)
+            return Speaker(None, phrase_text, cue, 0.3)  # "some of the operatives"
         entity = self.entity_at(subject)
         if entity is not None:
             return Speaker(entity, phrase_text, cue, 0.95)
@@ -234,7 +243,10 @@ class Speakers:
                     Mention(name or subject.text, -1, -1, "organization")
                 )
                 return Speaker(entity, phrase_text, cue, 0.6)
-        return Speaker(None, phrase_text, cue, 0.5)
+        # an organisation named by what it is ("the ministry said"), when the article's
+        # actors already include it under those words
+        entity = self.actors.resolve(phrase_text) if phrase_text else None
+        return Speaker(entity, phrase_text, cue, 0.6 if entity is not None else 0.5)
 
     def _group_before(self, pronoun: Any) -> Entity | None:
         """What "they" or "it" refers to: the nearest organisation, group or state that is a
@@ -363,6 +375,8 @@ class Speakers:
                 return made
             if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
                 node = node.head
+            elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.tag_ == "VBG":
+                node = node.head.head  # "Since announcing that …, Biden": Biden announced
             else:
                 break
         if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > 0:
@@ -415,3 +429,25 @@ def speaks(token: Any) -> bool:
     return token.lemma_ == "put" and {("as", "mark"), ("it", "dobj")} <= {
         (c.lower_, c.dep_) for c in token.children
     }
+
+
+def phrase_of(token: Any) -> str:
+    """The words that name who ``token`` is, as written: its noun phrase, without what a
+    comma, a dash or a parenthesis sets off on either side (an apposition, a relative
+    clause, a fronted "Of Carson,") and without a clause that qualifies it."""
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    for t in doc[token.i + 1 : end]:
+        if (
+            t.text in (",", "—", "–", "(", ";", ":")
+            or t.dep_ in ("relcl", "acl", "appos")
+            or (t.dep_ == "prep" and t.head.i == token.i and t.lower_ not in NAMING_PREPOSITIONS)
+            or t.ent_type_ in ("DATE", "TIME")
+        ):
+            end = t.i
+            break
+    for t in reversed(doc[start : token.i]):
+        if t.text in (",", "—", "–", ")", ";", ":"):
+            start = t.i + 1
+            break
+    return str(doc[start:end].text).strip(TRIM)
