@@ -137,3 +137,35 @@ def test_confidence_ranks_a_clear_attribution_above_a_guess(pipeline: Pipeline) 
     assert clear[0].confidence >= 0.9
     assert [q.confidence for q in guess if q.direct] == [pytest.approx(guess[0].confidence)]
     assert guess[0].confidence < clear[0].confidence
+
+
+def test_a_surname_that_is_a_country_is_the_person_when_the_article_names_them(
+    pipeline: Pipeline,
+) -> None:
+    body = (
+        "Sara Jordan, a lawyer for the families, filed the appeal on Monday.\n\n"
+        "“We will not give up,” Jordan said."
+    )
+    [quote] = [q for q in quotes(pipeline, body) if q.direct]
+    assert (quote.speaker, quote.speaker_as_written) == ("Sara Jordan", "Jordan")
+    [state] = quotes(pipeline, "Jordan said it would close the Jaber crossing on Sunday.")
+    assert state.speaker == "Jordan"
+
+
+def test_a_headline_that_reports_two_claims_quotes_no_one(pipeline: Pipeline) -> None:
+    result = pipeline.extract(
+        ArticleRecord(
+            title="Mayor says bridge is safe, engineer says it is not",
+            body="The bridge over the Lune was inspected on Monday.",
+        )
+    )
+    assert [q for q in result.quotes if q.direct] == []
+    quoted = pipeline.extract(
+        ArticleRecord(
+            title="Bridge will hold through the winter, chief engineer says",
+            body="The bridge over the Lune was inspected on Monday.",
+        )
+    )
+    assert [(q.text, q.speaker_as_written) for q in quoted.quotes if q.direct] == [
+        ("Bridge will hold through the winter", "chief engineer")
+    ]

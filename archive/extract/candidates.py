@@ -42,11 +42,9 @@ class Candidate:
     """The speech verb it is the subject or agent of, if any: the cue."""
 
 
-def _bucket(distance: int) -> str:
-    for limit in (1, 3, 6, 12, 25):
-        if distance <= limit:
-            return str(limit)
-    return "far"
+def bucket(n: int, limits: tuple[int, ...] = (1, 3, 6, 12, 25), beyond: str = "far") -> str:
+    """A count as a feature value: the first of ``limits`` it does not exceed."""
+    return next((str(limit) for limit in limits if n <= limit), beyond)
 
 
 def _speech_verb(token: Any) -> tuple[Any, str] | None:
@@ -99,6 +97,17 @@ def _clause_between(verb: Any, quote_root: Any) -> str | None:
     return next((dep for dep in path or [] if dep in ("advcl", "relcl", "acl")), None)
 
 
+LEXICAL_KINDS = (
+    ("role_noun", ROLE_NOUNS, False),
+    ("kin_noun", KIN_NOUNS, False),
+    ("indefinite", INDEFINITE_SOURCES, False),
+    ("document", DOCUMENT_NOUNS, True),
+    ("collective", frozenset(COLLECTIVES), True),
+    ("own_organization", OWN_ORGANIZATIONS, False),
+)
+"""Word lists a candidate's head may belong to: (feature, words, matched by lemma)."""
+
+
 def _kind_of(token: Any) -> list[str]:
     lower, lemma = token.lower_, token.lemma_.lower()
     kinds = []
@@ -108,18 +117,9 @@ def _kind_of(token: Any) -> list[str]:
             kinds.append("pron_person")
         elif lower in PRONOUNS_GROUP:
             kinds.append("pron_group")
-    if lower in ROLE_NOUNS:
-        kinds.append("role_noun")
-    if lower in KIN_NOUNS:
-        kinds.append("kin_noun")
-    if lower in INDEFINITE_SOURCES:
-        kinds.append("indefinite")
-    if lemma in DOCUMENT_NOUNS:
-        kinds.append("document")
-    if lemma in COLLECTIVES:
-        kinds.append("collective")
-    if lower in OWN_ORGANIZATIONS:
-        kinds.append("own_organization")
+    kinds += [
+        name for name, words, by_lemma in LEXICAL_KINDS if (lemma if by_lemma else lower) in words
+    ]
     if token.is_title and token.pos_ != "PRON":
         kinds.append("capitalised")
     if any(c.dep_ == "poss" for c in token.children):
@@ -179,7 +179,7 @@ def speaker_candidates(
             f[f"sent={where}"] = 1.0
             f[f"side|sent={side}|{where}"] = 1.0
             f[f"rank={side}{min(rank, 5)}"] = 1.0
-            f[f"dist={side}{_bucket(distance)}"] = 1.0
+            f[f"dist={side}{bucket(distance)}"] = 1.0
             f[f"dep={token.dep_}"] = 1.0
             f[f"pos={token.pos_}"] = 1.0
             f[f"ent={token.ent_type_ or '-'}"] = 1.0
@@ -273,4 +273,4 @@ def _relate_to_cue(f: dict[str, float], token: Any, cue: Any) -> None:
     f[f"cue_relation|pos={relation}|{cue.pos_}"] = 1.0
     side = "before" if token.i < cue.i else "after"
     f[f"cue_side={side}"] = 1.0
-    f[f"cue_dist={side}{_bucket(abs(token.i - cue.i))}"] = 1.0
+    f[f"cue_dist={side}{bucket(abs(token.i - cue.i))}"] = 1.0

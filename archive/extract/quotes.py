@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
+from functools import cached_property
 from typing import Any, Protocol
 
 from archive.extract.actors import ActorIndex, Entity, Mention, clean_name
@@ -51,9 +52,11 @@ TRANSCRIPT_TURN = re.compile(
     r"\s*[\"“]?(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)"
 )
 STAGE_DIRECTION = re.compile(r"\(\s*[^()]{1,40}?\s*\)\s*\.?")
+TITLE_CUES = "says|said|tells|told|warns|declares|adds|claims"
 TITLE_ATTRIBUTION = re.compile(
-    r"^(?P<quote>.{12,}?),\s+(?P<who>[^,“”\"]{3,90}?)\s+(?P<cue>says|said|tells|told|warns|declares|adds|claims)\b",
+    rf"^(?P<quote>.{{12,}}?),\s+(?P<who>[^,“”\"]{{3,90}}?)\s+(?P<cue>{TITLE_CUES})\b",
 )
+TITLE_CUE = re.compile(rf"\b(?:{TITLE_CUES}|say)\b")
 
 
 class Observer(Protocol):
@@ -105,6 +108,18 @@ class QuoteFinder:
     def in_quote(self, char: int) -> bool:
         i = bisect_left(self._quote_starts, char + 1) - 1
         return i >= 0 and self._quoted[i][0] <= char < self._quoted[i][1]
+
+    @cached_property
+    def _quoted_before(self) -> list[int]:
+        """How many tokens before each token are in quote marks (and the total, last)."""
+        counts = [0]
+        for token in self.doc:
+            counts.append(counts[-1] + self.in_quote(token.idx))
+        return counts
+
+    def _quoted_tokens(self, start: int, end: int) -> int:
+        """How many of tokens ``start``..``end`` are in quote marks."""
+        return self._quoted_before[end] - self._quoted_before[start]
 
     def _tokens_between(self, start: int, end: int) -> list[Any]:
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -603,7 +618,7 @@ class QuoteFinder:
             for token in sent:
                 if not is_cue(token, self.in_quote):
                     continue
-                options = contents(token, self.in_quote)
+                options = contents(token, self._quoted_tokens)
                 if not options:
                     continue
                 if self.observer is not None:
@@ -715,6 +730,8 @@ def title_quotes(title: str, doc: Any, actors: ActorIndex) -> list[QuoteRecord]:
     Obamacare ‘crazy system’")."""
     spans = find_quotes(title, 0, len(title), single_marks=True)
     match = TITLE_ATTRIBUTION.match(title)
+    if match and TITLE_CUE.search(match["quote"]):
+        match = None  # "X says A, Y says B": two claims reported, neither quoted
     who = match["who"] if match else None
     cue = match["cue"] if match else None
     if not spans and match:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.extract.candidates import bucket
 from archive.extract.lexicon import REPORT_LEMMAS, SPEECH_LEMMAS
 from archive.extract.speakers import SUBJECT_DEPS
 
@@ -69,8 +70,9 @@ def is_cue(token: Any, in_quote: Callable[[int], bool]) -> bool:
     return token.pos_ == "VERB" and token.lemma_.lower() not in NON_CUES
 
 
-def contents(token: Any, in_quote: Callable[[int], bool]) -> list[Content]:
-    """The possible contents of cue ``token``, each with its features."""
+def contents(token: Any, quoted: Callable[[int, int], int]) -> list[Content]:
+    """The possible contents of cue ``token``, each with its features; ``quoted(start, end)``
+    counts the tokens in quote marks among tokens ``start``..``end``."""
     doc = token.doc
     found: list[Content] = []
     if token.lower_ == "according":
@@ -123,11 +125,10 @@ def contents(token: Any, in_quote: Callable[[int], bool]) -> list[Content]:
         size = content.end - content.start
         if size < MIN_TOKENS or size > MAX_CONTENT_TOKENS:
             continue
-        tokens = doc[content.start : content.end]
-        quoted = sum(1 for t in tokens if in_quote(t.idx))
-        if quoted * 2 > len(tokens):
+        inside = quoted(content.start, content.end)
+        if inside * 2 > size:
             continue  # the words are a direct quote, found by their marks
-        _describe(content, tokens, quoted)
+        _describe(content, doc[content.start : content.end], inside)
         kept.append(content)
     return kept
 
@@ -160,10 +161,7 @@ def _around(cue: Any, rest: list[int], how: str) -> Content:
 
 
 def _size(n: int) -> str:
-    for limit in (2, 4, 8, 16, 32):
-        if n <= limit:
-            return str(limit)
-    return "long"
+    return bucket(n, (2, 4, 8, 16, 32), "long")
 
 
 def _describe(content: Content, tokens: Any, quoted: int) -> None:

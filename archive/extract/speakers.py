@@ -116,6 +116,21 @@ class Speakers:
             self._genders[id(entity)] = gender_of_person(entity.name, starts, self.text)
         return self._genders[id(entity)]
 
+    def _namesake(self, entity: Entity, at: int) -> Entity:
+        """A state whose name is the surname of a person the article names ("Sara Jordan …
+        “…,” Jordan said"): the person speaks, the last so named before ``at`` (or after)."""
+        if entity.kind != "state":
+            return entity
+        named = [
+            (start, person)
+            for start, person in self._persons
+            if person.name.split()[-1] == entity.name and person.name != entity.name
+        ]
+        if not named:
+            return entity
+        before = [pair for pair in named if pair[0] < at]
+        return (before or named)[-1 if before else 0][1]
+
     def person_before(self, char: int, pronoun: str = "", main: bool = False) -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke
         or acted as a subject in the preceding text, else the last one named; a gendered
@@ -317,7 +332,8 @@ class Speakers:
         return None
 
     def entity_at(self, token: Any) -> Entity | None:
-        """The actor of the named entity ``token`` is part of, added if new."""
+        """The actor of the named entity ``token`` is part of, added if new; a person rather
+        than the state that is their surname."""
         if not token.ent_type_:
             return None
         # the entity's extent from the token's IOB tags: reading ``doc.ents`` builds every
@@ -334,7 +350,7 @@ class Speakers:
             if kind is None:
                 return None
             entity = self.actors.add(Mention(ent.text, ent.start_char, ent.end_char, kind))
-        return entity
+        return self._namesake(entity, token.idx) if entity is not None else None
 
     def subject_of(self, verb: Any) -> Any | None:
         """Who does what ``verb`` says: its subject, climbing from a verb that has none to the
