@@ -1,10 +1,15 @@
-"""Quotes and their attribution: direct quotes by their marks, reported speech by its syntax.
+"""Quotes and their attribution: direct quotes by their marks, reported speech by a learned
+model of cues and their contents.
 
-Attribution reads spaCy's dependency parse around each quote: the classic shapes first (“…,”
-said X / X said: “…” / a signature), then the clause the quote depends on, then the speech
-verbs nearest to it outside any quote in the same sentence; whom their subject refers to is
-:mod:`archive.extract.speakers`. A quote with no verb of its own continues the previous
-quote's speaker in its paragraph, or across paragraphs when it opens its paragraph.
+The attribution rules read spaCy's dependency parse around each quote: the classic shapes
+first (“…,” said X / X said: “…” / a signature), then the clause the quote depends on, then
+the speech verbs nearest to it outside any quote in the same sentence. Their choice is one
+feature of the ``speakers`` model, which ranks every noun phrase around the quote
+(:mod:`archive.extract.candidates`); whom the chosen phrase refers to is
+:mod:`archive.extract.speakers`. A quote with no likely speaker continues the previous quote's
+speaker in its paragraph, or across paragraphs when it opens its paragraph. Reported speech
+(:mod:`archive.extract.reported`) is scored by the ``reported`` model and its source ranked by
+the ``sources`` model.
 """
 
 from __future__ import annotations
