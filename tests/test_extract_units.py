@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from archive.extract.events import fatalities_in, resolve_date
+from archive.extract.events import DateGuess, fatalities_in, resolve_date
 from archive.extract.gazetteer import gazetteer, skeleton
 from archive.extract.layout import layout
 from archive.extract.marks import find_quotes
@@ -155,6 +155,13 @@ def test_countries_have_coordinates_and_capitals_name_their_state() -> None:
         ("within a week", (date(2024, 12, 6), "week")),
         ("in 2014", (date(2014, 1, 1), "year")),
         ("December 3, 2024", (date(2024, 12, 3), "day")),
+        ("December 2", (date(2024, 12, 2), "day")),
+        ("Dec. 2", (date(2024, 12, 2), "day")),
+        ("two days ago", (date(2024, 12, 4), "day")),
+        ("last week", (date(2024, 11, 29), "week")),
+        ("next Monday", (date(2024, 12, 9), "day")),
+        ("early Saturday", (date(2024, 11, 30), "day")),
+        ("March 2023", (date(2023, 3, 1), "month")),
         ("later", (None, None)),
     ],
 )
@@ -165,6 +172,12 @@ def test_relative_dates_resolve_against_publication(
     assert (guess.value, guess.precision) == expected
 
 
+def test_without_a_publication_date_only_dates_that_name_their_year_resolve() -> None:
+    assert resolve_date("two days ago", None) == DateGuess(None, None)
+    assert resolve_date("December 2", None) == DateGuess(None, None)
+    assert resolve_date("December 3, 2024", None) == DateGuess(date(2024, 12, 3), "day")
+
+
 @pytest.mark.parametrize(
     ("sentence", "count"),
     [
@@ -172,6 +185,8 @@ def test_relative_dates_resolve_against_publication(
         ("The strike killed 12 civilians, medics said.", 12),
         ("More than 200 people were killed by the floods.", 200),
         ("Dozens of fighters were killed.", 12),
+        ("More than two dozen people were killed overnight.", 24),
+        ("A dozen soldiers were killed.", 12),
         ("Nobody was hurt.", None),
     ],
 )

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from archive.extract.actors import ActorIndex, Entity
@@ -86,14 +87,24 @@ NUMBERS = {
     "dozen": 12,
     "dozens": 12,
     "hundreds": 100,
+    "a dozen": 12,
+    "a hundred": 100,
 }
+MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000}
+COUNT = (
+    r"(?P<n>\d[\d,]*|a dozen|a hundred|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens"
+    r"|hundreds)(?:\s+(?P<times>dozen|hundred|thousand))?"
+)
+"""A number of people: digits or words, times a dozen, a hundred or a thousand ("two dozen")."""
 FATALITIES = re.compile(
-    r"\b(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)\s+"
+    r"\b(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?" + COUNT + r"\s+"
     r"(?:\w+\s+){0,2}?(?:people|civilians|soldiers|fighters|persons|members|protesters|children|men|women)?\s*(?:were|have been|had been|was)?\s*killed\b",
     re.I,
 )
 FATALITIES_ACTIVE = re.compile(
-    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds)\b",
+    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?"
+    + COUNT
+    + r"\b",
     re.I,
 )
 """Vague counts follow ACLED's practice: "dozens" is 12, "hundreds" 100."""
@@ -107,7 +118,9 @@ class DateGuess:
 
 
 def resolve_date(expression: str, published: datetime | None) -> DateGuess:
-    """A date expression of a sentence, resolved against the publication date."""
+    """A date expression of a sentence, resolved against the publication date: a date with
+    its year stands alone; one without ("December 6", "two days ago", "next Monday", "last
+    week") needs the publication date, and has none without it."""
     text = expression.lower()
     if year := re.search(r"\b(1[89]\d\d|20\d\d)\b", text):
         if not re.search(
@@ -127,19 +140,34 @@ def resolve_date(expression: str, published: datetime | None) -> DateGuess:
     if published is None:
         return DateGuess(None, None)
     day = published.date()
-    if re.search(r"\b(today|tonight|this (?:morning|afternoon|evening))\b", text):
-        return DateGuess(day, "day")
-    if "yesterday" in text or "last night" in text:
-        return DateGuess(day - timedelta(days=1), "day")
+    if re.search(r"\b(?:within|in|over|past|last) (?:a|the|one) week\b|\bthis week\b", text):
+        return DateGuess(day, "week")
+    found = _relative_to(published).get_date_data(re.sub(r"^(?:early|late)\s+", "", text))
+    if found.date_obj is not None:
+        value = found.date_obj.date()
+        period = found.period or "day"
+        if period == "month":
+            return DateGuess(value.replace(day=1), "month")
+        if period == "year":
+            return DateGuess(date(value.year, 1, 1), "year")
+        return DateGuess(value, "week" if period == "week" else "day")
     for number, name in enumerate(WEEKDAYS):
         if name in text:
             back = (day.weekday() - number) % 7
             return DateGuess(day - timedelta(days=back), "day")
-    if re.search(r"\b(?:within|in|over|past|last) (?:a|the|one) week\b|\bthis week\b", text):
-        return DateGuess(day, "week")
-    if re.search(r"\bthis month\b|\blast month\b", text):
-        return DateGuess(day, "month")
     return DateGuess(None, None)
+
+
+@lru_cache(maxsize=64)
+def _relative_to(published: datetime) -> Any:
+    """A date parser for English that reads relative dates from ``published`` (dateparser:
+    "two days ago", "Dec. 6", "next Monday", "last month")."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(
+        languages=["en"],
+        settings={"RELATIVE_BASE": published, "RETURN_AS_TIMEZONE_AWARE": False},
+    )
 
 
 def fatalities_in(sentence: str) -> int | None:
@@ -147,7 +175,10 @@ def fatalities_in(sentence: str) -> int | None:
     if not match:
         return None
     raw = match["n"].lower().replace(",", "")
-    return int(raw) if raw.isdigit() else NUMBERS.get(raw)
+    count = int(raw) if raw.isdigit() else NUMBERS.get(raw)
+    if count is None:
+        return None
+    return count * MULTIPLIERS[match["times"].lower()] if match["times"] else count
 
 
 class EventFinder:
