@@ -69,11 +69,6 @@ def _speech_verb(token: Any) -> tuple[Any, str] | None:
     return None
 
 
-def _governs(verb: Any, quote_root: Any) -> bool:
-    """Whether the quote's words depend on ``verb`` (up to six steps up the parse)."""
-    return _path_to(verb, quote_root) is not None
-
-
 def _path_to(verb: Any, quote_root: Any) -> list[str] | None:
     """The relations climbed from the quote's words up to ``verb`` (None when they do not
     depend on it within six steps)."""
@@ -89,12 +84,11 @@ def _path_to(verb: Any, quote_root: Any) -> list[str] | None:
     return None
 
 
-def _clause_between(verb: Any, quote_root: Any) -> str | None:
-    """The kind of clause that holds the quote below ``verb``, when there is one: an
+def _clause_on(path: list[str]) -> str | None:
+    """The kind of clause on a path from the quote up to a verb, when there is one: an
     adverbial clause ("As Reyes went on about “…”, Ruiz said") or a relative one is a scene
     of its own, and its subject the likelier speaker."""
-    path = _path_to(verb, quote_root)
-    return next((dep for dep in path or [] if dep in ("advcl", "relcl", "acl")), None)
+    return next((dep for dep in path if dep in ("advcl", "relcl", "acl")), None)
 
 
 LEXICAL_KINDS = (
@@ -143,7 +137,7 @@ def speaker_candidates(
     """The candidate speakers of a quote: ``quote`` is its span of tokens (marks included),
     ``region`` the character range to look in (the quote's sentences and one either side,
     within its paragraph), ``rule_token`` the head of the phrase the rules chose. For
-    reported speech, ``quote`` is the content and ``cue`` the word that reports it."""
+    reported speech, ``quote`` is the cue's own token and ``cue`` that word."""
     start = doc.char_span(region[0], region[1], alignment_mode="expand")
     if start is None:
         return []
@@ -192,8 +186,9 @@ def speaker_candidates(
             if said is not None:
                 verb, how = said
                 candidate.verb = verb
-                governs = _governs(verb, quote_root)
-                if (clause := _clause_between(verb, quote_root)) is not None:
+                path = _path_to(verb, quote_root)
+                governs = path is not None
+                if path is not None and (clause := _clause_on(path)) is not None:
                     f[f"quote_in_clause={clause}"] = 1.0
                 f[f"speech={how}"] = 1.0
                 f[f"speech|governs={how}|{governs}"] = 1.0
@@ -205,7 +200,7 @@ def speaker_candidates(
                     f["speech_subordinate"] = 1.0
             elif token.dep_ in SUBJECT_DEPS:
                 f[f"subject_of_other|sent={where}"] = 1.0
-                if _governs(token.head, quote_root):
+                if _path_to(token.head, quote_root) is not None:
                     f["subject_governs"] = 1.0
                     if any(c.dep_ == "mark" for c in token.head.children):
                         f["subject_governs_subordinate"] = 1.0

@@ -223,22 +223,34 @@ class QuoteFinder:
             self.observer.quote(span, candidates, rule)
         if self.models is None:
             return rule
-        model = self.models.speakers
+        return self._chosen(self.models.speakers, candidates, rule, span.open_start)
+
+    def _chosen(
+        self,
+        model: LinearModel,
+        candidates: list[Candidate],
+        rule: Speaker | None,
+        at: int,
+        cue: Any = None,
+    ) -> Speaker | None:
+        """Who the candidate ``model`` ranks first refers to, with the calibrated
+        probability as confidence: the rules' speaker when it is that phrase; None when no
+        candidate is likely enough. ``cue``: the word that reports the words, when known
+        (else the speech verb the candidate is the subject of, if any)."""
         if not candidates:
             return None
-        raw, best = max(((model.raw(c.features), c) for c in candidates), key=lambda p: p[0])
-        if raw < float(model.meta.get("threshold", 0.0)):
+        raw, best = model.best(candidates)
+        if raw < model.threshold:
             return None
-        confidence = round(model.calibrated(raw), 2)
+        verb = cue if cue is not None else best.verb
         if rule is not None and rule.token is not None and same_phrase(best.token, rule.token):
             found: Speaker | None = rule
         else:
-            found = self.speakers.of_subject(best.token, span.open_start, best.verb)
-            if found is not None and best.verb is None:
+            found = self.speakers.of_subject(best.token, at, verb)
+            if found is not None and verb is None:
                 found.cue = None
-        if found is None:
-            return None
-        found.confidence = confidence
+        if found is not None:
+            found.confidence = round(model.calibrated(raw), 2)
         return found
 
     def _region(self, quote: Any, paragraph: Paragraph) -> tuple[int, int]:
@@ -656,13 +668,14 @@ class QuoteFinder:
 
     def _reported(self, options: list[Content], models: Models) -> QuoteRecord | None:
         model = models.reported
-        raw, best = max(((model.raw(c.features), c) for c in options), key=lambda p: p[0])
-        if raw < float(model.meta.get("threshold", 0.5)):
+        raw, best = model.best(options)
+        if raw < model.threshold:
             return None
         start, end = best.bounds(self.doc)
         if end - start < 3:
             return None
-        speaker = self._source(best.cue, models.sources)
+        candidates, rule = self._source_candidates(best.cue)
+        speaker = self._chosen(models.sources, candidates, rule, best.cue.idx, best.cue)
         likely = model.calibrated(raw) * (speaker.confidence if speaker is not None else 0.5)
         cue = "according to" if best.cue.lower_ == "according" else best.cue.lower_
         return QuoteRecord(
@@ -676,22 +689,6 @@ class QuoteFinder:
             confidence=round(likely, 2),
             origin="extracted",
         )
-
-    def _source(self, cue: Any, model: LinearModel) -> Speaker | None:
-        """The source the ``sources`` model ranks first for ``cue``, when likely enough."""
-        candidates, rule = self._source_candidates(cue)
-        if not candidates:
-            return None
-        raw, best = max(((model.raw(c.features), c) for c in candidates), key=lambda p: p[0])
-        if raw < float(model.meta.get("threshold", 0.0)):
-            return None
-        if rule is not None and rule.token is not None and same_phrase(best.token, rule.token):
-            found: Speaker | None = rule
-        else:
-            found = self.speakers.of_subject(best.token, cue.idx, cue)
-        if found is not None:
-            found.confidence = round(model.calibrated(raw), 2)
-        return found
 
     def _reported_speaker(self, cue: Any) -> Speaker | None:
         """Who reported speech is from: the object of "according to", else the cue's

@@ -128,8 +128,8 @@ class Speakers:
         ]
         if not named:
             return entity
-        before = [pair for pair in named if pair[0] < at]
-        return (before or named)[-1 if before else 0][1]
+        before = [person for start, person in named if start < at]
+        return before[-1] if before else named[0][1]
 
     def person_before(self, char: int, pronoun: str = "", main: bool = False) -> Entity | None:
         """The person a pronoun or a description most likely refers to: the last one who spoke

@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from archive.errors import ConfigurationError
 
 Features = Mapping[str, float]
 """A candidate's features: name to value (1.0 for a feature that is present)."""
+
+
+class HasFeatures(Protocol):
+    @property
+    def features(self) -> Features: ...
+
+
+Scored = TypeVar("Scored", bound=HasFeatures)
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,21 @@ class LinearModel:
             return ys[0]
         if raw >= xs[-1]:
             return ys[-1]
-        lo, hi = 0, len(xs) - 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if xs[mid] <= raw:
-                lo = mid
-            else:
-                hi = mid
+        hi = bisect_right(xs, raw)
+        lo = hi - 1
         span = xs[hi] - xs[lo]
         share = (raw - xs[lo]) / span if span else 0.0
         return ys[lo] + share * (ys[hi] - ys[lo])
+
+    @property
+    def threshold(self) -> float:
+        """The raw probability below which the model's best option is not taken."""
+        return float(self.meta.get("threshold", 0.5))
+
+    def best(self, options: Sequence[Scored]) -> tuple[float, Scored]:
+        """The option with the highest raw probability, and that probability."""
+        raw, chosen = max(((self.raw(o.features), o) for o in options), key=lambda p: p[0])
+        return raw, chosen
 
     def to_json(self) -> dict[str, Any]:
         return {

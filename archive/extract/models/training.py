@@ -109,8 +109,12 @@ class _Labeller:
             return
         self.speaker_decisions.append(self._decision(candidates, attribution.source))
 
+    def _at(self, token: Any) -> tuple[int, int]:
+        """A token's characters in the annotated file."""
+        return token.idx + self.offset, token.idx + len(token.text) + self.offset
+
     def source(self, cue: Any, candidates: list[Candidate], rule: Speaker | None) -> None:
-        at = (cue.idx + self.offset, cue.idx + len(cue.text) + self.offset)
+        at = self._at(cue)
         cued = [
             a
             for a in self.gold
@@ -125,14 +129,7 @@ class _Labeller:
 
     def _decision(self, candidates: list[Candidate], source: Pieces) -> Decision:
         """Candidates labelled by a source span: right is the head of the phrase in it."""
-        inside = [
-            covers(
-                source,
-                c.token.idx + self.offset,
-                c.token.idx + len(c.token.text) + self.offset,
-            )
-            for c in candidates
-        ]
+        inside = [covers(source, *self._at(c.token)) for c in candidates]
         # the phrase's head is right, not the words it governs ("Ana Ruiz, a lawyer for the
         # group,": Ruiz, not lawyer): a candidate under another inside the source is not
         heads = {c.token.i for c, is_in in zip(candidates, inside, strict=True) if is_in}
@@ -145,7 +142,7 @@ class _Labeller:
 
     def reported(self, options: list[Content]) -> None:
         cue = options[0].cue
-        at = (cue.idx + self.offset, cue.idx + len(cue.text) + self.offset)
+        at = self._at(cue)
         cued = [a for a in self.gold if a.cue and covers(a.cue, *at)]
         # a cue of direct speech ("told reporters: “…”") reports nothing else: every option
         # is wrong (its object is the audience, not the words)
@@ -233,7 +230,13 @@ def _fit(decisions: Sequence[Decision], seed: int, c: float) -> tuple[Any, Any]:
     return vectorizer, learner
 
 
-def _as_model(name: str, vectorizer: Any, learner: Any, meta: dict[str, Any]) -> LinearModel:
+def _as_model(
+    name: str,
+    vectorizer: Any,
+    learner: Any,
+    meta: dict[str, Any],
+    calibration: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
+) -> LinearModel:
     weights = {
         feature: round(float(weight), 6)
         for feature, weight in zip(
@@ -241,7 +244,7 @@ def _as_model(name: str, vectorizer: Any, learner: Any, meta: dict[str, Any]) ->
         )
         if abs(weight) >= 1e-6
     }
-    return LinearModel(name, weights, round(float(learner.intercept_[0]), 6), ((), ()), meta)
+    return LinearModel(name, weights, round(float(learner.intercept_[0]), 6), calibration, meta)
 
 
 def _held_out(
@@ -264,12 +267,14 @@ def _held_out(
     return predicted
 
 
-def _calibration(predicted: Sequence[tuple[float, bool, bool]]) -> tuple[list[float], list[float]]:
+def _calibration(
+    predicted: Sequence[tuple[float, bool, bool]],
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     _, isotonic, _ = _sklearn()
     fit = isotonic.IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
     fit.fit([p for p, _, _ in predicted], [float(r) for _, r, _ in predicted])
-    xs = [round(float(x), 6) for x in fit.X_thresholds_]
-    ys = [round(float(y), 6) for y in fit.y_thresholds_]
+    xs = tuple(round(float(x), 6) for x in fit.X_thresholds_)
+    ys = tuple(round(float(y), 6) for y in fit.y_thresholds_)
     return xs, ys
 
 
@@ -310,8 +315,7 @@ def train_speakers(
         "seed": seed,
         "C": c,
     }
-    model = _as_model(name, vectorizer, learner, meta)
-    return LinearModel(model.name, model.weights, model.bias, _tuple(_calibration(predicted)), meta)
+    return _as_model(name, vectorizer, learner, meta, _calibration(predicted))
 
 
 def train_reported(decisions: Sequence[Decision], seed: int, c: float = 1.0) -> LinearModel:
@@ -329,12 +333,7 @@ def train_reported(decisions: Sequence[Decision], seed: int, c: float = 1.0) -> 
         "seed": seed,
         "C": c,
     }
-    model = _as_model("reported", vectorizer, learner, meta)
-    return LinearModel(model.name, model.weights, model.bias, _tuple(_calibration(predicted)), meta)
-
-
-def _tuple(pair: tuple[list[float], list[float]]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    return tuple(pair[0]), tuple(pair[1])
+    return _as_model("reported", vectorizer, learner, meta, _calibration(predicted))
 
 
 def write(model: LinearModel, folder: Path, source: str) -> Path:
