@@ -235,6 +235,10 @@ def _print_report(report: ImportReport, rejects: Path | None, strict: bool) -> N
         ("rejected", report.rejected),
         ("skipped files", report.skipped),
         *sorted(report.counts.items()),
+        *(
+            (f"not extracted ({language})", count)
+            for language, count in sorted(report.not_extracted.items())
+        ),
     ):
         table.add_row(label, str(value))
     table.add_row("seconds", f"{report.seconds:.2f}")

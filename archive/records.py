@@ -102,7 +102,10 @@ class Extraction:
     """A publication date found in the text, for articles whose metadata has none."""
     published_precision: str | None = None
     mined_chars: int | None = None
-    """How many characters of the body extraction read (the whole body unless it is huge)."""
+    """How many characters of the body extraction read (the whole body unless it is huge;
+    none when the article is in a language the pipeline does not read)."""
+    language: str | None = None
+    """The article's language: as its file declares it, else as detected in its text."""
 
 
 @dataclass

@@ -344,7 +344,7 @@ class Store:
             "body": record.body,
             "published": published,
             "published_precision": precision,
-            "language": record.language,
+            "language": extraction.language or record.language,
             "authors": record.authors,
             "source_id": self.sources.get(record.source_name) if record.source_name else None,
             "content_hash": record.content_hash,

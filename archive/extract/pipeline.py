@@ -27,6 +27,7 @@ from archive.extract.actors import (
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.gender import gender_of_first_name, load_names
+from archive.extract.language import article_language, extracted
 from archive.extract.layout import layout
 from archive.extract.lexicon import OWN_ORGANIZATIONS
 from archive.extract.models import Models, shipped
@@ -151,13 +152,29 @@ class Pipeline:
         """Quotes, actors, places and events of ``article``, read from the first
         ``MINED_CHARS`` characters of its body (offsets are into the body as stored).
         ``observer`` watches attribution's candidates (training)."""
+        language = article_language(article.title, article.body, article.language)
+        if not extracted(language):
+            return Extraction(language=language)
         text = article.body[: mined_length(article.body)]
         title_doc = self.nlp(article.title) if article.title else None
-        return self._extract(article, text, parse(self.nlp, text), title_doc, observer)
+        extraction = self._extract(article, text, parse(self.nlp, text), title_doc, observer)
+        extraction.language = language
+        return extraction
 
     def extract_many(self, articles: Sequence[ArticleRecord]) -> list[Extraction | Exception]:
         """``extract`` for each article, in order, the texts parsed in batches (faster than
         one at a time); an article whose extraction raised gets the exception."""
+        languages = [article_language(a.title, a.body, a.language) for a in articles]
+        # the articles the pipeline cannot read are set aside, the rest parsed together
+        readable = [
+            (a, lang) for a, lang in zip(articles, languages, strict=True) if extracted(lang)
+        ]
+        mined = iter(self._extract_batch([a for a, _ in readable], [lang for _, lang in readable]))
+        return [next(mined) if extracted(lang) else Extraction(language=lang) for lang in languages]
+
+    def _extract_batch(
+        self, articles: Sequence[ArticleRecord], languages: Sequence[str | None]
+    ) -> list[Extraction | Exception]:
         texts = [article.body[: mined_length(article.body)] for article in articles]
         results: list[Extraction | Exception] = []
         try:
@@ -166,9 +183,11 @@ class Pipeline:
             for article, text, title_doc in zip(articles, texts, titles, strict=True):
                 doc = next(bodies)
                 try:
-                    results.append(
-                        self._extract(article, text, doc, title_doc if article.title else None)
+                    extraction = self._extract(
+                        article, text, doc, title_doc if article.title else None
                     )
+                    extraction.language = languages[len(results)]
+                    results.append(extraction)
                 except Exception as exc:  # one article's failure must not sink the others
                     results.append(exc)
         except Exception:

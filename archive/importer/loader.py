@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from archive.errors import ArchiveError
+from archive.extract.language import extracted
 from archive.extract.runner import ExtractionFailed, ExtractionRunner
 from archive.importer.readers import Item, Skipped
 from archive.records import (
@@ -53,6 +54,8 @@ class ImportReport:
     rejected: int = 0
     skipped: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    not_extracted: dict[str, int] = field(default_factory=dict)
+    """Articles stored but not mined, by language: the pipeline reads English only."""
     rejects: list[Rejected] = field(default_factory=list)
     skipped_files: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
@@ -71,6 +74,13 @@ class ImportReport:
 
     def count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def tallies(self) -> tuple[int, int, dict[str, int], dict[str, int]]:
+        return self.imported, self.updated, dict(self.counts), dict(self.not_extracted)
+
+    def restore(self, tallies: tuple[int, int, dict[str, int], dict[str, int]]) -> None:
+        """Back to ``tallies`` (a transaction that counted was rolled back)."""
+        self.imported, self.updated, self.counts, self.not_extracted = tallies
 
 
 class CannotWrite(ArchiveError):
@@ -190,7 +200,7 @@ class Loader:
         )
         self._extract(articles)
         others = [item for item in batch if not isinstance(item.record, ArticleRecord)]
-        before = (self.report.imported, self.report.updated, dict(self.report.counts))
+        before = self.report.tallies()
         try:
             with self._transaction() as connection:
                 store = Store(connection)
@@ -198,7 +208,7 @@ class Loader:
                 for item in others:
                     self._write_other(store, item)
         except (IntegrityError, DBAPIError) as exc:
-            self.report.imported, self.report.updated, self.report.counts = before
+            self.report.restore(before)
             _stop_if_unwritable(exc, self.report)
             # Find the record the database refused: the batch again, one record a transaction.
             for pending in articles:
@@ -210,12 +220,12 @@ class Loader:
     def _isolated(
         self, write: Callable[[Store], None], location: str, article: ArticleRecord | None = None
     ) -> None:
-        before = (self.report.imported, self.report.updated, dict(self.report.counts))
+        before = self.report.tallies()
         try:
             with self._transaction() as connection:
                 write(Store(connection))
         except (IntegrityError, DBAPIError) as exc:
-            self.report.imported, self.report.updated, self.report.counts = before
+            self.report.restore(before)
             _stop_if_unwritable(exc, self.report)
             if article is not None and isinstance(exc, IntegrityError) and self._stored(article):
                 # another importer stored it after this one looked: a duplicate, not a fault
@@ -286,6 +296,11 @@ class Loader:
             if p.replaces is not None and p.extraction is not None:
                 store.replace_article(p.replaces, p.record, p.extraction)
                 self.report.updated += 1
+        for p in pending:
+            language = p.extraction.language if p.extraction else None
+            if language is not None and not extracted(language):
+                unread = self.report.not_extracted
+                unread[language] = unread.get(language, 0) + 1
 
     def _write_other(self, store: Store, item: Located) -> None:
         record = item.record
