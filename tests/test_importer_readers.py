@@ -129,6 +129,29 @@ def test_a_text_file_of_one_long_line_is_an_article_without_a_title_line(
 
 
 @pytest.mark.parametrize(
+    "first",
+    [
+        "Flood waters reached the old mill in Lakeside on Tuesday, and volunteers who had "
+        "filled sandbags through the night said the river was still rising when the last of "
+        "the families living by the bridge were taken to the school on the hill by boat.",
+        "LAKESIDE, 4 MAR 91 (WIRE) -- FLOOD WATERS REACHED THE OLD MILL TODAY.",
+    ],
+)
+def test_a_first_paragraph_that_is_no_title_stays_in_the_body(tmp_path: Path, first: str) -> None:
+    """A wire story opens with its dateline and a corpus file with its first paragraph: a
+    line too long for a title, or a dateline, is the body's first paragraph."""
+    rest = "Volunteers filled sandbags through the night while the river kept rising."
+    path = tmp_path / "story.txt"
+    path.write_text(f"{first}\n{rest}\n", encoding="utf-8")
+    [item] = read(path)
+    assert isinstance(item, Located)
+    assert isinstance(item.record, ArticleRecord)
+    assert item.record.body == f"{first}\n{rest}"
+    assert item.record.title
+    assert first.startswith(item.record.title.rstrip("…"))
+
+
+@pytest.mark.parametrize(
     ("content", "reason"),
     [
         (b"", "empty file"),

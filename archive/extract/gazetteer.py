@@ -228,6 +228,10 @@ class Gazetteer:
             }
         return [self.entries[i] for i in ids]
 
+    def knows(self, name: str) -> bool:
+        """Whether a place is spelled ``name`` (up to case and accents)."""
+        return normalize_name(name) in self._exact
+
     def spelled_alike(self, name: str, entry: Entry) -> bool:
         """True when the name is one of the entry's spellings, not only transliterated alike."""
         ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())

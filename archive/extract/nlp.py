@@ -130,6 +130,25 @@ def build_model(*, cached_rules: bool = True) -> Any:
     raise _no_model()
 
 
+def base_forms(nlp: Any) -> frozenset[str]:
+    """The English dictionary the pipeline's lemmatizer knows: its base forms of nouns, verbs,
+    adjectives and adverbs (lower case, WordNet's) and the irregular forms it lists."""
+    lemmatizer = next(
+        (getattr(pipe, "_lemmatizer", pipe) for name, pipe in nlp.pipeline if "lemmatizer" in name),
+        None,
+    )
+    if lemmatizer is None or not hasattr(lemmatizer, "lookups"):
+        return frozenset()
+    words: set[str] = set()
+    for table in ("lemma_index", "lemma_exc"):
+        if lemmatizer.lookups.has_table(table):
+            # per part of speech: a list of base forms (index), or irregular forms mapped
+            # to their lemmas (exceptions: "went"), whose keys are words too
+            for forms in lemmatizer.lookups.get_table(table).values():
+                words.update(forms)
+    return frozenset(w for w in words if w.isalpha())
+
+
 def _no_model() -> ConfigurationError:
     return ConfigurationError(
         "no spaCy English pipeline is installed",

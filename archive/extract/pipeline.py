@@ -11,11 +11,13 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
 from spacy.tokens import Span
 
+from archive.dates import parse_date
 from archive.extract.actors import (
     ActorIndex,
     Mention,
@@ -26,15 +28,16 @@ from archive.extract.actors import (
 )
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
-from archive.extract.gender import gender_of_first_name, load_names
+from archive.extract.gender import gender_of_first_name, is_first_name, load_names
 from archive.extract.language import article_language, extracted
 from archive.extract.layout import layout
 from archive.extract.lexicon import OWN_ORGANIZATIONS
 from archive.extract.models import Models, shipped
-from archive.extract.nlp import load_model, parse, parse_many
+from archive.extract.nlp import base_forms, load_model, parse, parse_many
 from archive.extract.places import PlaceIndex, country_focus, find_places
 from archive.extract.quotes import Observer, QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
+from archive.extract.truecase import Casing, dictionary_word, is_shouting, shipped_table
 from archive.records import ArticleRecord, Extraction, MentionRecord
 
 ACRONYM_DEFINITION = re.compile(
@@ -51,6 +54,11 @@ DATELINE = re.compile(
 )
 """A dateline in capitals opening a paragraph ("BRUSSELS -", "WASHINGTON (AP) —"): the
 place, then the agency that filed it."""
+DATED_DATELINE = re.compile(
+    r"[A-Z][\w .'-]{2,40}, (?P<date>\d{1,2} [A-Za-z]{3,9}\.? \d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})"
+    r"(?: \([^()]{1,30}\))?\s*(?:--|[-—–])\s"
+)
+"""A wire's dateline with the day it was filed ("BOGOTA, 9 JAN 90 (EFE) --")."""
 NICKNAME_OPEN = re.compile(r"[\"“][A-Z][a-z]+$")
 NICKNAME_REST = re.compile(r"[\"”] [A-Z][\w’'-]+")
 GOVERNMENT_FORCES = re.compile(
@@ -140,6 +148,7 @@ class Pipeline:
         self.models = shipped() if models == "shipped" else models
         self.gazetteer = places if places is not None else gazetteer()
         load_names()
+        self._casing: Casing | None = None
         self._demonyms = known()["demonyms"]
         # the most specific demonym names a country's forces ("South Korean", not "Korean")
         self._demonym_of = {
@@ -155,11 +164,12 @@ class Pipeline:
         language = article_language(article.title, article.body, article.language)
         if not extracted(language):
             return Extraction(language=language)
-        text = article.body[: mined_length(article.body)]
+        original = article.body[: mined_length(article.body)]
+        text = self._cased(original)
         title_doc = self.nlp(article.title) if article.title else None
         extraction = self._extract(article, text, parse(self.nlp, text), title_doc, observer)
         extraction.language = language
-        return extraction
+        return _as_written(extraction, original) if text is not original else extraction
 
     def extract_many(self, articles: Sequence[ArticleRecord]) -> list[Extraction | Exception]:
         """``extract`` for each article, in order, the texts parsed in batches (faster than
@@ -175,7 +185,8 @@ class Pipeline:
     def _extract_batch(
         self, articles: Sequence[ArticleRecord], languages: Sequence[str | None]
     ) -> list[Extraction | Exception]:
-        texts = [article.body[: mined_length(article.body)] for article in articles]
+        originals = [article.body[: mined_length(article.body)] for article in articles]
+        texts = [self._cased(original) for original in originals]
         results: list[Extraction | Exception] = []
         try:
             titles = list(self.nlp.pipe([article.title for article in articles]))
@@ -187,6 +198,9 @@ class Pipeline:
                         article, text, doc, title_doc if article.title else None
                     )
                     extraction.language = languages[len(results)]
+                    original = originals[len(results)]
+                    if text is not original:
+                        extraction = _as_written(extraction, original)
                     results.append(extraction)
                 except Exception as exc:  # one article's failure must not sink the others
                     results.append(exc)
@@ -198,6 +212,23 @@ class Pipeline:
                 except Exception as exc:
                     results.append(exc)
         return results
+
+    def _cased(self, text: str) -> str:
+        """``text`` in mixed case if it is written in capitals (:mod:`truecase`), else
+        ``text`` itself."""
+        if not is_shouting(text):
+            return text
+        if self._casing is None:
+            self._casing = Casing(
+                shipped_table(),
+                is_name=lambda word: (
+                    self.gazetteer.knows(word)
+                    or is_first_name(word.title())
+                    or word.title() in self._demonyms
+                ),
+                is_word=dictionary_word(base_forms(self.nlp)),
+            )
+        return self._casing.restore(text)
 
     def _extract(
         self,
@@ -255,7 +286,8 @@ class Pipeline:
             + finder.direct_quotes()
             + finder.reported_speech()
         )
-        published = article.published or page.post_date
+        filed = page.post_date or _dateline_date(text)
+        published = article.published or filed
         events = EventFinder(doc, actors, places, published, readable, finder).events()
 
         for quote in quotes:
@@ -282,8 +314,8 @@ class Pipeline:
             mentions=_unique(mentions),
             mined_chars=len(text),
         )
-        if article.published is None and page.post_date is not None:
-            extraction.published, extraction.published_precision = page.post_date, "day"
+        if article.published is None and filed is not None:
+            extraction.published, extraction.published_precision = filed, "day"
         return extraction
 
     def _add_entity(
@@ -464,6 +496,30 @@ def _known_pattern() -> re.Pattern[str]:
 
 def _collective_kind(name: str) -> str:
     return "organization" if name.endswith("security forces") else "armed_group"
+
+
+def _dateline_date(text: str) -> datetime | None:
+    """The day a wire story was filed, from the dateline opening it: it dates an article
+    whose metadata has no date."""
+    match = DATED_DATELINE.match(text.lstrip())
+    if match is None:
+        return None
+    try:
+        return parse_date(match["date"])[0]
+    except ValueError:
+        return None
+
+
+def _as_written(extraction: Extraction, original: str) -> Extraction:
+    """The extraction of a text whose case was restored, with the quotes' and mentions'
+    words as the stored text has them (its capitals): offsets are the same."""
+    for quote in extraction.quotes:
+        if quote.start is not None and quote.end is not None:
+            quote.text = original[quote.start : quote.end]
+    for mention in extraction.mentions:
+        if mention.start is not None and mention.end is not None:
+            mention.text = original[mention.start : mention.end]
+    return extraction
 
 
 def _unique(mentions: list[MentionRecord]) -> list[MentionRecord]:

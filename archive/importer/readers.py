@@ -274,8 +274,8 @@ class Reader:
             yield Rejected(name, "no records: the file is empty")
 
     def _read_text(self, text: str, name: str) -> Item:
-        """A text file: metadata lines, a title line, then the body; a file of one line
-        longer than any title is a body alone."""
+        """A text file: metadata lines, a title line, then the body; a first line longer
+        than any title, or opening with a wire dateline, is the body's first paragraph."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             return Rejected(name, "no text: the file is blank")
@@ -285,15 +285,17 @@ class Reader:
         while position < len(lines) and not lines[position].strip():
             position += 1
         if "title" not in fields and position < len(lines):
-            fields["title"] = lines[position].strip().lstrip("#").strip()
+            first = lines[position].strip()
+            if len(first) > LONGEST_TITLE or _WIRE_DATELINE.match(first):
+                # no title line: the file opens with its first paragraph (a corpus file, a
+                # wire story's dateline), whose first sentence stands for the title
+                fields["title"] = _first_sentence(first)
+                fields["body"] = "\n".join(lines[position:]).strip()
+                return self._article(fields, name, None)
+            fields["title"] = first.lstrip("#").strip()
             # metadata lines may also follow the title ("Title", "URL: …", "DATE: …")
             position = _headers(lines, position + 1, fields)
         fields["body"] = "\n".join(lines[position:]).strip("\n")
-        if not fields["body"].strip() and len(fields.get("title") or "") > LONGEST_TITLE:
-            # an article written on one line: its words are the body, and its first sentence
-            # stands for the title it does not have
-            fields["body"] = fields["title"]
-            fields["title"] = _first_sentence(fields["body"])
         if not fields["body"].strip():
             return Rejected(name, "no article text after the title line")
         return self._article(fields, name, None)
@@ -425,7 +427,11 @@ def _cell(value: Any) -> Any:
 
 
 LONGEST_TITLE = 200
-"""Characters: a first line longer than this, with nothing after it, is no title."""
+"""Characters: a first line longer than this is no title but the first paragraph."""
+_WIRE_DATELINE = re.compile(
+    r"[A-Z][A-Z .'-]{2,40}, [^()\n]{3,30}(?: \([^()]{1,30}\))?\s*(?:--|[-—–])\s"
+)
+"""A wire story's dateline ("BOGOTA, 9 JAN 90 (EFE) --"): the first line is body, not title."""
 
 
 def _first_sentence(text: str) -> str:

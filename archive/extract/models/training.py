@@ -361,8 +361,9 @@ def train(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Trained:
-    """Train both attribution models on the annotated articles of ``folder`` (the first
-    ``limit`` of them, in name order, when given) and write them to ``out``."""
+    """Train the attribution models on the annotated articles of ``folder`` (the first
+    ``limit`` of them, in name order, when given) and write them to ``out``, with the
+    truecaser's casing table learned from the same articles."""
     from archive.extract.pipeline import Pipeline
 
     _sklearn()  # fail before the long part when the learner is missing
@@ -382,7 +383,19 @@ def train(
     written = [
         write(model, out, f"{folder.name} ({examples.articles} articles)") for model in models
     ]
+    written.append(write_casing(paths, out))
     return Trained(models, written, examples.articles)
+
+
+def write_casing(paths: Sequence[Path], out: Path) -> Path:
+    """Learn the truecaser's table from the articles beside ``paths`` and write it as
+    ``out/casing.json``."""
+    from archive.extract.truecase import learn_casing
+
+    texts = (path.with_suffix(".txt").read_text(encoding="utf-8") for path in paths)
+    target = out / "casing.json"
+    target.write_text(json.dumps(learn_casing(texts), indent=0) + "\n", encoding="utf-8")
+    return target
 
 
 def annotated_count(folder: Path, limit: int | None) -> int:
