@@ -441,6 +441,7 @@ def train(
             f"{k} {v}" for k, v in model.meta.items() if k not in ("seed", "C", "trained_on")
         )
         err.print(f"{model.name}: {len(model.weights)} weights -> {path} ({figures})")
+    err.print(f"casing table -> {trained.casing}")
     err.print(f"trained on {trained.articles} articles with seed {seed}")
 
 

@@ -147,8 +147,10 @@ def test_train_command_learns_from_annotated_articles_the_same_weights_twice(
         assert result.returncode == 0, result.stderr
         assert "trained on 8 articles with seed 3" in result.stderr
         runs.append({p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.json"))})
-    assert list(runs[0]) == ["reported.json", "sources.json", "speakers.json"]
+    assert list(runs[0]) == ["casing.json", "reported.json", "sources.json", "speakers.json"]
     assert runs[0] == runs[1]  # seeded and deterministic
+    casing = json.loads(runs[0]["casing.json"])
+    assert {"the", "said"} <= set(casing["lower"])
     speakers = LinearModel.from_json(json.loads(runs[0]["speakers.json"]))
     assert speakers.meta["decisions"] == 16  # two direct quotes an article
     assert speakers.meta["seed"] == 3

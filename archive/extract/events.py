@@ -323,8 +323,22 @@ class EventFinder:
             for token, event in triggered:
                 if specific and token.lemma_ == "kill":
                     continue  # "killed in clashes": the clash is the event
+                if found and self._mentioned_again(token):
+                    continue  # "the attack", "Saturday's bombing": one reported before
                 _merge_into(found, event, self.published)
         return found
+
+    def _mentioned_again(self, trigger: Any) -> bool:
+        """A noun that points back at an event ("the attack", "this week's bombing") without
+        saying where it happened: the article reports that event again."""
+        if trigger.pos_ != "NOUN":
+            return False
+        definite = any(
+            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS)
+            for c in trigger.children
+        )
+        placed = any(t.idx in self._place_at for t in trigger.subtree if t is not trigger)
+        return definite and not placed
 
     def _kind(self, token: Any) -> str | None:
         """The kind of event a token triggers, if it triggers one."""
@@ -374,6 +388,25 @@ class EventFinder:
                 break
             node = node.head
         return []
+
+    def _date_of(self, trigger: Any, sent: Any) -> DateGuess:
+        """When ``trigger`` happened: the date of its sentence that depends on it, else the
+        nearest one outside another clause ("who signed a deal in 2018 protested on Friday"
+        is Friday's protest)."""
+        first = bisect_left(self._dates, sent.start, key=lambda e: e.start)
+        candidates = []
+        for ent in itertools.takewhile(lambda e: e.end <= sent.end, self._dates[first:]):
+            if ent.start > 0 and self.doc[ent.start - 1].lower_ in ("since", "until"):
+                continue  # "for the first time since 2016" is not when it happened
+            governor = _clause_of(ent.root)
+            own = governor == trigger or ent.root.head == trigger  # "on Friday", "Friday's"
+            elsewhere = governor not in (trigger, _clause_of(trigger))
+            candidates.append((not own, elsewhere, abs(ent.root.i - trigger.i), ent))
+        for *_, ent in sorted(candidates, key=lambda c: c[:3]):
+            guess = resolve_date(ent.text, self.published)
+            if guess.value is not None:
+                return guess
+        return DateGuess(None, None)
 
     def _events(self, trigger: Any, kind: str, sent: Any) -> list[EventRecord]:
         children = list(trigger.children)
@@ -428,16 +461,11 @@ class EventFinder:
             return []
         if kind == "advance" and not any(t.lower_ in DIRECTIONAL for t in preps):
             return []
-        guess = DateGuess(None, None)
-        first = bisect_left(self._dates, sent.start, key=lambda e: e.start)
-        for ent in itertools.takewhile(lambda e: e.end <= sent.end, self._dates[first:]):
-            if ent.start > 0 and self.doc[ent.start - 1].lower_ in ("since", "until"):
-                continue  # "for the first time since 2016" is not when it happened
-            guess = resolve_date(ent.text, self.published)
-            if guess.value is not None:
-                break
+        guess = self._date_of(trigger, sent)
         if guess.value is None and self.published is not None:
             guess = DateGuess(self.published.date(), "week")
+        if _background(guess, self.published):
+            return []  # "joined the group after moving to Iraq in 2003": history, not news
         participants = [ParticipantRecord(a.name, "actor1") for a in actor1]
         participants += [
             ParticipantRecord(a.name, "actor2")
@@ -508,6 +536,25 @@ def _same_time(a: EventRecord, b: EventRecord, published: datetime | None) -> bo
         ):
             return True
     return False
+
+
+ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+BACKGROUND_DAYS = 365
+"""An event dated this long before the article's publication is its background."""
+
+
+def _background(guess: DateGuess, published: datetime | None) -> bool:
+    if guess.value is None or published is None:
+        return False
+    return (published.date() - guess.value).days > BACKGROUND_DAYS
+
+
+def _clause_of(token: Any) -> Any:
+    """The verb (or the trigger noun's verb) whose clause ``token`` is in."""
+    node = token
+    while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        node = node.head
+    return node
 
 
 def _core(token: Any) -> list[Any]:

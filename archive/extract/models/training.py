@@ -352,6 +352,8 @@ class Trained:
     models: list[LinearModel]
     written: list[Path]
     articles: int
+    casing: Path
+    """The truecaser's casing table, learned from the same articles."""
 
 
 def train(
@@ -383,8 +385,7 @@ def train(
     written = [
         write(model, out, f"{folder.name} ({examples.articles} articles)") for model in models
     ]
-    written.append(write_casing(paths, out))
-    return Trained(models, written, examples.articles)
+    return Trained(models, written, examples.articles, write_casing(paths, out))
 
 
 def write_casing(paths: Sequence[Path], out: Path) -> Path:
