@@ -171,10 +171,20 @@ class ActorIndex:
     def define_acronym(self, long_form: str, acronym: str) -> None:
         """``Syrian Democratic Forces (SDF)``: both spellings are one entity."""
         entity = self.resolve(long_form) or self.add(
-            Mention(long_form, -1, -1, _guess_kind(long_form))
+            Mention(long_form, -1, -1, guess_kind(long_form))
         )
         if entity is not None:
             self._remember(entity, acronym)
+
+    def define_alias(self, name: str, alias: str, kind: str) -> None:
+        """ "X, who now goes by Y", "X, also known as Y": both names are one actor."""
+        named, aliased = self.resolve(name), self.resolve(alias)
+        if named is None and aliased is not None:
+            self._remember(aliased, clean_name(name))  # the second name is known already
+            return
+        entity = named or self.add(Mention(name, -1, -1, kind))
+        if entity is not None and aliased in (None, entity):
+            self._remember(entity, clean_name(alias))
 
     def _create(self, name: str, kind: str) -> Entity:
         known_entry = self._known.get(normalize_name(name))
@@ -264,6 +274,22 @@ class ActorIndex:
         return [entity.record() for entity in self.entities if entity.mentions or entity.known]
 
 
+NAME_WORDS = (
+    r"(?:(?:al|el|ad|ar|as|ash|an|at|az|ez|ed)-)?[A-Z][\w’'.-]*"
+    r"(?: (?:(?:bin|ibn|de|del|da|du|van|von|la|le) )?(?:(?:al|el|ad|ar|as|ash|an|at|az|ez|ed)-)?[A-Z][\w’'.-]*){0,4}"
+)
+"""A name as news writes it: capitalised words, with the particles and Arabic articles
+inside it ("Abu Mohammad al-Julani", "Ibn Saud", "Ursula von der Leyen" up to "der")."""
+ALIAS_DEFINITION = re.compile(
+    rf"(?P<name>{NAME_WORDS}),? \(?(?P<relative>who (?:now )?goes by|whose real name is|"
+    r"(?:who is |who was )?(?:also |better |formerly |widely |popularly )?known as|a\.k\.a\.?|aka|"
+    r"born|n[ée]e)(?: (?:his|her|their) (?:real |birth |given |legal |new )?name,?)? "
+    rf"(?P<alias>{NAME_WORDS})"
+)
+"""A second name the text gives someone: "X, who now goes by Y", "X, whose real name is Y",
+"X (also known as Y)"."""
+
+
 def _stray_word_before(longer: str, name: str) -> bool:
     """Whether ``longer`` is ``name`` (a first name and more) after a word the tagger took in
     ("Miss Universe Alicia Machado", "Crooked Hillary Clinton"): one that no list of first
@@ -319,8 +345,11 @@ def _same_entity(name: str, key: str, words: list[str], kind: str, entity: Entit
         initials(s) == name.replace(".", "") for s in entity.aliases.values()
     ):
         return True
-    if len(words) >= 2:
+    # a state named inside a body's name is not that body ("the UN Mission in South Sudan")
+    if len(words) >= 2 and (kind == "state") == (entity.kind == "state"):
         for alias_key in entity.aliases:
+            if _part_of_another_body(key, alias_key) or _part_of_another_body(alias_key, key):
+                continue
             if f" {key} " in f" {alias_key} " or (
                 f" {alias_key} " in f" {key} " and len(alias_key.split()) >= 2
             ):
@@ -328,7 +357,23 @@ def _same_entity(name: str, key: str, words: list[str], kind: str, entity: Entit
     return False
 
 
-def _guess_kind(name: str) -> str:
+INSTITUTIONS = frozenset(
+    "force forces mission office commission committee council court tribunal agency fund "
+    "programme program organization organisation institute bureau authority".split()
+)
+"""Heads of institutional names that go on with what they are for or where: "the UN Interim
+Force in Lebanon", "the United Nations Mission in South Sudan"."""
+_BODY_WORDS = INSTITUTIONS | {"envoy", "in", "of", "for", "on"}
+
+
+def _part_of_another_body(short: str, long: str) -> bool:
+    """ "united nations" opening "united nations mission in south sudan": the longer name is a
+    body of its own, named after the shorter one, not another spelling of it."""
+    rest = long[len(short) :].split() if long.startswith(f"{short} ") else []
+    return bool(set(rest) & _BODY_WORDS)
+
+
+def guess_kind(name: str) -> str:
     words = set(normalize_name(name).split())
     if words & MEDIA_WORDS or re.search(r"\b\d{1,3}$", name) or name.startswith("@"):
         return "media"
@@ -384,7 +429,7 @@ def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     if label == "PERSON":
         return "person" if len(key) > 1 else None
     if label == "ORG":
-        return _guess_kind(name)
+        return guess_kind(name)
     return None
 
 
@@ -462,7 +507,7 @@ def _organization(name: str | None, index: ActorIndex, place: bool = False) -> s
     country = index.gazetteer.country_named(name)
     if party is None and country is None and (place or index.gazetteer.candidates(name)):
         return None
-    kind = "state" if country else _guess_kind(name)
+    kind = "state" if country else guess_kind(name)
     entity = index.resolve(name) or index.add(Mention(name, -1, -1, kind))
     return entity.name if entity is not None else None
 

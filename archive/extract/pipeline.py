@@ -19,10 +19,13 @@ from spacy.tokens import Span
 
 from archive.dates import parse_date
 from archive.extract.actors import (
+    ALIAS_DEFINITION,
+    INSTITUTIONS,
     ActorIndex,
     Mention,
     affiliations_from,
     clean_name,
+    guess_kind,
     is_group,
     kind_of_entity,
 )
@@ -247,6 +250,13 @@ class Pipeline:
         for match in ACRONYM_DEFINITION.finditer(text):
             long_form = re.sub(r"^(?:the|The)\s+", "", match["long"])
             actors.define_acronym(long_form, match["short"])
+        for match in ALIAS_DEFINITION.finditer(text):
+            if readable(match.start()) and not places.resolve(match["name"]):
+                person = match["relative"].startswith(("who", "born", "n")) or is_first_name(
+                    match["name"].split()[0]
+                )
+                kind = "person" if person else guess_kind(match["name"])
+                actors.define_alias(match["name"], match["alias"], kind)
         finder = QuoteFinder(doc, text, page, actors, self.models, observer)
         datelines = [
             (p.start, p.start + m.end("place"))
@@ -254,12 +264,15 @@ class Pipeline:
             if (m := DATELINE.match(p.text))
         ]
         ents = doc.ents  # built anew on each read: on a long text, dearer than the parse
+        named_until = 0
         for ent in ents:
-            if not readable(ent.start_char):
-                continue
+            if not readable(ent.start_char) or ent.start_char < named_until:
+                continue  # unread, or inside a name taken whole ("Mission in South Sudan")
             if ent.text.isupper() and any(a <= ent.start_char < b for a, b in datelines):
                 continue  # "NEWPORT NEWS, Va. -" is where the story was filed, not an actor
-            self._add_entity(actors, places, ent, finder.in_quote(ent.start_char))
+            whole = _whole_name(ent)
+            named_until = whole.end_char
+            self._add_entity(actors, places, whole, finder.in_quote(ent.start_char))
         if title_doc is not None:
             for ent in title_doc.ents:
                 # a headline's capitals glue words to names ("Derelict Obama", "Reyes Fail"):
@@ -496,6 +509,21 @@ def _known_pattern() -> re.Pattern[str]:
 
 def _collective_kind(name: str) -> str:
     return "organization" if name.endswith("security forces") else "armed_group"
+
+
+def _whole_name(ent: Any) -> Any:
+    """An organisation's name with its "in X" / "for X" / "of X" that the model cut off:
+    "United Nations Mission" + "in South Sudan" is one body, not the United Nations."""
+    doc = ent.doc
+    if ent.label_ != "ORG" or ent[-1].lower_ not in INSTITUTIONS or ent.end + 1 >= len(doc):
+        return ent
+    if doc[ent.end].lower_ not in ("in", "for", "of", "on"):
+        return ent
+    start = ent.end + 1 + (doc[ent.end + 1].lower_ == "the")
+    end = start
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    return Span(doc, ent.start, end, label=ent.label_) if end > start else ent
 
 
 def _dateline_date(text: str) -> datetime | None:

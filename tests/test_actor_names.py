@@ -1,0 +1,61 @@
+"""Actors named whole and merged on evidence the text gives: a second name it introduces,
+a country's short forms; different bodies stay apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.extract.pipeline import Pipeline
+from archive.records import ActorRecord, ArticleRecord
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def actors_of(pipeline: Pipeline, body: str) -> dict[str, ActorRecord]:
+    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    return {actor.name: actor for actor in extraction.actors}
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    [
+        "Karim Nassar, who now goes by Karim Haddad, ran the port authority.",
+        "Karim Nassar, whose real name is Karim Haddad, ran the port authority.",
+        "Karim Nassar (also known as Karim Haddad) ran the port authority.",
+    ],
+)
+def test_a_second_name_the_text_gives_someone_is_one_person(
+    pipeline: Pipeline, introduction: str
+) -> None:
+    found = actors_of(pipeline, f"{introduction} On Monday Karim Haddad resigned, aides said.")
+    people = [a for a in found.values() if a.kind == "person"]
+    assert len(people) == 1
+    assert {"Karim Nassar", "Karim Haddad"} <= {people[0].name, *people[0].aliases}
+
+
+def test_a_country_under_its_short_forms_is_one_state(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "Britain will send two ships, the UK defence ministry said. The United Kingdom has "
+        "not yet said where they will sail.",
+    )
+    states = [a for a in found.values() if a.kind == "state"]
+    assert len(states) == 1
+    assert {"Britain", "UK"} <= {states[0].name, *states[0].aliases}
+
+
+def test_bodies_named_for_a_place_are_kept_whole_and_apart(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "The UN Interim Force in Lebanon said its patrol was unharmed. The United Nations "
+        "Mission in South Sudan reported shooting near Malakal, and the United Nations asked "
+        "both sides for calm. South Sudan did not answer.",
+    )
+    assert "United Nations Mission in South Sudan" in found
+    assert "UN Interim Force in Lebanon" in found
+    assert found["South Sudan"].kind == "state"
+    assert "South Sudan" not in found["United Nations Mission in South Sudan"].aliases
+    assert "Mission" not in " ".join(found["United Nations"].aliases)
