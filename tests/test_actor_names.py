@@ -59,3 +59,14 @@ def test_bodies_named_for_a_place_are_kept_whole_and_apart(pipeline: Pipeline) -
     assert found["South Sudan"].kind == "state"
     assert "South Sudan" not in found["United Nations Mission in South Sudan"].aliases
     assert "Mission" not in " ".join(found["United Nations"].aliases)
+
+
+def test_a_country_where_something_happens_is_a_place_not_an_actor(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "Near Kobani, two strikes hit a depot used by militants in Syria. Turkey said on "
+        "Sunday that it had not been told of the strikes.",
+    )
+    assert "Syria" not in found  # only where the strikes were
+    assert found["Turkey"].kind == "state"  # it speaks
+    assert not [name for name in found if name.startswith("Near")]

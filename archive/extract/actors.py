@@ -81,6 +81,12 @@ class Entity:
         )
 
 
+_OPENING_PREPOSITIONS = frozenset(
+    "Near In Outside Inside Across Around Along Throughout Within".split()
+)
+"""Prepositions that open a sentence before a name and are never part of one."""
+
+
 @lru_cache(maxsize=65_536)
 def clean_name(text: str) -> str:
     """Drop a leading article, a possessive, titles and stray punctuation from an entity's text."""
@@ -91,6 +97,8 @@ def clean_name(text: str) -> str:
     text = re.sub(r"\s+[\"“][A-Z][\w’'-]*(?:[\"”]\s+|$)", " ", text).strip()
     text = re.sub(r"^\S+-(?:backed|led|allied|funded|supported|sponsored)\s+", "", text)
     words = text.split()
+    if len(words) > 1 and words[0] in _OPENING_PREPOSITIONS and words[1][:1].isupper():
+        words = words[1:]  # "Near Palmyra, one strike …": the sentence's first word
     while len(words) > 2 and normalize_name(words[0]).replace(" ", "") in PERSON_TITLES:
         words = words[1:]
     # a lowercase word the tagger took in ("federal Securities and Exchange Commission"),

@@ -352,6 +352,8 @@ class Pipeline:
             return  # "Valencian": an adjective the model took for a name
         if kind is None:
             return
+        if kind == "state" and ent.start > 0 and ent.doc[ent.start - 1].lower_ in WHERE:
+            return  # "fighting in Iraq": where something happens, not a state acting
         # the headline's entities are not in the body, so they have no offsets there
         start, end = (ent.start_char, ent.end_char) if placed else (-1, -1)
         spelling = ent.text
@@ -509,6 +511,13 @@ def _known_pattern() -> re.Pattern[str]:
 
 def _collective_kind(name: str) -> str:
     return "organization" if name.endswith("security forces") else "armed_group"
+
+
+WHERE = frozenset(
+    "in into across throughout inside within near from to towards toward around outside at "
+    "over".split()
+)
+"""Prepositions after which a country is the place something happens, not an actor."""
 
 
 def _whole_name(ent: Any) -> Any:
