@@ -49,3 +49,39 @@ def test_the_attack_told_again_is_one_event(pipeline: Pipeline) -> None:
     )
     assert [(e.kind, e.place) for e in found] == [("attack", "Kirkuk")]
     assert found[0].fatalities == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "doer"),
+    [
+        (
+            "Masked men kidnapped the mayor of Tarrazu on Monday. Police blamed the Northern "
+            "Liberation Front for the kidnapping.",
+            "abduction",
+            "Northern Liberation Front",
+        ),
+        (
+            "A car bomb exploded outside the customs office in Tarrazu on Monday. Officials "
+            "attributed the bombing to the Northern Liberation Front.",
+            "bombing",
+            "Northern Liberation Front",
+        ),
+        (
+            "Gunmen shot dead a trade unionist in Tarrazu on Monday. The Northern Liberation "
+            "Front claimed responsibility for the killing.",
+            "attack",
+            "Northern Liberation Front",
+        ),
+    ],
+)
+def test_whom_a_later_sentence_blames_did_it(
+    pipeline: Pipeline, body: str, kind: str, doer: str
+) -> None:
+    [event] = events_of(pipeline, body)
+    assert (event.kind, event.place) == (kind, "Tarrazu")
+    assert [a.name for a in event.actors if a.role == "actor1"] == [doer]
+
+
+def test_artillery_strikes_are_shelling(pipeline: Pipeline) -> None:
+    [event] = events_of(pipeline, "Army artillery strikes hit the village of Kafr Nabl on Sunday.")
+    assert event.kind == "shelling"

@@ -55,8 +55,29 @@ TRIGGERS: dict[str, str] = {
     "close": "border_closure",
     "shut": "border_closure",
     "kill": "attack",
+    "murder": "attack",
+    "assassinate": "attack",
+    "assassination": "attack",
+    "shoot": "attack",
+    "ambush": "attack",
+    "massacre": "attack",
+    "kidnap": "abduction",
+    "kidnapping": "abduction",
+    "abduct": "abduction",
+    "abduction": "abduction",
+    "explode": "bombing",
+    "explosion": "bombing",
+    "blast": "bombing",
+    "detonate": "bombing",
+    "bombing": "bombing",
 }
+HEAVY_WEAPONS = frozenset("artillery rocket missile mortar tank howitzer".split())
+"""What makes a strike shelling rather than an airstrike."""
+BLAME_VERBS = frozenset("blame attribute claim accuse".split())
+"""Verbs that name who did it: "police blamed X for the attack", "X claimed responsibility"."""
 VIOLENT = frozenset({"clash", "attack", "airstrike", "shelling", "bombing"})
+PERPETRATED = (VIOLENT | {"abduction"}) - {"clash"}
+"""Events done by one side to another, whose doer a later sentence may name."""
 CIVILIANS = frozenset(
     """people thousand hundred dozen protester protestor demonstrator resident crowd
     supporter student worker woman citizen family teacher voter farmer""".split()
@@ -326,7 +347,39 @@ class EventFinder:
                 if found and self._mentioned_again(token):
                     continue  # "the attack", "Saturday's bombing": one reported before
                 _merge_into(found, event, self.published)
+            self._blame(sent, found)
         return found
+
+    def _blame(self, sent: Any, found: list[EventRecord]) -> None:
+        """ "Police blamed the Popular Front for the attack", "the bombing was attributed to
+        X", "X claimed responsibility": the last event without a doer gets X as actor1."""
+        for token in sent:
+            if token.lemma_ not in BLAME_VERBS or token.pos_ != "VERB":
+                continue
+            if token.lemma_ == "claim" and not any(
+                c.lemma_ == "responsibility" for c in token.children
+            ):
+                continue
+            if token.lemma_ in ("blame", "accuse"):
+                named = [t for c in token.children if c.dep_ == "dobj" for t in c.subtree]
+            elif token.lemma_ == "attribute":
+                named = [
+                    t
+                    for c in token.children
+                    if c.dep_ == "prep" and c.lower_ == "to"
+                    for t in c.subtree
+                ]
+            else:
+                named = [t for c in token.children if c.dep_ == "nsubj" for t in c.subtree]
+            doers = [a for a in self._actors_in(named) if a.kind not in ("person", "state")]
+            undone = [
+                e
+                for e in found
+                if e.kind in PERPETRATED and not any(a.role == "actor1" for a in e.actors)
+            ]
+            if doers and undone and (undone[-1].start or 0) >= sent.start_char - 1500:
+                undone[-1].actors.insert(0, ParticipantRecord(doers[0].name, "actor1"))
+            return
 
     def _mentioned_again(self, trigger: Any) -> bool:
         """A noun that points back at an event ("the attack", "this week's bombing") without
@@ -353,6 +406,8 @@ class EventFinder:
             return None  # "the protest organisers"
         if _unrealised(token):
             return None
+        if kind == "airstrike" and any(c.lemma_.lower() in HEAVY_WEAPONS for c in token.children):
+            return "shelling"  # "artillery strikes"
         if (
             kind == "advance"
             and token.lemma_ in ("march", "rally")

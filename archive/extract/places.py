@@ -31,9 +31,10 @@ QUALIFIER = re.compile(r",\s*(?P<area>[A-Z][A-Za-z]*\.?(?:\s?[A-Z][A-Za-z]*\.?)?
 _NAME_WORDS = r"[A-Z][\w’'-]*(?:[ ]+(?:(?:al|el|ad|ar|as|ash|an|at|az|ez|ed|ibn|bin|de|del|la)[- ])?[A-Z][\w’'-]*){0,3}"
 SETTLEMENT = re.compile(
     r"\b(?P<feature>village|town|city|hamlet|camp|neighbou?rhood|district|suburb|province|"
-    rf"governorate|municipality|region|state|county) of (?P<name>{_NAME_WORDS})"
+    rf"governorate|municipality|region|state|county|mayor) of (?P<name>{_NAME_WORDS})"
 )
-"""A place named by what it is: "the village of Kfar Zeitoun al-Gharbiya", "the town of X"."""
+"""A place named by what it is: "the village of Kfar Zeitoun al-Gharbiya", "the town of X";
+or by whom it has: "the mayor of X" (a town)."""
 FEATURE = re.compile(
     r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|(?:international )?airport|air base|base|refugee camp|camp)\b"
 )
@@ -209,7 +210,8 @@ def find_places(
         entry = gazetteer.resolve(name, focus)
         if entry is not None and entry.kind in ("country", "continent"):
             continue  # "the state of Israel", "the city of Europe's dreams"
-        index.add(name, match.start("name"), match.end("name"), entry, match["feature"])
+        kind = "town" if match["feature"] == "mayor" else match["feature"]
+        index.add(name, match.start("name"), match.end("name"), entry, kind)
     _propagate(index, text, inside)
     return index
 
