@@ -125,3 +125,16 @@ def test_a_village_the_gazetteer_lacks_is_kept_without_coordinates(pipeline: Pip
     village = next(p for name, p in found.items() if name.startswith("Kfar Zeitoun"))
     assert (village.lat, village.lon) == (None, None)
     assert found["Hama"].country == "SY"
+
+
+def test_state_abbreviations_are_read_with_or_without_their_last_dot() -> None:
+    places = gazetteer()
+    for written in ("N.C.", "N.C", "W. Va.", "W.Va."):
+        entry = places.resolve(written, {"US": 1})
+        assert entry is not None
+        assert entry.kind == "region"
+    louisiana, los_angeles = places.resolve("La.", {"US": 1}), places.resolve("LA", {"US": 1})
+    assert louisiana is not None
+    assert los_angeles is not None
+    assert louisiana.name == "Louisiana"
+    assert los_angeles.kind == "city"

@@ -30,7 +30,7 @@ from typing import Any
 from archive.names import normalize_name
 
 MIN_CITY_POPULATION = 5000
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Bump when the pickled index changes shape."""
 ARABIC_ARTICLES = frozenset("al el as ash ar ad az ez es an at ath adh ed er".split())
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .\-‘’ʻʿʾ]+$")
@@ -92,7 +92,7 @@ class Gazetteer:
         """First-level subdivisions by the normal form of their names (the most populous of
         namesakes)."""
         self.abbreviations: dict[str, Entry] = {}
-        """First-level subdivisions by their abbreviations as written ("Pa.", "W.Va.")."""
+        """First-level subdivisions by their abbreviations (:func:`abbreviation_key`)."""
         self._exact: dict[str, set[int]] = defaultdict(set)  # normal form -> ids
         self._loose: dict[str, set[int]] = defaultdict(set)
         self._skeleton: dict[str, set[int]] = defaultdict(set)
@@ -196,7 +196,7 @@ class Gazetteer:
                 self.regions[key] = entry  # "Florida": the state, not the Uruguayan department
             if (abbreviation := abbreviations.get(part.geonames_code)) is not None:
                 # as written, dots and case: "La." is Louisiana, "LA" is not
-                self.abbreviations[abbreviation] = entry
+                self.abbreviations[abbreviation_key(abbreviation)] = entry
             self._index(entry.geonames_id, {part.name, *aliases})
 
     def _index(self, geonames_id: int, names: Iterable[str]) -> None:
@@ -216,7 +216,7 @@ class Gazetteer:
     def _lookup(self, name: str) -> list[Entry]:
         """Entries the name may refer to: spelled the same (up to case, accents, articles),
         or failing that, transliterated alike (same consonants, similar letters)."""
-        if (abbreviated := self.abbreviations.get(name.strip())) is not None:
+        if "." in name and (abbreviated := self.abbreviated(name)) is not None:
             return [abbreviated]
         ids = self._exact.get(normalize_name(name), set()) | self._loose.get(loose_key(name), set())
         if not ids:
@@ -296,7 +296,11 @@ class Gazetteer:
 
     def region_named(self, name: str) -> Entry | None:
         """The first-level subdivision of this name or abbreviation ("Pennsylvania", "Pa.")."""
-        return self.abbreviations.get(name.strip()) or self.regions.get(normalize_name(name))
+        return self.abbreviated(name) or self.regions.get(normalize_name(name))
+
+    def abbreviated(self, written: str) -> Entry | None:
+        """The region an abbreviation stands for ("Pa.", "N.C" as a tagger cut it)."""
+        return self.abbreviations.get(abbreviation_key(written))
 
     def area_named(self, name: str) -> Entry | None:
         """A country or first-level region: what may follow a town's name after a comma."""
@@ -305,6 +309,12 @@ class Gazetteer:
     def country_of_capital(self, name: str) -> Entry | None:
         code = self.capitals.get(normalize_name(name))
         return self.countries.get(code) if code else None
+
+
+def abbreviation_key(written: str) -> str:
+    """An abbreviation without its dots and spaces, its case kept: "W. Va." and "W.Va." are
+    "WVa", "La." is "La" (Louisiana) and "LA" is not."""
+    return re.sub(r"[.\s]", "", written)
 
 
 def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -133,7 +133,7 @@ def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, in
     if match is None:
         return None
     written, end = match["area"], match.end("area")
-    area = gazetteer.abbreviations.get(written)
+    area = gazetteer.abbreviated(written) if written.endswith(".") else None
     if area is None:
         if written.endswith("."):
             written, end = written[:-1], end - 1  # the full stop of the sentence
