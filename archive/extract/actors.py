@@ -371,7 +371,7 @@ INSTITUTIONS = frozenset(
 )
 """Heads of institutional names that go on with what they are for or where: "the UN Interim
 Force in Lebanon", "the United Nations Mission in South Sudan"."""
-_BODY_WORDS = INSTITUTIONS | {"envoy", "in", "of", "for", "on"}
+_BODY_WORDS = INSTITUTIONS | {"envoy"}
 
 
 def _part_of_another_body(short: str, long: str) -> bool:

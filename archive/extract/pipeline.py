@@ -530,7 +530,12 @@ def _whole_name(ent: Any) -> Any:
         return ent
     start = ent.end + 1 + (doc[ent.end + 1].lower_ == "the")
     end = start
-    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+    while (
+        end < len(doc)
+        and doc[end].pos_ == "PROPN"
+        and doc[end].text[:1].isupper()
+        and doc[end].ent_type_ not in ("DATE", "TIME")  # "the Council on Friday"
+    ):
         end += 1
     return Span(doc, ent.start, end, label=ent.label_) if end > start else ent
 
