@@ -107,6 +107,18 @@ def test_first_person_bio_without_source_line_is_boilerplate() -> None:
     assert [p.kind for p in page.paragraphs] == ["body", "boilerplate"]
 
 
+def test_a_story_written_as_one_paragraph_keeps_its_text_before_the_bio() -> None:
+    story = (
+        "The harbour board met on Tuesday to decide the future of the old ferry pier. " * 10
+        + "Mara Olsen is a freelance reporter based in Bergen."
+    )
+    page = layout(story)
+    assert [p.kind for p in page.paragraphs] == ["body", "boilerplate"]
+    assert page.paragraphs[1].text == "Mara Olsen is a freelance reporter based in Bergen."
+    assert page.readable(10)
+    assert not page.readable(story.index("Mara"))
+
+
 @pytest.mark.parametrize(
     ("spelling", "name", "country"),
     [

@@ -138,3 +138,16 @@ def test_state_abbreviations_are_read_with_or_without_their_last_dot() -> None:
     assert los_angeles is not None
     assert louisiana.name == "Louisiana"
     assert los_angeles.kind == "city"
+
+
+def test_a_local_body_names_its_town(pipeline: Pipeline) -> None:
+    extraction = pipeline.extract(
+        ArticleRecord(
+            title="",
+            body="A man was arrested on Friday after a fight outside a bar, the Gainesville "
+            "Police Department said. Florida officials said he would appear in court.",
+        )
+    )
+    places = {p.name: p for p in extraction.places}
+    assert places["Gainesville"].country == "US"
+    assert "Gainesville Police Department" in {a.name for a in extraction.actors}

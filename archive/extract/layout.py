@@ -101,9 +101,35 @@ def layout(text: str) -> Layout:
     # a last paragraph that reads like an author's bio, even without a Source line
     for paragraph in items[-2:]:
         bio_like = BIO.search(paragraph.text) or BIO_NAME_START.match(paragraph.text)
-        if paragraph.kind == "body" and bio_like and _mostly_about_writing(paragraph.text):
+        if paragraph.kind != "body" or not bio_like or not _mostly_about_writing(paragraph.text):
+            continue
+        if len(paragraph.text) <= LONGEST_BIO:
             paragraph.kind = "boilerplate"
+        elif (tail := _bio_sentence(paragraph)) is not None:
+            # a story written as one paragraph ends with its author's bio: only that is
+            # boilerplate
+            items.insert(items.index(paragraph) + 1, tail)
+            paragraph.end = tail.start
+            paragraph.text = paragraph.text[: tail.start - paragraph.start]
     return result
+
+
+LONGEST_BIO = 600
+"""Characters: a longer paragraph is a story, whose last sentences may be a bio."""
+
+
+def _bio_sentence(paragraph: Paragraph) -> Paragraph | None:
+    """The bio that closes a long paragraph: from the start of the sentence where it begins
+    to the end, when that is short enough to be one."""
+    starts = [m.end() for m in re.finditer(r"[.!?][\"”’']?\s+(?=[A-Z])", paragraph.text)]
+    for start in reversed(starts):
+        tail = paragraph.text[start:]
+        if len(tail) > LONGEST_BIO:
+            return None
+        if (BIO.search(tail) or BIO_NAME_START.match(tail)) and _mostly_about_writing(tail):
+            offset = paragraph.start + start
+            return Paragraph(offset, paragraph.end, tail, "boilerplate")
+    return None
 
 
 def _mostly_about_writing(text: str) -> bool:

@@ -141,6 +141,38 @@ def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, in
     return (area, match.start("area"), end) if area is not None else None
 
 
+def _named_after(
+    ent: Any, gazetteer: Gazetteer, focus: dict[str, int]
+) -> tuple[str, int, int, Entry] | None:
+    """The town or region an organisation's name opens with, as a place mention, when the
+    rest of the name is what it has there ("Gainesville Police Department", "Madison County
+    Health Department", "Georgia Bureau of Investigation"); only a place of the article's
+    countries, spelled as the gazetteer spells it."""
+    words = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    for size in (3, 2, 1):
+        if len(words) <= size or words[size].lower_ not in LOCAL_BODIES:
+            continue
+        first, last = words[0], words[size - 1]
+        name = ent.doc.text[first.idx : last.idx + len(last)]
+        entry = gazetteer.resolve(name, focus)
+        if (
+            entry is not None
+            and entry.kind in ("city", "region", "district", "country")
+            and entry.country in focus
+            and gazetteer.spelled_alike(name, entry)
+        ):
+            return name, first.idx, last.idx + len(last), entry
+    return None
+
+
+LOCAL_BODIES = frozenset(
+    """police sheriff sheriff's fire health school schools public city county state board
+    council department bureau court courthouse hospital medical university college library
+    airport chamber transit water""".split()
+)
+"""Words that, after a place's name, make a body of that place: "Gainesville Police"."""
+
+
 def _people(name: str) -> bool:
     return name in known()["demonyms"] or is_group(name)
 
@@ -190,6 +222,8 @@ def find_places(
             # a surname shared with a town ("Wilson") is the person unless used as a place
             if located or (alike and known_here and ent.label_ != "PERSON"):
                 index.add(ent.text, ent.start_char, ent.end_char, entry)
+        elif ent.label_ in ("ORG", "FAC") and (named := _named_after(ent, gazetteer, focus)):
+            index.add(*named)  # "the Gainesville Police Department" is in Gainesville
     for match in FEATURE.finditer(text):
         if not inside(match.start()):
             continue
