@@ -85,3 +85,13 @@ def test_whom_a_later_sentence_blames_did_it(
 def test_artillery_strikes_are_shelling(pipeline: Pipeline) -> None:
     [event] = events_of(pipeline, "Army artillery strikes hit the village of Kafr Nabl on Sunday.")
     assert event.kind == "shelling"
+
+
+def test_events_spoken_of_in_general_are_not_events(pipeline: Pipeline) -> None:
+    found = events_of(
+        pipeline,
+        "In the hill districts of Tarrazu, kidnappings are commonplace and the region sees "
+        "frequent attacks on traders. On Monday, gunmen killed two drivers in Tarrazu.",
+    )
+    assert [(e.kind, e.place) for e in found] == [("attack", "Tarrazu")]
+    assert found[0].date == date(2024, 12, 2)

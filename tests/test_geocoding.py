@@ -151,3 +151,13 @@ def test_a_local_body_names_its_town(pipeline: Pipeline) -> None:
     places = {p.name: p for p in extraction.places}
     assert places["Gainesville"].country == "US"
     assert "Gainesville Police Department" in {a.name for a in extraction.actors}
+
+
+def test_a_president_of_a_town_name_stays_a_person(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Drone strikes rose at the end of Bush's second term and again under Obama, the "
+        "report on Pakistan and Yemen found.",
+    )
+    assert "Bush" not in found
+    assert {"Pakistan", "Yemen"} <= set(found)

@@ -404,6 +404,8 @@ class EventFinder:
             return None
         if token.pos_ == "NOUN" and token.dep_ == "compound":
             return None  # "the protest organisers"
+        if _generic(token):
+            return None  # "kidnappings are commonplace", "Dagestan sees frequent attacks"
         if _unrealised(token):
             return None
         if kind == "airstrike" and any(c.lemma_.lower() in HEAVY_WEAPONS for c in token.children):
@@ -602,6 +604,28 @@ def _background(guess: DateGuess, published: datetime | None) -> bool:
     if guess.value is None or published is None:
         return False
     return (published.date() - guess.value).days > BACKGROUND_DAYS
+
+
+GENERIC_WORDS = frozenset(
+    "frequent numerous regular repeated occasional commonplace common rare routine "
+    "widespread".split()
+)
+
+
+def _generic(trigger: Any) -> bool:
+    """A plural noun that speaks of events in general rather than of ones that happened:
+    "assassinations are a regular event", "numerous bombings" ("killed in clashes" is an
+    event)."""
+    if trigger.pos_ != "NOUN" or trigger.tag_ != "NNS":
+        return False
+    if any(c.lower_ in GENERIC_WORDS for c in trigger.children if c.dep_ == "amod"):
+        return True  # "frequent attacks", "numerous bombings"
+    head = trigger.head
+    return (
+        trigger.dep_ == "nsubj"
+        and head.lemma_ == "be"
+        and any(c.lower_ in GENERIC_WORDS for c in head.subtree if c.dep_ in ("acomp", "amod"))
+    )  # "kidnappings are commonplace", "assassinations are a regular event"
 
 
 def _clause_of(token: Any) -> Any:

@@ -266,5 +266,14 @@ def _propagate(index: PlaceIndex, text: str, inside: Callable[[int], bool]) -> N
 
 
 def _used_as_place(doc: Any, ent: Any) -> bool:
-    """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"."""
-    return ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE
+    """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"; a
+    name the model takes for a person needs more than "of" ("the end of Bush's term")."""
+    if ent.start == 0:
+        return False
+    before = doc[ent.start - 1].lower_
+    if before == "of" and ent.label_ == "PERSON":
+        return ent.start > 1 and doc[ent.start - 2].lower_ in SETTLEMENT_WORDS
+    return before in LOCATIVE
+
+
+SETTLEMENT_WORDS = frozenset("city town village district province suburb outskirts".split())
