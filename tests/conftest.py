@@ -13,12 +13,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
 
 from archive import db
 from archive.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from archive.extract.pipeline import Pipeline
 
 POSTGRES_VARIABLE = "ARCHIVE_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -80,6 +84,14 @@ def database_with_samples(backend: str, folder: Path) -> Iterator[str]:
         result = run_cli("import", str(SAMPLES), database_url=url)
         assert result.returncode == 0, result.stderr
         yield url
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The extraction pipeline, loaded once for the session (loading takes seconds)."""
+    from archive.extract.pipeline import Pipeline
+
+    return Pipeline()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -9,11 +9,6 @@ from archive.extract.pipeline import Pipeline
 from archive.records import ActorRecord, ArticleRecord
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def actors_of(pipeline: Pipeline, body: str) -> dict[str, ActorRecord]:
     extraction = pipeline.extract(ArticleRecord(title="", body=body))
     return {actor.name: actor for actor in extraction.actors}

@@ -9,11 +9,6 @@ from archive.extract.pipeline import Pipeline
 from archive.records import ArticleRecord, QuoteRecord
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def quotes(pipeline: Pipeline, body: str) -> list[QuoteRecord]:
     return pipeline.extract(ArticleRecord(title="Report", body=body)).quotes
 

@@ -13,11 +13,6 @@ from archive.records import ArticleRecord, EventRecord
 PUBLISHED = datetime(2024, 12, 6, 9, 0)
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def events_of(pipeline: Pipeline, body: str) -> list[EventRecord]:
     article = ArticleRecord(title="", body=body, published=PUBLISHED)
     return pipeline.extract(article).events

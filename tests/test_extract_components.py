@@ -46,11 +46,6 @@ def test_cached_components_give_the_stock_components_output() -> None:
     assert compared > 10_000
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def test_extraction_in_batches_is_extraction_one_at_a_time(pipeline: Pipeline) -> None:
     articles = _articles()
     assert pipeline.extract_many(articles) == [pipeline.extract(a) for a in articles]

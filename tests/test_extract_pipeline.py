@@ -21,11 +21,6 @@ SEED = SHARED / "seeds" / "000_06df92578aa3feb5.txt"
 SCORER = SHARED / "eval" / "score_extraction.py"
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def article(path: Path) -> ArticleRecord:
     [item] = list(Reader(5_000_000).read([str(path)]))
     assert isinstance(item, Located)

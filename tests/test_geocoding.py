@@ -22,11 +22,6 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def places_of(pipeline: Pipeline, body: str) -> dict[str, PlaceRecord]:
     extraction = pipeline.extract(ArticleRecord(title="", body=body))
     return {place.name: place for place in extraction.places}

@@ -56,11 +56,6 @@ def test_a_declared_language_is_stored_as_its_primary_subtag(
     assert normalize_language(declared) == stored
 
 
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
-
-
 def test_the_english_pipeline_does_not_mine_other_languages(pipeline: Pipeline) -> None:
     spanish = pipeline.extract(ArticleRecord(title="Reabre el mercado", body=SPANISH))
     assert spanish.language == "es"

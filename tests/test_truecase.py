@@ -3,8 +3,6 @@ as names, and what the archive stores still points at the text as written."""
 
 from __future__ import annotations
 
-import pytest
-
 from archive.extract.pipeline import Pipeline
 from archive.extract.truecase import Casing, dictionary_word, is_shouting, learn_casing
 from archive.records import ArticleRecord
@@ -47,11 +45,6 @@ def test_restoring_case_keeps_the_length_and_reads_unknown_words_as_names() -> N
     assert (
         restored == "Gunmen killed the judge in Orozco today, J. Doe said of the FRL (FRL) attack."
     )
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline()
 
 
 def test_an_article_in_capitals_yields_its_names_and_points_at_its_text(

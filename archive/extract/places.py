@@ -215,7 +215,7 @@ def find_places(
             and not (ent.label_ == "NORP" and (entry.kind == "country" or _people(name)))
         ):
             alike = gazetteer.spelled_alike(name, entry)
-            located = _used_as_place(doc, ent)
+            located = _used_as_place(doc, ent, entry, focus)
             known_here = entry.country in focus and (
                 entry.population >= 20_000 or entry.kind == "country"
             )
@@ -265,15 +265,11 @@ def _propagate(index: PlaceIndex, text: str, inside: Callable[[int], bool]) -> N
                     place.mentions.append((match.start(), match.end(), match.group()))
 
 
-def _used_as_place(doc: Any, ent: Any) -> bool:
-    """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"; a
-    name the model takes for a person needs more than "of" ("the end of Bush's term")."""
-    if ent.start == 0:
+def _used_as_place(doc: Any, ent: Any, entry: Entry, focus: dict[str, int]) -> bool:
+    """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"; after
+    a bare "of", a name the model takes for a person is a place only in the article's
+    countries ("the government of Valencia" in a Spanish story, not "the end of Bush's term"
+    in one about Pakistan)."""
+    if ent.start == 0 or doc[ent.start - 1].lower_ not in LOCATIVE:
         return False
-    before = doc[ent.start - 1].lower_
-    if before == "of" and ent.label_ == "PERSON":
-        return ent.start > 1 and doc[ent.start - 2].lower_ in SETTLEMENT_WORDS
-    return before in LOCATIVE
-
-
-SETTLEMENT_WORDS = frozenset("city town village district province suburb outskirts".split())
+    return doc[ent.start - 1].lower_ != "of" or ent.label_ != "PERSON" or entry.country in focus
