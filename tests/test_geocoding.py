@@ -156,3 +156,25 @@ def test_a_president_of_a_town_name_stays_a_person(pipeline: Pipeline) -> None:
     )
     assert "Bush" not in found
     assert {"Pakistan", "Yemen"} <= set(found)
+
+
+def test_an_airport_is_a_place_of_its_own_near_its_town(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Flights resumed at the Damascus international airport on Tuesday, and a second plane "
+        "landed at Vancouver International Airport. Damascus was calm.",
+    )
+    damascus = found["Damascus"]
+    assert damascus.kind == "city"
+    assert not [a for a in damascus.aliases if "airport" in a.lower()]
+    airport = found["Damascus international airport"]
+    assert (airport.kind, airport.country, airport.geonames_id) == (
+        "international airport",
+        "SY",
+        None,
+    )
+    assert airport.lat is not None
+    assert damascus.lat is not None
+    assert km((airport.lat, airport.lon or 0), (damascus.lat, damascus.lon or 0)) < 50
+    vancouver = found["Vancouver International Airport"]
+    assert (vancouver.kind, vancouver.country) == ("international airport", "CA")

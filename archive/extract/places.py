@@ -47,20 +47,31 @@ class FoundPlace:
     kind: str | None
     aliases: set[str] = field(default_factory=set)
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    near: bool = False
+    """The entry only locates the place (a town's airport): its coordinates, not its name."""
 
     def record(self) -> PlaceRecord:
         entry = self.entry
         aliases = sorted(a for a in self.aliases if normalize_name(a) != normalize_name(self.name))
-        if entry is not None and normalize_name(entry.name) != normalize_name(self.name):
+        if entry is None or self.near:
+            return PlaceRecord(
+                name=self.name,
+                aliases=aliases,
+                kind=self.kind,
+                country=entry.country if entry else None,
+                lat=entry.lat if entry else None,
+                lon=entry.lon if entry else None,
+            )
+        if normalize_name(entry.name) != normalize_name(self.name):
             aliases.append(entry.name)
         return PlaceRecord(
             name=self.name,
             aliases=aliases,
-            kind=entry.kind if entry else self.kind,
-            country=entry.country if entry else None,
-            lat=entry.lat if entry else None,
-            lon=entry.lon if entry else None,
-            geonames_id=entry.geonames_id if entry else None,
+            kind=entry.kind,
+            country=entry.country,
+            lat=entry.lat,
+            lon=entry.lon,
+            geonames_id=entry.geonames_id,
         )
 
 
@@ -71,16 +82,25 @@ class PlaceIndex:
         self._by_id: dict[int, FoundPlace] = {}
 
     def add(
-        self, text: str, start: int, end: int, entry: Entry | None, kind: str | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        entry: Entry | None,
+        kind: str | None = None,
+        *,
+        near: bool = False,
     ) -> FoundPlace:
+        """A mention of a place; ``near``: ``entry`` only locates it (an airport at the
+        coordinates of its town), so it is a place of its own, not another spelling."""
         name = clean_name(text)
         key = normalize_name(name)
         place = self.places.get(key)
-        if place is None and entry is not None:
+        if place is None and entry is not None and not near:
             place = self._by_id.get(entry.geonames_id)
         if place is None:
-            place = FoundPlace(name, entry, kind)
-            if entry is not None:
+            place = FoundPlace(name, entry, kind, near=near)
+            if entry is not None and not near:
                 self._by_id[entry.geonames_id] = place
         self.places[key] = place
         place.aliases.add(name)
@@ -141,6 +161,28 @@ def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, in
     return (area, match.start("area"), end) if area is not None else None
 
 
+FACILITIES = frozenset({"air base", "base", "camp", "refugee camp"})
+"""Features that are a place of their own near the town they are named after (with
+airports); a border crossing goes by its town's name ("the Nassib crossing") and stays one of
+its spellings."""
+_FACILITY_NAME = re.compile(
+    r"^(?P<town>.+?)\s+(?P<feature>(?:International )?Airport|Air ?Base|Air Field|Airfield|"
+    r"(?:Refugee )?Camp)$"
+)
+
+
+def _facility(name: str, gazetteer: Gazetteer, focus: dict[str, int]) -> tuple[Entry, str] | None:
+    """A facility named after a town ("Vancouver International Airport", "Zaatari Refugee
+    Camp"): the town that locates it, and what it is."""
+    match = _FACILITY_NAME.match(name)
+    if match is None:
+        return None
+    town = gazetteer.resolve(match["town"], focus)
+    if town is None or town.kind in ("country", "continent"):
+        return None
+    return town, match["feature"].lower()
+
+
 def _named_after(
     ent: Any, gazetteer: Gazetteer, focus: dict[str, int]
 ) -> tuple[str, int, int, Entry] | None:
@@ -199,6 +241,10 @@ def find_places(
         if ent.label_ in PLACE_LABELS:
             if entry is None and not name[:1].isupper():
                 continue  # the model's guess on a common noun ("meth"), not a name
+            if entry is None and (facility := _facility(name, gazetteer, focus)) is not None:
+                town, feature = facility  # "Vancouver International Airport", by Vancouver
+                index.add(ent.text, ent.start_char, ent.end_char, town, feature, near=True)
+                continue
             # a place the gazetteer lacks (a village, a camp) or will not guess is still a
             # place: stored without coordinates
             index.add(
@@ -233,10 +279,17 @@ def find_places(
         entry = gazetteer.resolve(name, focus)
         if entry is not None and entry.kind == "country":
             continue
+        feature = match["feature"]
+        if feature in FACILITIES or feature.endswith("airport"):
+            # "the Damascus airport" is at Damascus, not another name of it
+            written = f"{name} {feature}"
+            if index.resolve(written) is None:
+                index.add(written, match.start("name"), match.end(), entry, feature, near=True)
+            continue
         place = index.resolve(name) or index.add(
-            name, match.start("name"), match.end("name"), entry, match["feature"]
+            name, match.start("name"), match.end("name"), entry, feature
         )
-        place.aliases.add(f"{name} {match['feature']}")
+        place.aliases.add(f"{name} {feature}")
     for match in SETTLEMENT.finditer(text):
         name = match["name"]
         if not inside(match.start()) or index.resolve(name) is not None:
