@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from archive.extract.actors import post_author_kind
 from archive.extract.pipeline import Pipeline
 from archive.records import ActorRecord, ArticleRecord
 
@@ -65,3 +66,13 @@ def test_a_country_where_something_happens_is_a_place_not_an_actor(pipeline: Pip
     assert "Syria" not in found  # only where the strikes were
     assert found["Turkey"].kind == "state"  # it speaks
     assert not [name for name in found if name.startswith("Near")]
+
+
+def test_an_embedded_post_by_a_politician_is_a_person(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "The mayor wrote on X:\n“We will rebuild every home on this street.”\n"
+        "— Karen Bass (@KarenBassLA) December 6, 2024\nRepairs start on Monday, officials said.",
+    )
+    assert found["Karen Bass"].kind == "person"
+    assert post_author_kind("Levant News Network") == "media"

@@ -410,6 +410,13 @@ def _known_index() -> dict[str, dict[str, Any]]:
     return index
 
 
+def post_author_kind(name: str) -> str:
+    """An embedded post's author: a person when the name opens with a first name
+    ("Karen Bass"), else an outlet's account."""
+    words = clean_name(name).split()
+    return "person" if len(words) >= 2 and is_first_name(words[0]) else "media"
+
+
 def kind_of_entity(label: str, text: str, gazetteer: Gazetteer) -> str | None:
     """The actor kind for a spaCy entity, or None when it is not an actor (a town, a date)."""
     name = clean_name(text)

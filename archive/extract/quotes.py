@@ -20,7 +20,7 @@ from bisect import bisect_left
 from functools import cached_property
 from typing import Any, Protocol
 
-from archive.extract.actors import ActorIndex, Entity, Mention, clean_name
+from archive.extract.actors import ActorIndex, Entity, Mention, clean_name, post_author_kind
 from archive.extract.candidates import Candidate, same_phrase, speaker_candidates
 from archive.extract.layout import Layout, Paragraph
 from archive.extract.lexicon import (
@@ -618,7 +618,8 @@ class QuoteFinder:
     def _post_speaker(self) -> Speaker | None:
         if not self.layout.post_author:
             return None
-        entity = self.actors.add(Mention(self.layout.post_author, -1, -1, "media"))
+        author = self.layout.post_author
+        entity = self.actors.add(Mention(author, -1, -1, post_author_kind(author)))
         if entity is not None and self.layout.post_handle:
             entity.add_alias(self.layout.post_handle)
         return Speaker(entity, self.layout.post_author, "posted", 0.6)
