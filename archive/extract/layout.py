@@ -100,8 +100,7 @@ def layout(text: str) -> Layout:
                 items[index - 1].kind = "post"
     # a last paragraph that reads like an author's bio, even without a Source line
     for paragraph in items[-2:]:
-        bio_like = BIO.search(paragraph.text) or BIO_NAME_START.match(paragraph.text)
-        if paragraph.kind != "body" or not bio_like or not _mostly_about_writing(paragraph.text):
+        if paragraph.kind != "body" or not _reads_like_bio(paragraph.text):
             continue
         if len(paragraph.text) <= LONGEST_BIO:
             paragraph.kind = "boilerplate"
@@ -126,10 +125,16 @@ def _bio_sentence(paragraph: Paragraph) -> Paragraph | None:
         tail = paragraph.text[start:]
         if len(tail) > LONGEST_BIO:
             return None
-        if (BIO.search(tail) or BIO_NAME_START.match(tail)) and _mostly_about_writing(tail):
+        if _reads_like_bio(tail):
             offset = paragraph.start + start
             return Paragraph(offset, paragraph.end, tail, "boilerplate")
     return None
+
+
+def _reads_like_bio(text: str) -> bool:
+    """An author's bio: someone who writes or reports, about their writing."""
+    bio_like = BIO.search(text) or BIO_NAME_START.match(text)
+    return bool(bio_like) and _mostly_about_writing(text)
 
 
 def _mostly_about_writing(text: str) -> bool:

@@ -37,7 +37,7 @@ from archive.extract.layout import layout
 from archive.extract.lexicon import OWN_ORGANIZATIONS
 from archive.extract.models import Models, shipped
 from archive.extract.nlp import base_forms, load_model, parse, parse_many
-from archive.extract.places import PlaceIndex, country_focus, find_places
+from archive.extract.places import LOCATIVE, PlaceIndex, country_focus, find_places
 from archive.extract.quotes import Observer, QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
 from archive.extract.truecase import Casing, dictionary_word, is_shouting, shipped_table
@@ -171,8 +171,7 @@ class Pipeline:
         text = self._cased(original)
         title_doc = self.nlp(article.title) if article.title else None
         extraction = self._extract(article, text, parse(self.nlp, text), title_doc, observer)
-        extraction.language = language
-        return _as_written(extraction, original) if text is not original else extraction
+        return _finished(extraction, language, text, original)
 
     def extract_many(self, articles: Sequence[ArticleRecord]) -> list[Extraction | Exception]:
         """``extract`` for each article, in order, the texts parsed in batches (faster than
@@ -200,11 +199,8 @@ class Pipeline:
                     extraction = self._extract(
                         article, text, doc, title_doc if article.title else None
                     )
-                    extraction.language = languages[len(results)]
-                    original = originals[len(results)]
-                    if text is not original:
-                        extraction = _as_written(extraction, original)
-                    results.append(extraction)
+                    n = len(results)
+                    results.append(_finished(extraction, languages[n], text, originals[n]))
                 except Exception as exc:  # one article's failure must not sink the others
                     results.append(exc)
         except Exception:
@@ -252,9 +248,9 @@ class Pipeline:
             actors.define_acronym(long_form, match["short"])
         for match in ALIAS_DEFINITION.finditer(text):
             if readable(match.start()) and not places.resolve(match["name"]):
-                person = match["relative"].startswith(("who", "born", "n")) or is_first_name(
-                    match["name"].split()[0]
-                )
+                person = match["relative"].startswith(
+                    ("who", "born", "née", "nee")
+                ) or is_first_name(match["name"].split()[0])
                 kind = "person" if person else guess_kind(match["name"])
                 actors.define_alias(match["name"], match["alias"], kind)
         finder = QuoteFinder(doc, text, page, actors, self.models, observer)
@@ -513,11 +509,9 @@ def _collective_kind(name: str) -> str:
     return "organization" if name.endswith("security forces") else "armed_group"
 
 
-WHERE = frozenset(
-    "in into across throughout inside within near from to towards toward around outside at "
-    "over".split()
-)
-"""Prepositions after which a country is the place something happens, not an actor."""
+WHERE = (LOCATIVE - {"of"}) | {"throughout", "within", "over"}
+"""Prepositions after which a country is the place something happens, not an actor ("the
+government of Syria" acts)."""
 
 
 def _whole_name(ent: Any) -> Any:
@@ -552,9 +546,13 @@ def _dateline_date(text: str) -> datetime | None:
         return None
 
 
-def _as_written(extraction: Extraction, original: str) -> Extraction:
-    """The extraction of a text whose case was restored, with the quotes' and mentions'
-    words as the stored text has them (its capitals): offsets are the same."""
+def _finished(extraction: Extraction, language: str | None, read: str, original: str) -> Extraction:
+    """``extraction`` of ``read`` (``original``, its case restored when it was in capitals)
+    with its language, and the quotes' and mentions' words as the stored text has them (its
+    capitals): the offsets are the same."""
+    extraction.language = language
+    if read is original:
+        return extraction
     for quote in extraction.quotes:
         if quote.start is not None and quote.end is not None:
             quote.text = original[quote.start : quote.end]

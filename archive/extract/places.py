@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.extract.actors import clean_name, is_group
-from archive.extract.gazetteer import Entry, Gazetteer, known
+from archive.extract.gazetteer import AREA_KINDS, Entry, Gazetteer, known
 from archive.names import normalize_name
 from archive.records import PlaceRecord
 
@@ -29,6 +29,8 @@ LOCATIVE = frozenset(
 QUALIFIER = re.compile(r",\s*(?P<area>[A-Z][A-Za-z]*\.?(?:\s?[A-Z][A-Za-z]*\.?)?)(?=[\s,;:)]|$)")
 """A comma and a capitalised name of one or two words after a place: its region or country."""
 _NAME_WORDS = r"[A-Z][\w’'-]*(?:[ ]+(?:(?:al|el|ad|ar|as|ash|an|at|az|ez|ed|ibn|bin|de|del|la)[- ])?[A-Z][\w’'-]*){0,3}"
+"""A place's name after "the village of": unlike a person's (:data:`actors.NAME_WORDS`) it
+takes no dots, so the full stop after "the city of Homs." stays out of it."""
 SETTLEMENT = re.compile(
     r"\b(?P<feature>village|town|city|hamlet|camp|neighbou?rhood|district|suburb|province|"
     rf"governorate|municipality|region|state|county|mayor) of (?P<name>{_NAME_WORDS})"
@@ -178,7 +180,7 @@ def _facility(name: str, gazetteer: Gazetteer, focus: dict[str, int]) -> tuple[E
     if match is None:
         return None
     town = gazetteer.resolve(match["town"], focus)
-    if town is None or town.kind in ("country", "continent"):
+    if town is None or town.kind in AREA_KINDS:
         return None
     return town, match["feature"].lower()
 

@@ -622,7 +622,7 @@ class QuoteFinder:
         entity = self.actors.add(Mention(author, -1, -1, post_author_kind(author)))
         if entity is not None and self.layout.post_handle:
             entity.add_alias(self.layout.post_handle)
-        return Speaker(entity, self.layout.post_author, "posted", 0.6)
+        return Speaker(entity, author, "posted", 0.6)
 
     def reported_speech(self) -> list[QuoteRecord]:
         """Reported speech, as the ``reported`` model reads it: for each cue, the content it
