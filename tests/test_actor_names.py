@@ -76,3 +76,37 @@ def test_an_embedded_post_by_a_politician_is_a_person(pipeline: Pipeline) -> Non
     )
     assert found["Karen Bass"].kind == "person"
     assert post_author_kind("Levant News Network") == "media"
+
+
+@pytest.mark.parametrize("name", ["Jaish al-Fatah", "Liwa al-Tawhid", "Kataib Sayyid al-Shuhada"])
+def test_a_transliterated_armed_group_is_one_armed_group(pipeline: Pipeline, name: str) -> None:
+    found = actors_of(
+        pipeline,
+        f"Fighters of {name} stormed two checkpoints near the town of Maarat al-Numan, "
+        "local residents told reporters on Tuesday.",
+    )
+    assert found[name].kind == "armed_group"
+    assert not any(name.split()[0] == other or name.split()[-1] == other for other in found)
+
+
+def test_a_body_named_by_its_head_noun_alone_is_that_body(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "The Lebanese Centre for Prison Studies published a report on Monday. Overcrowding "
+        "has doubled since 2019, the Centre said in its report.",
+    )
+    centre = found["Lebanese Centre for Prison Studies"]
+    assert centre.kind == "organization"
+    assert "Centre" not in found
+
+
+def test_a_name_the_model_starts_at_its_linking_word_is_taken_whole(
+    pipeline: Pipeline,
+) -> None:
+    found = actors_of(
+        pipeline,
+        "Engineers Without Borders sent a team to rebuild the water station, its director "
+        "said on Sunday.",
+    )
+    assert found["Engineers Without Borders"].kind == "organization"
+    assert "Without Borders" not in found

@@ -90,3 +90,23 @@ def test_events_spoken_of_in_general_are_not_events(pipeline: Pipeline) -> None:
     )
     assert [(e.kind, e.place) for e in found] == [("attack", "Tarrazu")]
     assert found[0].date == date(2024, 12, 2)
+
+
+def test_a_call_to_fight_is_not_a_fight(pipeline: Pipeline) -> None:
+    found = events_of(
+        pipeline,
+        "Addressing a crowd of farmers outside the cathedral in Cuenca on Sunday, the union "
+        "leader urged them to fight the new water tax and called on drivers to attack "
+        "customs posts.",
+    )
+    assert found == []
+
+
+def test_a_group_condemning_attacks_reports_no_attack(pipeline: Pipeline) -> None:
+    found = events_of(
+        pipeline,
+        "The Committee to Protect Journalists, which is based in New York, condemned "
+        "assaults on reporters in Honduras and denounced attacks on community radio "
+        "stations.",
+    )
+    assert found == []

@@ -178,3 +178,14 @@ def test_an_airport_is_a_place_of_its_own_near_its_town(pipeline: Pipeline) -> N
     assert km((airport.lat, airport.lon or 0), (damascus.lat, damascus.lon or 0)) < 50
     vancouver = found["Vancouver International Airport"]
     assert (vancouver.kind, vancouver.country) == ("international airport", "CA")
+
+
+def test_a_base_known_by_a_name_is_a_place_not_an_actor(pipeline: Pipeline) -> None:
+    body = (
+        "Soldiers at the army base known as Kilo 45, south of the town of Rutba, fired "
+        "on smugglers overnight, a police officer said."
+    )
+    found = places_of(pipeline, body)
+    assert found["Kilo 45"].kind == "base"
+    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    assert "Kilo 45" not in {actor.name for actor in extraction.actors}

@@ -612,14 +612,24 @@ GENERIC_WORDS = frozenset(
 )
 
 
+JUDGING_VERBS = frozenset("condemn denounce deplore decry criticise criticize".split())
+"""Verbs of statements that judge acts in general: "condemned attacks on reporters"."""
+
+
 def _generic(trigger: Any) -> bool:
     """A plural noun that speaks of events in general rather than of ones that happened:
-    "assassinations are a regular event", "numerous bombings" ("killed in clashes" is an
-    event)."""
+    "assassinations are a regular event", "numerous bombings", "condemned attacks on
+    reporters" ("killed in clashes", "condemned Monday's attacks" are events)."""
     if trigger.pos_ != "NOUN" or trigger.tag_ != "NNS":
         return False
     if any(c.lower_ in GENERIC_WORDS for c in trigger.children if c.dep_ == "amod"):
         return True  # "frequent attacks", "numerous bombings"
+    if (
+        trigger.dep_ == "dobj"
+        and trigger.head.lemma_ in JUDGING_VERBS
+        and not any(c.dep_ in ("det", "poss", "nummod") for c in trigger.children)
+    ):
+        return True  # "denounced attacks on community radio stations"
     head = trigger.head
     return (
         trigger.dep_ == "nsubj"
@@ -658,10 +668,12 @@ def _led_by(token: Any) -> list[Any]:
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "will", "should", "can", "must"})
 INTENT = frozenset(
     """close near poised set plan aim try seek want vow threaten prepare attempt intend hope
-    expect verge brink fail refuse end stop halt prevent avoid""".split()
+    expect verge brink fail refuse end stop halt prevent avoid urge call encourage exhort
+    incite order instruct ask""".split()
 )
 """Words that put what follows them in the future or out of reach: "close to taking Homs",
-"vowed to retake", "failed to capture", "called for an end to attacks"."""
+"vowed to retake", "failed to capture", "called for an end to attacks", "urged them to
+fight"."""
 HABITUAL = frozenset({"often", "repeatedly", "frequently", "regularly", "routinely"})
 
 

@@ -95,6 +95,15 @@ ARMED_WORDS = frozenset(
     mujahideen""".split()
 )
 
+ARMED_NAME_OPENERS = frozenset(
+    """jaish jaysh jeish liwa liwaa kataib katibat saraya faylaq failaq firqat firqa jund ansar
+    harakat haraka jabhat jabhet jabha ahrar asaib quwat""".split()
+)
+"""Transliterated Arabic words for an armed body that open its name: army (jaish), brigade
+(liwa), battalions (kataib), companies (saraya), corps (faylaq), division (firqat), soldiers
+(jund), partisans (ansar), movement (harakat), front (jabhat), free men (ahrar), leagues
+(asaib), forces (quwat)."""
+
 MEDIA_WORDS = frozenset(
     """news newspaper times post journal tribune herald gazette telegraph guardian agency
     press tv television radio channel broadcaster network magazine daily weekly monitor

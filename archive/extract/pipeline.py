@@ -34,7 +34,7 @@ from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.gender import gender_of_first_name, is_first_name, load_names
 from archive.extract.language import article_language, extracted
 from archive.extract.layout import layout
-from archive.extract.lexicon import OWN_ORGANIZATIONS
+from archive.extract.lexicon import ARMED_NAME_OPENERS, OWN_ORGANIZATIONS
 from archive.extract.models import Models, shipped
 from archive.extract.nlp import base_forms, load_model, parse, parse_many
 from archive.extract.places import LOCATIVE, PlaceIndex, country_focus, find_places
@@ -282,6 +282,7 @@ class Pipeline:
                     Mention(state, match.start(), match.start() + len(match["name"]), "state")
                 )
         self._known_actors(text, readable, actors)
+        _patterned_names(text, readable, actors)
         home = self._home(focus, places)
         self._armed_actors(text, readable, actors, home)
         if page.source:
@@ -512,6 +513,37 @@ def _collective_kind(name: str) -> str:
 WHERE = (LOCATIVE - {"of"}) | {"throughout", "within", "over"}
 """Prepositions after which a country is the place something happens, not an actor ("the
 government of Syria" acts)."""
+
+
+LINKED_NAME = re.compile(
+    r"(?<![\w-])(?!(?:The|A|An)\s)(?:[A-Z][a-z]+\s+){1,3}(?:Without|Against|Beyond)"
+    r"(?:\s+[A-Z][a-z]+){1,3}"
+)
+"""A name whose words a capitalised preposition links ("Doctors Without Borders", "Mothers
+Against Drunk Driving"): a preposition is capitalised only inside a name, and the model
+often misses the name or starts it at the preposition."""
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’]*|[a-z]{1,3}-[A-Z][\w'’]*)(?:-[\w'’]+)*"
+ARMED_NAME = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(opener.title() for opener in ARMED_NAME_OPENERS))
+    + rf")(?:\s+{_NAME_WORD}){{1,4}}"
+)
+"""A transliterated armed group's name, which the model often misses or cuts: "Liwa
+al-Tawhid", "Kataib Sayyid al-Shuhada"."""
+
+
+def _patterned_names(text: str, readable: Callable[[int], bool], actors: ActorIndex) -> None:
+    """The names the patterns above find, each taken whole: what the model saw inside one
+    ("Without Borders", "Tawhid") was only part of it."""
+    for pattern in (LINKED_NAME, ARMED_NAME):
+        for match in pattern.finditer(text):
+            if readable(match.start()):
+                name = match.group()
+                entity = actors.add(Mention(name, match.start(), match.end(), guess_kind(name)))
+                if entity is not None:
+                    actors.cover(entity, match.start(), match.end())
 
 
 def _whole_name(ent: Any) -> Any:

@@ -8,6 +8,7 @@ countries the article is about win ("Valencia" in a Spanish story is in Spain).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -37,6 +38,12 @@ SETTLEMENT = re.compile(
 )
 """A place named by what it is: "the village of Kfar Zeitoun al-Gharbiya", "the town of X";
 or by whom it has: "the mayor of X" (a town)."""
+KNOWN_AS = re.compile(
+    r"\b(?P<feature>base|camp|prison|checkpoint|crossing|airport|airfield|outpost) "
+    r"(?:known as|called|named) (?P<name>[A-Z][\w’'-]*(?:[ ]+(?:[A-Z][\w’'-]*|\d+)){0,3})"
+)
+"""A facility introduced by its name: "the army base known as Liwa 52", "a camp called
+Rukban"; the name may end in a number."""
 FEATURE = re.compile(
     r"\b(?:the\s+)?(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s+(?P<feature>border crossing|crossing|province|governorate|district|region|(?:international )?airport|air base|base|refugee camp|camp)\b"
 )
@@ -292,7 +299,7 @@ def find_places(
             name, match.start("name"), match.end("name"), entry, feature
         )
         place.aliases.add(f"{name} {feature}")
-    for match in SETTLEMENT.finditer(text):
+    for match in itertools.chain(SETTLEMENT.finditer(text), KNOWN_AS.finditer(text)):
         name = match["name"]
         if not inside(match.start()) or index.resolve(name) is not None:
             continue
