@@ -110,3 +110,29 @@ def test_a_name_the_model_starts_at_its_linking_word_is_taken_whole(
     )
     assert found["Engineers Without Borders"].kind == "organization"
     assert "Without Borders" not in found
+
+
+def test_a_rank_before_a_name_is_the_persons_role_not_an_actor(pipeline: Pipeline) -> None:
+    extraction = pipeline.extract(
+        ArticleRecord(
+            title="",
+            body="“The bridge will reopen next week,” said Spc. Dana Whitfield, a spokeswoman. "
+            "Maj. Omar Kessler and Navy Capt. Lena Brandt inspected it on Friday.",
+        )
+    )
+    found = {actor.name: actor for actor in extraction.actors}
+    assert {"Dana Whitfield", "Omar Kessler", "Lena Brandt"} <= set(found)
+    assert not {"Spc", "Maj", "Navy Capt", "Capt"} & set(found)
+    assert [quote.speaker for quote in extraction.quotes] == ["Dana Whitfield"]
+    assert ("Navy", "captain") in {
+        (a.organization, a.role) for a in found["Lena Brandt"].affiliations
+    }
+
+
+def test_a_body_whose_name_ends_in_a_title_word_keeps_it(pipeline: Pipeline) -> None:
+    found = actors_of(
+        pipeline,
+        "Auditors at the Department of Justice and the Office of the Mayor reviewed the "
+        "contract on Monday.",
+    )
+    assert {"Department of Justice", "Office of the Mayor"} <= set(found)

@@ -47,6 +47,25 @@ def test_states_provinces_counties_and_continents_are_in_the_gazetteer(
         assert km((entry.lat, entry.lon), middle) < 161
 
 
+@pytest.mark.parametrize(
+    ("name", "code"), [("Czech Republic", "CZ"), ("Viet Nam", "VN"), ("Republic of Moldova", "MD")]
+)
+def test_a_country_is_known_by_its_iso_names(name: str, code: str) -> None:
+    entry = gazetteer().resolve(name)
+    assert entry is not None
+    assert (entry.kind, entry.country) == ("country", code)
+
+
+def test_a_state_is_not_lost_to_a_town_once_called_by_its_name() -> None:
+    # Yuma was "Arizona City": a town known by a state's name is its namesake only when it
+    # is the state's metropolis (New York City)
+    arizona, new_york = (gazetteer().resolve(name, {"US": 2}) for name in ("Arizona", "New York"))
+    assert arizona is not None
+    assert new_york is not None
+    assert (arizona.kind, arizona.admin1) == ("region", "US.AZ")
+    assert (new_york.kind, new_york.name) == ("city", "New York City")
+
+
 def test_a_state_written_after_a_town_picks_the_town_and_is_a_place_itself(
     pipeline: Pipeline,
 ) -> None:
@@ -189,3 +208,34 @@ def test_a_base_known_by_a_name_is_a_place_not_an_actor(pipeline: Pipeline) -> N
     assert found["Kilo 45"].kind == "base"
     extraction = pipeline.extract(ArticleRecord(title="", body=body))
     assert "Kilo 45" not in {actor.name for actor in extraction.actors}
+
+
+def test_a_state_named_like_a_country_locates_the_towns_of_its_story(
+    pipeline: Pipeline,
+) -> None:
+    found = places_of(
+        pipeline,
+        "Queues were short at the polling stations of Columbus on Tuesday. Across the river "
+        "in Phenix City, Alabama, voters waited longer, because Georgia allows early voting "
+        "and Alabama does not.",
+    )
+    assert (found["Columbus"].country, found["Georgia"].country) == ("US", "US")
+    assert km((found["Columbus"].lat, found["Columbus"].lon), (32.46, -84.99)) < 50
+
+
+@pytest.mark.parametrize("town", ["Gainesville", "Lakeland"])
+def test_a_town_naming_a_local_business_is_a_place(pipeline: Pipeline, town: str) -> None:
+    body = f"A {town} bakery in Florida was burgled overnight, deputies said on Tuesday."
+    found = places_of(pipeline, body)
+    assert found[town].country == "US"
+    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    assert town not in {actor.name for actor in extraction.actors}
+
+
+def test_a_surname_naming_a_campaign_is_the_person_not_a_town(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Martha Jackson toured Ohio on Monday. The Jackson campaign said on Tuesday that it "
+        "had raised $2 million in Ohio.",
+    )
+    assert "Jackson" not in found

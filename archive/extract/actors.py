@@ -139,6 +139,8 @@ class ActorIndex:
         name = clean_name(mention.text)
         if not name or not any(ch.isalpha() for ch in name):
             return None
+        if all(word.lower().rstrip(".") in TITLE_ROLES for word in name.split()):
+            return None  # "Spc.", "Maj. Gen.": a title cut off the name it goes with
         entity = self._find(name, mention.kind, mention.start)
         if entity is None:
             entity = self._create(name, mention.kind)

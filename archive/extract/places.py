@@ -17,6 +17,7 @@ from typing import Any
 
 from archive.extract.actors import clean_name, is_group
 from archive.extract.gazetteer import AREA_KINDS, Entry, Gazetteer, known
+from archive.extract.gender import is_first_name
 from archive.names import normalize_name
 from archive.records import PlaceRecord
 
@@ -131,14 +132,23 @@ class PlaceIndex:
 def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
     """The countries (ISO codes) and first-level regions (GeoNames codes: ``US.PA``) an
     article is about: those it names, and those of the places it names that can only be in
-    one of them ("Paiporta" says Spain even where Spain is not named)."""
+    one of them ("Paiporta" says Spain even where Spain is not named). A name that is a
+    country's and a state's ("Georgia") counts for the state when the article names the
+    state's country more than the other."""
     counts: Counter[str] = Counter()
+    either: list[tuple[Entry, Entry]] = []
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "PERSON", "ORG"):
             continue
         name = clean_name(ent.text)
         entry = gazetteer.country_named(name)
-        if entry is not None and ent.label_ in ("GPE", "NORP", "LOC"):
+        if (
+            entry is not None
+            and ent.label_ in ("GPE", "LOC")
+            and (state := gazetteer.region_named(name))
+        ):
+            either.append((entry, state))
+        elif entry is not None and ent.label_ in ("GPE", "NORP", "LOC"):
             counts[entry.country] += 1
         elif ent.label_ in ("GPE", "LOC", "FAC"):
             if (region := gazetteer.region_named(name)) is not None:
@@ -152,6 +162,12 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
                 regions = {c.admin1 for c in found}
                 if len(regions) == 1 and (admin1 := regions.pop()):
                     counts[admin1] += 1
+    for country, state in either:
+        if counts[state.country] > counts[country.country]:
+            counts[state.country] += 1
+            counts[state.admin1] += 1
+        else:
+            counts[country.country] += 1
     return dict(counts)
 
 
@@ -170,6 +186,8 @@ def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, in
     return (area, match.start("area"), end) if area is not None else None
 
 
+KNOWN_TOWN = 20_000
+"""A town this populous is known by its name alone, where the article's country is."""
 FACILITIES = frozenset({"air base", "base", "camp", "refugee camp"})
 """Features that are a place of their own near the town they are named after (with
 airports); a border crossing goes by its town's name ("the Nassib crossing") and stays one of
@@ -272,7 +290,7 @@ def find_places(
             alike = gazetteer.spelled_alike(name, entry)
             located = _used_as_place(doc, ent, entry, focus)
             known_here = entry.country in focus and (
-                entry.population >= 20_000 or entry.kind == "country"
+                entry.population >= KNOWN_TOWN or entry.kind == "country"
             )
             # a surname shared with a town ("Wilson") is the person unless used as a place
             if located or (alike and known_here and ent.label_ != "PERSON"):
@@ -331,7 +349,31 @@ def _used_as_place(doc: Any, ent: Any, entry: Entry, focus: dict[str, int]) -> b
     """After a locative preposition: "in Homs", "towards Damascus", "the city of Homs"; after
     a bare "of", a name the model takes for a person is a place only in the article's
     countries ("the government of Valencia" in a Spanish story, not "the end of Bush's term"
-    in one about Pakistan)."""
-    if ent.start == 0 or doc[ent.start - 1].lower_ not in LOCATIVE:
+    in one about Pakistan). Between an article and a common noun, a town of the article's
+    countries (any, when it names none) spelled as its own name is where that thing is ("a
+    Gainesville restaurant"), unless it is the surname of someone the article names ("the
+    Clinton campaign")."""
+    if ent.start == 0:
         return False
-    return doc[ent.start - 1].lower_ != "of" or ent.label_ != "PERSON" or entry.country in focus
+    before = doc[ent.start - 1].lower_
+    if (
+        before in ("a", "an", "the")
+        and len(ent) == 1
+        and ent.end < len(doc)
+        and doc[ent.end].pos_ == "NOUN"
+        and ent.root.dep_ == "compound"
+    ):
+        return (
+            entry.kind == "city"
+            and (entry.country in focus or not focus)
+            and entry.population >= KNOWN_TOWN
+            and normalize_name(entry.name) == normalize_name(ent.text)
+            and not is_first_name(ent.text)
+            and not any(
+                e.label_ == "PERSON" and len(e) > 1 and ent.text in (t.text for t in e)
+                for e in doc.ents
+            )
+        )
+    if before not in LOCATIVE:
+        return False
+    return before != "of" or ent.label_ != "PERSON" or entry.country in focus
