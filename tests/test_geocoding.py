@@ -239,3 +239,25 @@ def test_a_surname_naming_a_campaign_is_the_person_not_a_town(pipeline: Pipeline
         "had raised $2 million in Ohio.",
     )
     assert "Jackson" not in found
+
+
+def test_a_persons_name_taken_for_a_place_stays_the_persons(pipeline: Pipeline) -> None:
+    found = places_of(
+        pipeline,
+        "Rustam Bekmurzaev and his brother Timur Bekmurzaev were arrested in Grozny on "
+        "Friday. Timur later told investigators in Moscow that Rustam had planned the robbery.",
+    )
+    assert {"Grozny", "Moscow"} <= set(found)
+    assert "Rustam" not in found
+
+
+@pytest.mark.parametrize("name", ["ISIL", "Daesh", "Hezbollah"])
+def test_an_armed_group_the_archive_knows_is_not_a_place(pipeline: Pipeline, name: str) -> None:
+    found = places_of(
+        pipeline,
+        f"Coalition aircraft struck {name} positions near Mosul on Monday, and allied troops "
+        f"advanced on {name}'s last stronghold in the city, witnesses told Peshmerga officers.",
+    )
+    assert "Peshmerga" not in found
+    assert name not in found
+    assert found["Mosul"].country == "IQ"

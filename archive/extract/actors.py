@@ -442,6 +442,13 @@ def _known_index() -> dict[str, dict[str, Any]]:
     return index
 
 
+def is_known_body(name: str) -> bool:
+    """An organisation, armed group or outlet the archive knows by this name ("ISIL",
+    "Daesh", "Peshmerga"): an actor, never a place."""
+    entry = _known_index().get(normalize_name(name))
+    return entry is not None and entry["kind"] != "state"
+
+
 def post_author_kind(name: str) -> str:
     """An embedded post's author: a person when the name opens with a first name
     ("Karen Bass"), else an outlet's account."""

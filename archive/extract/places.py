@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.extract.actors import clean_name, is_group
+from archive.extract.actors import clean_name, is_group, is_known_body
 from archive.extract.gazetteer import AREA_KINDS, Entry, Gazetteer, known
 from archive.extract.gender import is_first_name
 from archive.names import normalize_name
@@ -137,10 +137,13 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
     state's country more than the other."""
     counts: Counter[str] = Counter()
     either: list[tuple[Entry, Entry]] = []
+    named_people = _words_of_full_names(doc)
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "PERSON", "ORG"):
             continue
         name = clean_name(ent.text)
+        if name in named_people:
+            continue
         entry = gazetteer.country_named(name)
         if (
             entry is not None
@@ -169,6 +172,14 @@ def country_focus(doc: Any, gazetteer: Gazetteer) -> dict[str, int]:
         else:
             counts[country.country] += 1
     return dict(counts)
+
+
+def _words_of_full_names(doc: Any) -> set[str]:
+    """The words of the people's full names the article gives: "Yusufu" after "Mieraili
+    Yusufu" is him, not a place, unless it is a town of the article's countries."""
+    return {
+        token.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for token in ent
+    }
 
 
 def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, int, int] | None:
@@ -256,15 +267,19 @@ def find_places(
     """Places named in ``text`` where ``inside`` says the text is worth reading; ``focus``:
     the article's :func:`country_focus`."""
     index = PlaceIndex(gazetteer)
-
+    named_people = _words_of_full_names(doc)
     for ent in doc.ents:
         if not inside(ent.start_char):
             continue
         name = clean_name(ent.text)
         if len(name) < 3 and name.upper() not in ("US", "UK"):
             continue
+        if is_known_body(name):
+            continue  # "ISIL's stronghold": a group the archive knows
         qualified = _written_after(text, ent.end_char, gazetteer)
         entry = gazetteer.resolve(name, focus, qualified[0] if qualified else None)
+        if name in named_people and (entry is None or entry.country not in focus):
+            continue  # "Rustam Bekmurzaev", then "Rustam" (a town in Pakistan) in Chechnya
         if ent.label_ in PLACE_LABELS:
             if entry is None and not name[:1].isupper():
                 continue  # the model's guess on a common noun ("meth"), not a name
