@@ -261,3 +261,25 @@ def test_an_armed_group_the_archive_knows_is_not_a_place(pipeline: Pipeline, nam
     assert "Peshmerga" not in found
     assert name not in found
     assert found["Mosul"].country == "IQ"
+
+
+@pytest.mark.parametrize(
+    ("dateline", "name", "country"),
+    [
+        ("NEW DELHI (Wire) —", "New Delhi", "IN"),
+        ("SPRINGFIELD, Ill. (Wire) -", "Springfield", "US"),
+        ("WINNIPEG —", "Winnipeg", "CA"),
+    ],
+)
+def test_the_place_of_a_dateline_in_capitals_is_a_place(
+    pipeline: Pipeline, dateline: str, name: str, country: str
+) -> None:
+    found = places_of(
+        pipeline,
+        f"Council budget passes after long night\n\n{dateline} The council approved the "
+        "budget after a debate that ran past midnight, a spokeswoman said on Thursday.",
+    )
+    place = next(p for written, p in found.items() if written.lower() == name.lower())
+    assert place.country == country
+    if name == "Springfield":  # the state written after it chooses among the namesakes
+        assert km((place.lat, place.lon), (39.80, -89.64)) < 50

@@ -37,7 +37,7 @@ from archive.extract.layout import layout
 from archive.extract.lexicon import ARMED_NAME_OPENERS, OWN_ORGANIZATIONS, TITLE_ROLES
 from archive.extract.models import Models, shipped
 from archive.extract.nlp import base_forms, load_model, parse, parse_many
-from archive.extract.places import LOCATIVE, PlaceIndex, country_focus, find_places
+from archive.extract.places import DATELINE, LOCATIVE, PlaceIndex, country_focus, find_places
 from archive.extract.quotes import Observer, QuoteFinder, title_quotes
 from archive.extract.runner import Extractor
 from archive.extract.truecase import Casing, dictionary_word, is_shouting, shipped_table
@@ -51,12 +51,6 @@ ARMY = re.compile(
     r"soldiers|forces|warplanes|jets|aircraft|drones)\b"
     r"(?!\s+(?:bases?|sources?|officials?|spokesm[ae]n|command|intelligence|equipment|vehicles?|aid)\b)"
 )
-DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z .'-]{2,40}(?:, [A-Z][A-Za-z.]{1,8})?)"
-    r"(?: \([^()]{1,30}\))?(?:\s+[-—–]|\s*--)\s"
-)
-"""A dateline in capitals opening a paragraph ("BRUSSELS -", "WASHINGTON (AP) —"): the
-place, then the agency that filed it."""
 DATED_DATELINE = re.compile(
     r"[A-Z][\w .'-]{2,40}, (?P<date>\d{1,2} [A-Za-z]{3,9}\.? \d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})"
     r"(?: \([^()]{1,30}\))?\s*(?:--|[-—–])\s"

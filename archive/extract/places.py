@@ -39,6 +39,12 @@ SETTLEMENT = re.compile(
 )
 """A place named by what it is: "the village of Kfar Zeitoun al-Gharbiya", "the town of X";
 or by whom it has: "the mayor of X" (a town)."""
+DATELINE = re.compile(
+    r"(?P<place>(?P<town>[A-Z][A-Z .'-]{2,40})(?:, (?P<area>[A-Z][A-Za-z.]{1,8}))?)"
+    r"(?: \([^()]{1,30}\))?(?:\s+[-—–]|\s*--)\s"
+)
+"""A dateline in capitals opening a paragraph ("BRUSSELS -", "WASHINGTON (AP) —",
+"SPRINGFIELD, Ill. (AP) -"): the place, then the agency that filed it."""
 KNOWN_AS = re.compile(
     r"\b(?P<feature>base|camp|prison|checkpoint|crossing|airport|airfield|outpost) "
     r"(?:known as|called|named) (?P<name>[A-Z][\w’'-]*(?:[ ]+(?:[A-Z][\w’'-]*|\d+)){0,3})"
@@ -189,12 +195,19 @@ def _written_after(text: str, end: int, gazetteer: Gazetteer) -> tuple[Entry, in
     if match is None:
         return None
     written, end = match["area"], match.end("area")
-    area = gazetteer.abbreviated(written) if written.endswith(".") else None
+    area = _area_written(written, gazetteer)
     if area is None:
-        if written.endswith("."):
-            written, end = written[:-1], end - 1  # the full stop of the sentence
-        area = gazetteer.area_named(written)
-    return (area, match.start("area"), end) if area is not None else None
+        return None
+    if written.endswith(".") and gazetteer.abbreviated(written) is None:
+        end -= 1  # the full stop of the sentence
+    return area, match.start("area"), end
+
+
+def _area_written(written: str, gazetteer: Gazetteer) -> Entry | None:
+    """The region or country a short name after a comma stands for: "Pa.", "Texas",
+    "Spain." (the full stop of the sentence)."""
+    area = gazetteer.abbreviated(written) if written.endswith(".") else None
+    return area or gazetteer.area_named(written.removesuffix("."))
 
 
 KNOWN_TOWN = 20_000
@@ -312,6 +325,16 @@ def find_places(
                 index.add(ent.text, ent.start_char, ent.end_char, entry)
         elif ent.label_ in ("ORG", "FAC") and (named := _named_after(ent, gazetteer, focus)):
             index.add(*named)  # "the Gainesville Police Department" is in Gainesville
+    for match in re.finditer(rf"(?m)^{DATELINE.pattern}", text):
+        filed = match["town"].strip()
+        if inside(match.start()) and index.resolve(filed) is None:
+            # where the story was filed, which the model rarely reads in capitals
+            within = _area_written(match["area"], gazetteer) if match["area"] else None
+            entry = gazetteer.resolve(filed.title(), focus, within)
+            if entry is not None:
+                index.add(
+                    filed.title(), match.start("town"), match.start("town") + len(filed), entry
+                )
     for match in FEATURE.finditer(text):
         if not inside(match.start()):
             continue
