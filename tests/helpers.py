@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from archive import db, queries
+from archive.extract.pipeline import Pipeline
 from archive.extract.runner import ExtractionRunner, no_extraction
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
@@ -52,3 +53,8 @@ class TitleWordsExtractor:
 
 def title_words_extractor() -> TitleWordsExtractor:
     return TitleWordsExtractor()
+
+
+def extract_body(pipeline: Pipeline, body: str) -> Extraction:
+    """What ``pipeline`` finds in an untitled article of ``body``."""
+    return pipeline.extract(ArticleRecord(title="", body=body))

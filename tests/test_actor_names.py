@@ -7,11 +7,12 @@ import pytest
 
 from archive.extract.actors import post_author_kind
 from archive.extract.pipeline import Pipeline
-from archive.records import ActorRecord, ArticleRecord
+from archive.records import ActorRecord
+from tests.helpers import extract_body
 
 
 def actors_of(pipeline: Pipeline, body: str) -> dict[str, ActorRecord]:
-    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    extraction = extract_body(pipeline, body)
     return {actor.name: actor for actor in extraction.actors}
 
 
@@ -113,12 +114,10 @@ def test_a_name_the_model_starts_at_its_linking_word_is_taken_whole(
 
 
 def test_a_rank_before_a_name_is_the_persons_role_not_an_actor(pipeline: Pipeline) -> None:
-    extraction = pipeline.extract(
-        ArticleRecord(
-            title="",
-            body="“The bridge will reopen next week,” said Spc. Dana Whitfield, a spokeswoman. "
-            "Maj. Omar Kessler and Navy Capt. Lena Brandt inspected it on Friday.",
-        )
+    extraction = extract_body(
+        pipeline,
+        "“The bridge will reopen next week,” said Spc. Dana Whitfield, a spokeswoman. "
+        "Maj. Omar Kessler and Navy Capt. Lena Brandt inspected it on Friday.",
     )
     found = {actor.name: actor for actor in extraction.actors}
     assert {"Dana Whitfield", "Omar Kessler", "Lena Brandt"} <= set(found)

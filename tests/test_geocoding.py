@@ -10,7 +10,8 @@ import pytest
 
 from archive.extract.gazetteer import gazetteer
 from archive.extract.pipeline import Pipeline
-from archive.records import ArticleRecord, PlaceRecord
+from archive.records import PlaceRecord
+from tests.helpers import extract_body
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -23,7 +24,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def places_of(pipeline: Pipeline, body: str) -> dict[str, PlaceRecord]:
-    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    extraction = extract_body(pipeline, body)
     return {place.name: place for place in extraction.places}
 
 
@@ -155,12 +156,10 @@ def test_state_abbreviations_are_read_with_or_without_their_last_dot() -> None:
 
 
 def test_a_local_body_names_its_town(pipeline: Pipeline) -> None:
-    extraction = pipeline.extract(
-        ArticleRecord(
-            title="",
-            body="A man was arrested on Friday after a fight outside a bar, the Gainesville "
-            "Police Department said. Florida officials said he would appear in court.",
-        )
+    extraction = extract_body(
+        pipeline,
+        "A man was arrested on Friday after a fight outside a bar, the Gainesville Police "
+        "Department said. Florida officials said he would appear in court.",
     )
     places = {p.name: p for p in extraction.places}
     assert places["Gainesville"].country == "US"
@@ -206,7 +205,7 @@ def test_a_base_known_by_a_name_is_a_place_not_an_actor(pipeline: Pipeline) -> N
     )
     found = places_of(pipeline, body)
     assert found["Kilo 45"].kind == "base"
-    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    extraction = extract_body(pipeline, body)
     assert "Kilo 45" not in {actor.name for actor in extraction.actors}
 
 
@@ -228,7 +227,7 @@ def test_a_town_naming_a_local_business_is_a_place(pipeline: Pipeline, town: str
     body = f"A {town} bakery in Florida was burgled overnight, deputies said on Tuesday."
     found = places_of(pipeline, body)
     assert found[town].country == "US"
-    extraction = pipeline.extract(ArticleRecord(title="", body=body))
+    extraction = extract_body(pipeline, body)
     assert town not in {actor.name for actor in extraction.actors}
 
 
