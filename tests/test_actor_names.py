@@ -135,3 +135,37 @@ def test_a_body_whose_name_ends_in_a_title_word_keeps_it(pipeline: Pipeline) -> 
         "contract on Monday.",
     )
     assert {"Department of Justice", "Office of the Mayor"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("Traffic resumed on the Homs-Hama highway on Sunday, drivers said.", "Homs-Hama"),
+        ("Families fled to the Rukban camp, where aid workers said food was short.", "Rukban"),
+        (
+            "Gunfire hit the neighbourhood of Bab Tebbaneh on Monday, residents said.",
+            "Bab Tebbaneh",
+        ),
+    ],
+)
+def test_roads_camps_and_neighbourhoods_are_places_not_actors(
+    pipeline: Pipeline, body: str, place: str
+) -> None:
+    extraction = extract_body(pipeline, body)
+    assert place in {p.name for p in extraction.places}
+    assert not any(place in actor.name for actor in extraction.actors)
+
+
+@pytest.mark.parametrize(
+    ("body", "company"),
+    [
+        ("Qatar Airways said on Monday it would resume flights to Beirut.", "Qatar Airways"),
+        ("The White House said on Tuesday that the president would visit Ohio.", "White House"),
+    ],
+)
+def test_a_body_named_after_a_place_is_an_actor_not_a_place(
+    pipeline: Pipeline, body: str, company: str
+) -> None:
+    extraction = extract_body(pipeline, body)
+    assert company in {actor.name for actor in extraction.actors}
+    assert company not in {p.name for p in extraction.places}

@@ -110,3 +110,22 @@ def test_a_group_condemning_attacks_reports_no_attack(pipeline: Pipeline) -> Non
         "stations.",
     )
     assert found == []
+
+
+def test_a_ceasefire_is_not_violence(pipeline: Pipeline) -> None:
+    found = events_of(
+        pipeline,
+        "A ceasefire between the army and the rebels took effect in Idlib on Thursday, and "
+        "the truce held overnight.",
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("noun", "kind"), [("Heavy shelling", "shelling"), ("An airstrike", "airstrike")]
+)
+def test_a_strike_named_by_its_noun_is_an_event(pipeline: Pipeline, noun: str, kind: str) -> None:
+    found = events_of(
+        pipeline, f"{noun} hit the village of Kafr Nabl in Idlib province on Monday, killing four."
+    )
+    assert [(e.kind, e.place, e.fatalities) for e in found] == [(kind, "Kafr Nabl", 4)]
