@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table
+from sqlalchemy import Column, Connection, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 Processor = Callable[[Any], Any] | None
@@ -45,6 +45,30 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         _copy(connection, table, names, values)
     else:
         _multirow(connection, table, names, values)
+
+
+def insert_ids(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` with new ids, which are returned in the order of ``rows``.
+
+    The ids are reserved first and written explicitly, because neither backend returns
+    the ids of a fast multi-row insert in parameter order (SQLAlchemy would fall back to a
+    statement per row on SQLite, and to a slower form on PostgreSQL). PostgreSQL hands out
+    ids from the table's sequence, safe under concurrent writers; on SQLite the
+    transaction holds the write lock (``BEGIN IMMEDIATE``, see :mod:`archive.db`), so the
+    ids after the largest are free.
+    """
+    if connection.dialect.name == "sqlite":
+        largest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+        ids = list(range(largest + 1, largest + 1 + len(rows)))
+    else:
+        reserve = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+        )
+        ids = list(
+            connection.execute(reserve, {"table": table.name, "count": len(rows)}).scalars().all()
+        )
+    insert_rows(connection, table, [row | {"id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
 
 
 def _require_defaults(table: Table, columns: list[Column[Any]]) -> None:

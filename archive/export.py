@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from archive.dates import format_date
-from archive.store import (
+from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
     AFFILIATIONS,

@@ -6,15 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Select, func, select
 
-from archive.store import (
-    ACTORS,
-    ARTICLES,
-    EVENTS,
-    MENTIONS,
-    PLACES,
-    QUOTES,
-    SOURCES,
-)
+from archive.tables import ACTORS, ARTICLES, EVENTS, MENTIONS, PLACES, QUOTES, SOURCES
 
 COUNTED = {
     "articles": ARTICLES,

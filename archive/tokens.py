@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine, insert, select, update
 
 from archive.errors import ArchiveError
-from archive.store import API_TOKENS, utcnow
+from archive.tables import API_TOKENS, utcnow
 from archive.vocab import TOKEN_ROLES
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from archive.bulk import insert_rows
-from archive.store import ARTICLES, QUOTES
+from archive.tables import ARTICLES, QUOTES
 
 
 def _article(article_id: int, **values: object) -> dict[str, object]:

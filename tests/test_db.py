@@ -14,7 +14,8 @@ from archive import db
 from archive.models import Base
 from archive.records import ActorRecord, ArticleRecord, AttachedQuote, Extraction, QuoteRecord
 from archive.search import matches, parse_query
-from archive.store import ACTORS, ARTICLES, QUOTES, SOURCES, Store
+from archive.store import Store
+from archive.tables import ACTORS, ARTICLES, QUOTES, SOURCES
 
 
 def test_migrations_build_exactly_the_models(engine: Engine) -> None:

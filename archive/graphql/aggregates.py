@@ -38,7 +38,7 @@ from archive.graphql.ids import global_id
 from archive.graphql.loaders import Database, Row
 from archive.graphql.selection import Selection
 from archive.models import EARLIEST
-from archive.store import ACTORS, EVENTS, MENTIONS, PARTICIPANTS, PLACES, SOURCES
+from archive.tables import ACTORS, EVENTS, MENTIONS, PARTICIPANTS, PLACES, SOURCES
 
 MAX_FACET = 100
 

@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from archive.graphql.errors import BadUserInput
 from archive.graphql.ids import pk_of
 from archive.names import normalize_name
-from archive.store import (
+from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
     AFFILIATIONS,

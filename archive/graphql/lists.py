@@ -36,7 +36,7 @@ from archive.graphql.selection import Selection
 from archive.graphql.types import Actor, Article, AuditEntry, Event, Node, Place, Quote, Source
 from archive.search import Node as SearchTree
 from archive.search import SearchQueryError, highlight, parse_query
-from archive.store import ACTORS, ARTICLES, AUDIT_LOG, EVENTS, PLACES, QUOTES, SOURCES
+from archive.tables import ACTORS, ARTICLES, AUDIT_LOG, EVENTS, PLACES, QUOTES, SOURCES
 
 SNIPPET_CHARS = 240
 _EARLIEST = literal(datetime(1, 1, 1), DateTime)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.dataloader import DataLoader
 
 from archive.graphql.errors import BadUserInput, TimedOut, Unavailable
-from archive.store import (
+from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
     AFFILIATIONS,

@@ -24,7 +24,7 @@ from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenti
 from archive.graphql.ids import global_id, pk_of
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
-from archive.store import (
+from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
     AFFILIATIONS,

@@ -77,13 +77,7 @@ from archive.graphql.types import (
 from archive.importer.fields import FieldError, normalize_url
 from archive.names import normalize_name
 from archive.settings import Settings
-from archive.store import (
-    ACTOR_ALIASES,
-    ARTICLES,
-    AUDIT_LOG,
-    PLACE_ALIASES,
-    SOURCES,
-)
+from archive.tables import ACTOR_ALIASES, ARTICLES, AUDIT_LOG, PLACE_ALIASES, SOURCES
 
 MAX_NODES = 100
 

@@ -66,7 +66,7 @@ class Source(Node):
         order_by: ArticleOrder | None = None,
     ) -> Connection[Article]:
         from archive.graphql.lists import list_articles
-        from archive.store import ARTICLES
+        from archive.tables import ARTICLES
 
         return await list_articles(
             info, None, None, order_by, first, after, ARTICLES.c.source_id == self.pk
@@ -246,7 +246,7 @@ class Actor(Node):
         order_by: QuoteOrder | None = None,
     ) -> Connection[Quote]:
         from archive.graphql.lists import list_quotes
-        from archive.store import QUOTES
+        from archive.tables import QUOTES
 
         return await list_quotes(
             info, where, None, order_by, first, after, QUOTES.c.speaker_id == self.pk
@@ -264,7 +264,7 @@ class Actor(Node):
         from sqlalchemy import select
 
         from archive.graphql.lists import list_events
-        from archive.store import EVENTS, PARTICIPANTS
+        from archive.tables import EVENTS, PARTICIPANTS
 
         took_part = EVENTS.c.id.in_(
             select(PARTICIPANTS.c.event_id).where(PARTICIPANTS.c.actor_id == self.pk)
@@ -312,7 +312,7 @@ class Place(Node):
         order_by: EventOrder | None = None,
     ) -> Connection[Event]:
         from archive.graphql.lists import list_events
-        from archive.store import EVENTS
+        from archive.tables import EVENTS
 
         return await list_events(info, where, order_by, first, after, EVENTS.c.place_id == self.pk)
 

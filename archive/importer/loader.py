@@ -305,10 +305,10 @@ class Loader:
     def _write_other(self, store: Store, item: Located) -> None:
         record = item.record
         if isinstance(record, ActorRecord):
-            store.actor_ids([record])
+            store.names.actor_ids([record])
             self.report.count("actors")
         elif isinstance(record, PlaceRecord):
-            store.place_ids([record])
+            store.names.place_ids([record])
             self.report.count("places")
         elif isinstance(record, (AttachedQuote, AttachedEvent)):
             kind = "quotes" if isinstance(record, AttachedQuote) else "events"
