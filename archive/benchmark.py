@@ -32,10 +32,10 @@ from archive.extract.nlp import stock_model
 from archive.extract.pipeline import load_pipeline
 from archive.extract.runner import ExtractionRunner
 from archive.graphql.ids import global_id
-from archive.importer.loader import Loader
-from archive.importer.readers import Reader
+from archive.importer.imports import import_paths, reader_for
 from archive.records import ArticleRecord, Located
 from archive.served import served
+from archive.settings import Settings
 
 
 @dataclass
@@ -49,8 +49,7 @@ class Figure:
 
 
 def articles_in(paths: Sequence[Path]) -> list[ArticleRecord]:
-    reader = Reader(5_000_000)
-    items = reader.read(str(p) for p in paths)
+    items = reader_for(Settings()).read(str(p) for p in paths)
     return [
         i.record for i in items if isinstance(i, Located) and isinstance(i.record, ArticleRecord)
     ]
@@ -199,13 +198,8 @@ def hand_written_page(connection: Connection) -> dict[str, Any]:
 
 def import_into(database_url: str, paths: Sequence[Path]) -> None:
     """Import the articles at ``paths`` (with extraction) into the database; idempotent."""
-    engine = db.sync_engine(database_url)
-    try:
-        db.migrate(engine)
-        with ExtractionRunner(load_pipeline, workers=1) as runner:
-            Loader(engine, runner).load(Reader(5_000_000).read(str(p) for p in paths))
-    finally:
-        engine.dispose()
+    with ExtractionRunner(load_pipeline, workers=1) as runner:
+        import_paths(Settings(database_url=database_url), (str(p) for p in paths), runner)
 
 
 def _milliseconds(run: Callable[[], object], requests: int) -> float:

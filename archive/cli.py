@@ -22,8 +22,9 @@ from sqlalchemy import Engine
 
 from archive import db
 from archive.errors import ArchiveError
-from archive.importer.loader import CannotWrite, ImportReport, Loader
-from archive.importer.readers import FORMATS, Reader
+from archive.importer.imports import reader_for
+from archive.importer.loader import CannotWrite, ImportReport
+from archive.importer.readers import FORMATS
 from archive.records import Rejected
 from archive.settings import ALLOWED_HOSTS_VARIABLE, DATABASE_URL_VARIABLE, Settings
 
@@ -136,34 +137,31 @@ def import_(
 ) -> None:
     """Import articles: .txt/.md, .json, .jsonl/.ndjson, .csv, .html; the same article twice is stored once."""
     settings = _settings(database, batch_size=batch_size)
-    reader = Reader(
-        settings.max_body_chars,
-        stdin=sys.stdin.buffer,
-        forced_format=input_format.value if input_format else None,
-    )
-    with _engine(settings) as engine, _RejectsFile(rejects) as rejects_file:
-        db.migrate(engine)
-        from archive.extract.runner import ExtractionRunner, no_extraction
+    from archive.extract.runner import ExtractionRunner, no_extraction
+    from archive.importer.imports import import_paths
 
-        factory = _pipeline_factory() if extract else no_extraction
-        with ExtractionRunner(factory, workers=workers) as runner, _progress() as progress:
-            task = progress.add_task("importing", total=None, summary="")
-            loader = Loader(
-                engine,
+    factory = _pipeline_factory() if extract else no_extraction
+    with (
+        _RejectsFile(rejects) as rejects_file,
+        ExtractionRunner(factory, workers=workers) as runner,
+        _progress() as progress,
+    ):
+        task = progress.add_task("importing", total=None, summary="")
+        stopped: CannotWrite | None = None
+        try:
+            report = import_paths(
+                settings,
+                paths,
                 runner,
-                batch_size=settings.batch_size,
+                stdin=sys.stdin.buffer,
+                forced_format=input_format.value if input_format else None,
                 update=update,
                 strict=strict,
                 on_reject=rejects_file.write,
                 progress=lambda report: progress.update(task, summary=_summary_line(report)),
             )
-            stopped: CannotWrite | None = None
-            try:
-                report = loader.load(reader.read(paths))
-            except CannotWrite as refused:
-                report, stopped = refused.report, refused
-        if (report.imported or report.updated) and stopped is None:
-            db.refresh_statistics(engine)
+        except CannotWrite as refused:
+            report, stopped = refused.report, refused
     _print_report(report, rejects if report.rejected else None, strict)
     if stopped is not None:
         err.print(f"error: {stopped}", markup=False)
@@ -310,7 +308,7 @@ def extract(
     from archive.extract.pipeline import Pipeline
     from archive.records import ArticleRecord, Located
 
-    reader = Reader(Settings().max_body_chars, stdin=sys.stdin.buffer)
+    reader = reader_for(Settings(), stdin=sys.stdin.buffer)
     items = list(reader.read([path]))
     articles = [
         i.record for i in items if isinstance(i, Located) and isinstance(i.record, ArticleRecord)

@@ -44,9 +44,10 @@ from archive.benchmark import (
     pipe_rate,
 )
 from archive.errors import ArchiveError
+from archive.importer.imports import import_paths
 from archive.load import Tally
 from archive.served import free_port, served, serving
-from archive.settings import DATABASE_URL_VARIABLE
+from archive.settings import DATABASE_URL_VARIABLE, Settings
 
 
 @dataclass
@@ -395,8 +396,6 @@ def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> 
     from archive.extract.pipeline import load_pipeline
     from archive.extract.runner import ExtractionRunner
     from archive.importer.fields import article_from
-    from archive.importer.loader import Loader
-    from archive.importer.readers import Reader
 
     # each run imports articles of its own: the same text twice would be a duplicate
     records = []
@@ -411,17 +410,13 @@ def extraction_import(corpus_file: Path, backend: str, url: str, plan: Plan) -> 
         plain = plan.workdir / f"plain-{workers}.jsonl"
         with plain.open("w", encoding="utf-8") as out:
             out.writelines(json.dumps(record) + "\n" for record in share)
-        engine = db.sync_engine(url)
-        try:
-            db.migrate(engine)
-            with ExtractionRunner(load_pipeline, workers=workers) as runner:
-                warm = [article_from(r, 5_000_000) for r in records[: workers * 2]]
-                runner.run(warm)  # start the workers and load the model first
-                started = time.perf_counter()
-                report = Loader(engine, runner).load(Reader(5_000_000).read([str(plain)]))
-                seconds = time.perf_counter() - started
-        finally:
-            engine.dispose()
+        settings = Settings(database_url=url)
+        with ExtractionRunner(load_pipeline, workers=workers) as runner:
+            warm = [article_from(r, settings.max_body_chars) for r in records[: workers * 2]]
+            runner.run(warm)  # start the workers and load the model first
+            started = time.perf_counter()
+            report = import_paths(settings, [str(plain)], runner)
+            seconds = time.perf_counter() - started
         if report.imported != len(share):
             raise ArchiveError(f"the extraction import stored {report.imported} of {len(share)}")
         rate = len(share) / seconds

@@ -1,7 +1,7 @@
 """Writing records into the archive inside a caller's transaction.
 
 :class:`Store` writes articles and what was extracted from them, each kind of row with one
-statement per batch, the names they use resolved to rows by :mod:`archive.resolution`. It never
+statement per batch, the names they use resolved to rows by :mod:`archive.resolve`. It never
 commits: the caller owns the transaction, which is what makes a batch land whole or not at all.
 """
 
@@ -25,7 +25,7 @@ from archive.records import (
     MentionRecord,
     PlaceRecord,
 )
-from archive.resolution import Names, names_of
+from archive.resolve import Names, names_of
 from archive.tables import (
     AFFILIATIONS,
     ARTICLE_CHILDREN,

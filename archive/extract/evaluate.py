@@ -21,8 +21,9 @@ from typing import Any
 from archive.errors import ArchiveError
 from archive.extract.output import extraction_json
 from archive.extract.pipeline import Pipeline
-from archive.importer.readers import Reader
+from archive.importer.imports import reader_for
 from archive.records import ArticleRecord, Located, Rejected
+from archive.settings import Settings
 
 BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.0)
 """Edges of the confidence bins of the reliability table (the last bin holds 1.0)."""
@@ -73,7 +74,7 @@ def evaluate(gold: Path, out: Path, scorer: Path, extra: list[str] | None = None
         raise ArchiveError(f"no *.gold.json files in {gold}")
     out.mkdir(parents=True, exist_ok=True)
     pipeline = Pipeline()
-    reader = Reader(5_000_000)
+    reader = reader_for(Settings())
     started = time.perf_counter()
     unreadable: list[str] = []
     for path in golds:

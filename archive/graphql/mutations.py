@@ -24,6 +24,7 @@ from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenti
 from archive.graphql.ids import global_id, pk_of
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
+from archive.settings import Settings
 from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
@@ -166,9 +167,7 @@ class Mutation:
             raise BadUserInput(
                 f"at most {MAX_IMPORT} articles per call, not {len(articles)}; use `archive import` for bulk"
             )
-        report, ids = await anyio.to_thread.run_sync(
-            _import, info.context.settings.database_url, articles, who
-        )
+        report, ids = await anyio.to_thread.run_sync(_import, info.context.settings, articles, who)
         rows = (
             await info.context.database.rows(select(ARTICLES).where(ARTICLES.c.id.in_(ids)))
             if ids
@@ -415,21 +414,21 @@ class Mutation:
         return DeletedArticle(id=article, quotes=quotes, events=events)
 
 
-def _import(database_url: str, articles: list[Any], who: str) -> tuple[Any, list[int]]:
+def _import(settings: Settings, articles: list[Any], who: str) -> tuple[Any, list[int]]:
     """Run the command's import path (same reader checks, same pipeline) on decoded objects,
     article records only, and audit it in the transaction that stores the articles. The
     pipeline runs before that transaction opens, so SQLite's write lock is held only while
     writing."""
     from archive.extract.pipeline import load_pipeline
     from archive.extract.runner import ExtractionFailed, ExtractionRunner
-    from archive.importer.loader import Loader
-    from archive.importer.readers import Item, Reader
+    from archive.importer.imports import import_records, reader_for
+    from archive.importer.readers import Item
     from archive.records import ArticleRecord, Located, Rejected
     from archive.store import Store
 
     items: list[Item] = []
     records: dict[int, ArticleRecord] = {}
-    for number, item in enumerate(Reader(5_000_000).objects(articles, "articles")):
+    for number, item in enumerate(reader_for(settings).objects(articles, "articles")):
         if isinstance(item, Located):
             if isinstance(item.record, ArticleRecord):
                 records[number] = item.record
@@ -447,10 +446,10 @@ def _import(database_url: str, articles: list[Any], who: str) -> tuple[Any, list
             else:
                 records[number] = replace(records[number], annotations=result)
                 items[number] = Located(location, records[number])
-        engine = db.sync_engine(database_url)
+        engine = db.sync_engine(settings.database_url)
         try:
             with engine.begin() as connection:
-                report = Loader(engine, runner).load(items, within=connection)
+                report = import_records(settings, items, runner, engine=engine, within=connection)
                 store = Store(connection)
                 ids = [
                     found

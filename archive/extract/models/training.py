@@ -171,10 +171,11 @@ def collect(
     paths: Sequence[Path], pipeline: Any, progress: Callable[[int], None] | None = None
 ) -> Examples:
     """Run ``pipeline`` (rules alone) over the annotated articles and label what it saw."""
-    from archive.importer.readers import Reader
+    from archive.importer.imports import reader_for
     from archive.records import Located
+    from archive.settings import Settings
 
-    reader = Reader(5_000_000)
+    reader = reader_for(Settings())
     examples = Examples()
     for number, ann in enumerate(paths):
         article_path = ann.with_suffix(".txt")
