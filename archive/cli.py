@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -22,14 +23,14 @@ from sqlalchemy import Engine
 
 from archive import db
 from archive.errors import ArchiveError
-from archive.importer.imports import reader_for
+from archive.importer.imports import read_article, reader_for
 from archive.importer.loader import CannotWrite, ImportReport
 from archive.importer.readers import FORMATS
 from archive.records import Rejected
 from archive.settings import ALLOWED_HOSTS_VARIABLE, DATABASE_URL_VARIABLE, Settings
 
 if TYPE_CHECKING:
-    from archive.benchmark import Figure
+    from archive.bench.benchmark import Figure
 
 app = typer.Typer(
     name="archive",
@@ -388,7 +389,7 @@ def evaluate(
     ] = None,
 ) -> None:
     """Score the extraction against hand annotations (runs the pipeline on every article)."""
-    from archive.extract.evaluate import evaluate as run_evaluation
+    from archive.bench.evaluate import evaluate as run_evaluation
 
     extra = [arg for spec in minimum or [] for arg in ("--min", spec)]
     result = run_evaluation(gold, out, scorer, extra)
@@ -433,7 +434,14 @@ def train(
     target = out if out is not None else Path(models.__file__).parent
     with _progress() as progress:
         task = progress.add_task("reading articles", total=annotated_count(gold, limit))
-        trained = run_training(gold, target, seed, limit, lambda n: progress.advance(task, n))
+        trained = run_training(
+            gold,
+            target,
+            functools.partial(read_article, Settings()),
+            seed,
+            limit,
+            lambda n: progress.advance(task, n),
+        )
     for model, path in zip(trained.models, trained.written, strict=True):
         figures = ", ".join(
             f"{k} {v}" for k, v in model.meta.items() if k not in ("seed", "C", "trained_on")
@@ -465,7 +473,7 @@ def benchmark(
     ] = None,
 ) -> None:
     """Speed figures, each with its ratio to a reference measured in the same run."""
-    from archive import benchmark as bench
+    from archive.bench import benchmark as bench
 
     chosen = what or list(BENCHMARKS)
     unknown = sorted(set(chosen) - set(BENCHMARKS))
@@ -534,7 +542,7 @@ def scale(
 ) -> None:
     """The scale benchmark: import, search, API, load, faults and memory on a synthetic corpus, on SQLite and
     PostgreSQL, each figure with its ratio to a reference measured in the same run."""
-    from archive import scale as bench
+    from archive.bench import scale as bench
 
     plan = bench.Plan(
         articles=articles,

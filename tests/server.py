@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from archive.served import free_port, served
+from archive.bench.served import free_port, served
 
 # `archive serve` in a child process.
 live_server = served

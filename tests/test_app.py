@@ -11,8 +11,8 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
-from archive import corpus
 from archive.app import create_app
+from archive.bench import corpus
 from archive.middleware import CONTENT_SECURITY_POLICY
 from archive.settings import Settings
 from tests.conftest import SAMPLES, run_cli

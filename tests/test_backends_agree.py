@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from archive import corpus
-from archive.benchmark import SEARCHES
-from archive.served import served
+from archive.bench import corpus
+from archive.bench.benchmark import SEARCHES
+from archive.bench.served import served
 from tests.conftest import postgres_database, run_cli
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import corpus, db
+from archive import db
+from archive.bench import corpus
 from archive.export import export_lines, export_records
 from tests.helpers import load
 

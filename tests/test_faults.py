@@ -18,8 +18,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from archive import corpus, db
-from archive.load import KINDS, restart_drill
+from archive import db
+from archive.bench import corpus
+from archive.bench.load import KINDS, restart_drill
 from archive.settings import DATABASE_URL_VARIABLE
 from tests.conftest import BACKENDS, postgres_database
 

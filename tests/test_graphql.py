@@ -17,8 +17,8 @@ from sqlalchemy import event
 
 from archive import db
 from archive.app import create_app
+from archive.bench.scale import reference_statements
 from archive.graphql.ids import pk_of
-from archive.scale import reference_statements
 from archive.settings import Settings
 from archive.tokens import create_token, revoke_token
 from tests.conftest import BACKENDS, database_with_samples, run_cli
@@ -115,7 +115,7 @@ def test_example_operations_return_data(api: Api, path: Path) -> None:
 
 
 def test_the_benchmark_reference_reads_the_same_page_as_example_01(api: Api, database: str) -> None:
-    from archive.benchmark import example_page, hand_written_page
+    from archive.bench.benchmark import example_page, hand_written_page
 
     quotes = api.data(example_page())["quotes"]
     engine = db.sync_engine(database)

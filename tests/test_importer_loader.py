@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
-from archive import corpus
+from archive.bench import corpus
 from archive.extract.runner import ExtractionRunner
 from archive.importer.loader import Loader
 from archive.importer.readers import Item, Reader

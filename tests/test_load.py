@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import corpus
-from archive.load import KINDS, attack_drill, drive, with_import
-from archive.served import served
+from archive.bench import corpus
+from archive.bench.load import KINDS, attack_drill, drive, with_import
+from archive.bench.served import served
 from tests.conftest import BACKENDS, database_with_samples
 
 pytestmark = pytest.mark.slow

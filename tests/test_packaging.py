@@ -14,7 +14,7 @@ import httpx
 import pytest
 from markupsafe import escape
 
-from archive.served import free_port, serving
+from archive.bench.served import free_port, serving
 
 pytestmark = pytest.mark.slow
 

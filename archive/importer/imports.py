@@ -2,13 +2,14 @@
 
 `archive import`, the API's ``importArticles``, the benchmarks and the scale drill all go
 through :func:`import_paths` or :func:`import_records`, with the limits of their
-:class:`~archive.settings.Settings`; :func:`reader_for` reads with those limits where only
-reading is wanted (evaluation, training).
+:class:`~archive.settings.Settings`; :func:`reader_for` and :func:`read_article` read with
+those limits where only reading is wanted (evaluation, training).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Connection, Engine
@@ -17,7 +18,7 @@ from archive import db
 from archive.extract.runner import ExtractionRunner
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
-from archive.records import Rejected
+from archive.records import ArticleRecord, Located, Rejected
 from archive.settings import Settings
 
 
@@ -27,6 +28,17 @@ def reader_for(
     """A reader that refuses bodies longer than ``settings.max_body_chars``; ``stdin`` is read
     for the path ``-``, and ``forced_format`` reads every input as that format."""
     return Reader(settings.max_body_chars, stdin=stdin, forced_format=forced_format)
+
+
+def read_article(settings: Settings, path: Path) -> ArticleRecord | str:
+    """The article the file at ``path`` holds, read as `archive import` reads it, or why it
+    cannot be read (``NAME: reason``)."""
+    items = list(reader_for(settings).read([str(path)]))
+    for item in items:
+        if isinstance(item, Located) and isinstance(item.record, ArticleRecord):
+            return item.record
+    reason = next((str(i.reason) for i in items if isinstance(i, Rejected)), "no article")
+    return f"{path.name}: {reason}"
 
 
 def import_records(

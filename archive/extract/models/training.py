@@ -167,29 +167,25 @@ def annotated(folder: Path) -> list[Path]:
     return found
 
 
-def collect(
-    paths: Sequence[Path], pipeline: Any, progress: Callable[[int], None] | None = None
-) -> Examples:
-    """Run ``pipeline`` (rules alone) over the annotated articles and label what it saw."""
-    from archive.importer.imports import reader_for
-    from archive.records import Located
-    from archive.settings import Settings
+Read = Callable[[Path], ArticleRecord | str]
+"""How an article file is read, as the importer reads it (or why it cannot be)."""
 
-    reader = reader_for(Settings())
+
+def collect(
+    paths: Sequence[Path],
+    pipeline: Any,
+    read: Read,
+    progress: Callable[[int], None] | None = None,
+) -> Examples:
+    """Run ``pipeline`` (rules alone) over the annotated articles, each read by ``read``,
+    and label what it saw."""
     examples = Examples()
     for number, ann in enumerate(paths):
         article_path = ann.with_suffix(".txt")
         text = article_path.read_text(encoding="utf-8")
-        record = next(
-            (
-                item.record
-                for item in reader.read([str(article_path)])
-                if isinstance(item, Located) and isinstance(item.record, ArticleRecord)
-            ),
-            None,
-        )
-        offset = text.find(record.body) if record is not None else -1
-        if record is None or offset < 0:
+        record = read(article_path)
+        offset = text.find(record.body) if isinstance(record, ArticleRecord) else -1
+        if not isinstance(record, ArticleRecord) or offset < 0:
             continue  # an article the reader rejects teaches nothing
         labeller = _Labeller(number, text, offset, read_attributions(ann))
         pipeline.extract(record, observer=labeller)
@@ -360,18 +356,19 @@ class Trained:
 def train(
     folder: Path,
     out: Path,
+    read: Read,
     seed: int = 0,
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Trained:
     """Train the attribution models on the annotated articles of ``folder`` (the first
-    ``limit`` of them, in name order, when given) and write them to ``out``, with the
-    truecaser's casing table learned from the same articles."""
+    ``limit`` of them, in name order, when given), each read by ``read``, and write them to
+    ``out``, with the truecaser's casing table learned from the same articles."""
     from archive.extract.pipeline import Pipeline
 
     _sklearn()  # fail before the long part when the learner is missing
     paths = annotated(folder)[:limit] if limit else annotated(folder)
-    examples = collect(paths, Pipeline(models=None), progress)
+    examples = collect(paths, Pipeline(models=None), read, progress)
     if not examples.speakers or not examples.reported:
         raise ArchiveError(
             f"the {len(paths)} articles of {folder} hold no attributed quote to learn from",

@@ -31,10 +31,10 @@ from pathlib import Path
 
 import httpx
 
-from archive.benchmark import SEARCH_DOCUMENT, SEARCHES, example_page
+from archive.bench.benchmark import SEARCH_DOCUMENT, SEARCHES, example_page
+from archive.bench.pgserver import private_server
+from archive.bench.served import served
 from archive.errors import ArchiveError
-from archive.pgserver import private_server
-from archive.served import served
 from archive.settings import DATABASE_URL_VARIABLE
 
 KINDS = ("search API", "GraphQL page", "search page", "quote page")
@@ -233,7 +233,7 @@ def restart_drill(
     timeout: float,
 ) -> Outage:
     """The drill against ``archive serve --workers 2`` on a private PostgreSQL server
-    (:mod:`archive.pgserver`) holding ``corpus_file``, stopped as in a crash ``after`` seconds
+    (:mod:`archive.bench.pgserver`) holding ``corpus_file``, stopped as in a crash ``after`` seconds
     in and started again ``length`` seconds later; the server process is never restarted.
     Raises ``ArchiveError`` when the import fails."""
     with private_server() as server:

@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL server of its own, for fault drills that stop and restart the server.
 
 Restarting the server an installation shares would break everything else connected to it, so
-the restart drill (:mod:`archive.load`, ``tests/test_faults.py``) runs against a private
+the restart drill (:mod:`archive.bench.load`, ``tests/test_faults.py``) runs against a private
 cluster made with the installed PostgreSQL's ``initdb``: its own folder, port and socket, trust
 authentication on loopback, no durability (``fsync=off``: it is deleted afterwards).
 PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` user.
@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.bench.served import free_port
 from archive.errors import ConfigurationError
-from archive.served import free_port
 
 SERVER_USER = "postgres"
 

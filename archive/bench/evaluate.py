@@ -21,8 +21,7 @@ from typing import Any
 from archive.errors import ArchiveError
 from archive.extract.output import extraction_json
 from archive.extract.pipeline import Pipeline
-from archive.importer.imports import reader_for
-from archive.records import ArticleRecord, Located, Rejected
+from archive.importer.imports import read_article
 from archive.settings import Settings
 
 BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.0)
@@ -74,24 +73,13 @@ def evaluate(gold: Path, out: Path, scorer: Path, extra: list[str] | None = None
         raise ArchiveError(f"no *.gold.json files in {gold}")
     out.mkdir(parents=True, exist_ok=True)
     pipeline = Pipeline()
-    reader = reader_for(Settings())
+    settings = Settings()
     started = time.perf_counter()
     unreadable: list[str] = []
     for path in golds:
-        source = article_for(path)
-        items = list(reader.read([str(source)]))
-        record = next(
-            (
-                i.record
-                for i in items
-                if isinstance(i, Located) and isinstance(i.record, ArticleRecord)
-            ),
-            None,
-        )
-        if record is None:
-            # scored as extracting nothing: its gold items count as missed
-            reason = next((str(i.reason) for i in items if isinstance(i, Rejected)), "no article")
-            unreadable.append(f"{source.name}: {reason}")
+        record = read_article(settings, article_for(path))
+        if isinstance(record, str):
+            unreadable.append(record)  # scored as extracting nothing: its gold counts as missed
             continue
         result = extraction_json(record, pipeline.extract(record))
         target = out / (path.name.removesuffix(".gold.json") + ".json")

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, bindparam, text
 
 from archive import assets, db
+from archive.bench.served import served
 from archive.errors import ArchiveError
 from archive.extract.nlp import stock_model
 from archive.extract.pipeline import load_pipeline
@@ -34,7 +35,6 @@ from archive.extract.runner import ExtractionRunner
 from archive.graphql.ids import global_id
 from archive.importer.imports import import_paths, reader_for
 from archive.records import ArticleRecord, Located
-from archive.served import served
 from archive.settings import Settings
 
 
@@ -307,7 +307,7 @@ def abuse(database_url: str, seconds: float = 20) -> list[Figure]:
     client sending documents as fast as they are answered: the cheapest valid one (the
     reference), then 40-level fan-out ones. How fast those are refused, and what they do to
     everyone else's p99 compared with a client as busy but harmless."""
-    from archive.load import attack_drill
+    from archive.bench.load import attack_drill
 
     with served(database_url) as base:
         drill = attack_drill(base, clients=32, seconds=seconds)

@@ -1,5 +1,5 @@
 """The scale benchmark: the archive against what users would otherwise pick, side by side, on a
-synthetic corpus (:mod:`archive.corpus`), on SQLite and on PostgreSQL.
+synthetic corpus (:mod:`archive.bench.corpus`), on SQLite and on PostgreSQL.
 
 Every figure has a reference measured in the same run, and their ratio:
 
@@ -34,8 +34,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Connection, TextClause, func, text
 
-from archive import corpus, db
-from archive.benchmark import (
+from archive import db
+from archive.bench import corpus
+from archive.bench.benchmark import (
     SEARCH_DOCUMENT,
     SEARCHES,
     Figure,
@@ -43,10 +44,10 @@ from archive.benchmark import (
     in_process,
     pipe_rate,
 )
+from archive.bench.load import Tally
+from archive.bench.served import free_port, served, serving
 from archive.errors import ArchiveError
 from archive.importer.imports import import_paths
-from archive.load import Tally
-from archive.served import free_port, served, serving
 from archive.settings import DATABASE_URL_VARIABLE, Settings
 
 
@@ -339,11 +340,11 @@ def _drill_figures(tally: Tally, label: str, reference: Tally | None = None) -> 
 
 
 def load_during_import(backend: str, url: str, plan: Plan) -> list[Figure]:
-    """The load drill (:mod:`archive.load`): ``load_clients`` clients mixing searches, the
+    """The load drill (:mod:`archive.bench.load`): ``load_clients`` clients mixing searches, the
     GraphQL page, the search page and quote pages against ``serve --workers 2``, first alone
     (the reference, a quarter of the time) and then for ``load_seconds`` while an import of
     new articles writes into the same database."""
-    from archive.load import drive, with_import
+    from archive.bench.load import drive, with_import
 
     new_articles = plan.workdir / f"load-{plan.load_import_articles}.jsonl"
     if not new_articles.exists():
@@ -368,9 +369,9 @@ def load_during_import(backend: str, url: str, plan: Plan) -> list[Figure]:
 
 
 def postgres_restart(plan: Plan) -> list[Figure]:
-    """A private PostgreSQL server (:mod:`archive.pgserver`) stopped as in a crash for five
+    """A private PostgreSQL server (:mod:`archive.bench.pgserver`) stopped as in a crash for five
     seconds under the load drill and started again; ``archive serve`` keeps running."""
-    from archive.load import restart_drill
+    from archive.bench.load import restart_drill
 
     small = plan.workdir / "restart.jsonl"
     corpus.write_jsonl(small, 300, seed=2, annotated=True)
