@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from archive.extract.events import DateGuess, fatalities_in, resolve_date
+from archive.extract.event_dates import DateGuess, resolve_date
 from archive.extract.gazetteer import gazetteer, skeleton
 from archive.extract.layout import layout
 from archive.extract.marks import find_quotes
+from archive.extract.tolls import fatalities_in
 
 
 def quotes(text: str, **options: bool) -> list[str]:

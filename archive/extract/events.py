@@ -13,16 +13,17 @@ import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from archive.extract.actors import ActorIndex, Entity
+from archive.extract.event_dates import DateGuess, resolve_date
 from archive.extract.lexicon import ARMED_WORDS
 from archive.extract.places import PlaceIndex
 from archive.extract.quotes import QuoteFinder
+from archive.extract.realis import generic, unrealised
 from archive.extract.speakers import RELATIVE_PRONOUNS
+from archive.extract.tolls import fatalities_in
 from archive.records import EventRecord, ParticipantRecord
 
 TRIGGERS: dict[str, str] = {
@@ -95,114 +96,6 @@ NATURAL_HAZARDS = frozenset(
 MODIFIER_SUFFIXES = frozenset({"backed", "led", "allied", "funded", "supported", "sponsored"})
 ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
 DIRECTIONAL = frozenset({"towards", "toward", "on", "into", "to"})
-NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "dozen": 12,
-    "dozens": 12,
-    "hundreds": 100,
-    "a dozen": 12,
-    "a hundred": 100,
-}
-MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000}
-COUNT = (
-    r"(?P<n>\d[\d,]*|a dozen|a hundred|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens"
-    r"|hundreds)(?:\s+(?P<times>dozen|hundred|thousand))?"
-)
-"""A number of people: digits or words, times a dozen, a hundred or a thousand ("two dozen")."""
-FATALITIES = re.compile(
-    r"\b(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?" + COUNT + r"\s+"
-    r"(?:\w+\s+){0,2}?(?:people|civilians|soldiers|fighters|persons|members|protesters|children|men|women)?\s*(?:were|have been|had been|was)?\s*killed\b",
-    re.I,
-)
-FATALITIES_ACTIVE = re.compile(
-    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|over|some|about|nearly|almost)\s+)?"
-    + COUNT
-    + r"\b",
-    re.I,
-)
-"""Vague counts follow ACLED's practice: "dozens" is 12, "hundreds" 100."""
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-@dataclass
-class DateGuess:
-    value: date | None
-    precision: str | None
-
-
-def resolve_date(expression: str, published: datetime | None) -> DateGuess:
-    """A date expression of a sentence, resolved against the publication date: a date with
-    its year stands alone; one without ("December 6", "two days ago", "next Monday", "last
-    week") needs the publication date, and has none without it."""
-    text = expression.lower()
-    if year := re.search(r"\b(1[89]\d\d|20\d\d)\b", text):
-        if not re.search(
-            r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
-            text,
-        ):
-            return DateGuess(date(int(year[1]), 1, 1), "year")
-        from archive.dates import parse_date
-
-        try:
-            value, precision = parse_date(expression)
-        except ValueError:
-            return DateGuess(date(int(year[1]), 1, 1), "year")
-        return DateGuess(
-            value.date() if value else None, "day" if precision == "time" else precision
-        )
-    if published is None:
-        return DateGuess(None, None)
-    day = published.date()
-    if re.search(r"\b(?:within|in|over|past|last) (?:a|the|one) week\b|\bthis week\b", text):
-        return DateGuess(day, "week")
-    found = _relative_to(published).get_date_data(re.sub(r"^(?:early|late)\s+", "", text))
-    if found.date_obj is not None:
-        value = found.date_obj.date()
-        period = found.period or "day"
-        if period == "month":
-            return DateGuess(value.replace(day=1), "month")
-        if period == "year":
-            return DateGuess(date(value.year, 1, 1), "year")
-        return DateGuess(value, "week" if period == "week" else "day")
-    for number, name in enumerate(WEEKDAYS):
-        if name in text:
-            back = (day.weekday() - number) % 7
-            return DateGuess(day - timedelta(days=back), "day")
-    return DateGuess(None, None)
-
-
-@lru_cache(maxsize=64)
-def _relative_to(published: datetime) -> Any:
-    """A date parser for English that reads relative dates from ``published`` (dateparser:
-    "two days ago", "Dec. 6", "next Monday", "last month")."""
-    from dateparser.date import DateDataParser
-
-    return DateDataParser(
-        languages=["en"],
-        settings={"RELATIVE_BASE": published, "RETURN_AS_TIMEZONE_AWARE": False},
-    )
-
-
-def fatalities_in(sentence: str) -> int | None:
-    match = FATALITIES.search(sentence) or FATALITIES_ACTIVE.search(sentence)
-    if not match:
-        return None
-    raw = match["n"].lower().replace(",", "")
-    count = int(raw) if raw.isdigit() else NUMBERS.get(raw)
-    if count is None:
-        return None
-    return count * MULTIPLIERS[match["times"].lower()] if match["times"] else count
 
 
 class EventFinder:
@@ -407,9 +300,9 @@ class EventFinder:
             return None
         if token.pos_ == "NOUN" and token.dep_ == "compound":
             return None  # "the protest organisers"
-        if _generic(token):
+        if generic(token):
             return None  # "kidnappings are commonplace", "Dagestan sees frequent attacks"
-        if _unrealised(token):
+        if unrealised(token):
             return None
         if kind == "airstrike" and any(c.lemma_.lower() in HEAVY_WEAPONS for c in token.children):
             return "shelling"  # "artillery strikes"
@@ -609,38 +502,6 @@ def _background(guess: DateGuess, published: datetime | None) -> bool:
     return (published.date() - guess.value).days > BACKGROUND_DAYS
 
 
-GENERIC_WORDS = frozenset(
-    "frequent numerous regular repeated occasional commonplace common rare routine "
-    "widespread".split()
-)
-
-
-JUDGING_VERBS = frozenset("condemn denounce deplore decry criticise criticize".split())
-"""Verbs of statements that judge acts in general: "condemned attacks on reporters"."""
-
-
-def _generic(trigger: Any) -> bool:
-    """A plural noun that speaks of events in general rather than of ones that happened:
-    "assassinations are a regular event", "numerous bombings", "condemned attacks on
-    reporters" ("killed in clashes", "condemned Monday's attacks" are events)."""
-    if trigger.pos_ != "NOUN" or trigger.tag_ != "NNS":
-        return False
-    if any(c.lower_ in GENERIC_WORDS for c in trigger.children if c.dep_ == "amod"):
-        return True  # "frequent attacks", "numerous bombings"
-    if (
-        trigger.dep_ == "dobj"
-        and trigger.head.lemma_ in JUDGING_VERBS
-        and not any(c.dep_ in ("det", "poss", "nummod") for c in trigger.children)
-    ):
-        return True  # "denounced attacks on community radio stations"
-    head = trigger.head
-    return (
-        trigger.dep_ == "nsubj"
-        and head.lemma_ == "be"
-        and any(c.lower_ in GENERIC_WORDS for c in head.subtree if c.dep_ in ("acomp", "amod"))
-    )  # "kidnappings are commonplace", "assassinations are a regular event"
-
-
 def _clause_of(token: Any) -> Any:
     """The verb (or the trigger noun's verb) whose clause ``token`` is in."""
     node = token
@@ -666,68 +527,3 @@ def _led_by(token: Any) -> list[Any]:
                 if agent.dep_ == "agent":
                     return [t for obj in agent.children for t in obj.subtree]
     return []
-
-
-HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "will", "should", "can", "must"})
-INTENT = frozenset(
-    """close near poised set plan aim try seek want vow threaten prepare attempt intend hope
-    expect verge brink fail refuse end stop halt prevent avoid urge call encourage exhort
-    incite order instruct ask""".split()
-)
-"""Words that put what follows them in the future or out of reach: "close to taking Homs",
-"vowed to retake", "failed to capture", "called for an end to attacks", "urged them to
-fight"."""
-HABITUAL = frozenset({"often", "repeatedly", "frequently", "regularly", "routinely"})
-
-
-def _habitual(trigger: Any) -> bool:
-    """What has happened "in the past" or "repeatedly" is a history, not one event."""
-    for child in trigger.children:
-        if child.dep_ == "advmod" and child.lower_ in HABITUAL:
-            return True
-        if (
-            child.dep_ == "prep"
-            and child.lower_ in ("in", "over")
-            and any(
-                o.dep_ == "pobj" and o.lower_ in ("past", "years", "decades")
-                for o in child.children
-            )
-        ):
-            return True
-    return False
-
-
-def _unrealised(trigger: Any) -> bool:
-    """What may, would or could happen, happens only "if", is denied or only intended is not
-    an event: "taking Homs would cut supply routes", "will defend itself if attacked", "has
-    not clashed", "withdrew without a fight", "very close to taking control", "the battle for
-    Homs will be a test"."""
-    if _habitual(trigger):
-        return True
-    node = trigger
-    for _ in range(4):
-        for child in node.children:
-            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
-                return True
-            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
-                return True
-            if child.dep_ == "neg":
-                return True
-        # "close to taking", not "closing its border as rebels seized"
-        if (
-            node is not trigger
-            and node.lemma_ in INTENT
-            and (node.lemma_ not in ("close", "near") or node.pos_ in ("ADJ", "ADV"))
-        ):
-            return True
-        if node.dep_ == "pobj" and node.head.lower_ == "without":
-            return True
-        climbs = node.dep_ in ("csubj", "xcomp", "pcomp", "advcl", "pobj") or (
-            node.pos_ == "ADP" and node.dep_ == "prep"
-        )
-        # a noun trigger is as real as the verb it is the subject of
-        climbs = climbs or (node is trigger and node.pos_ == "NOUN" and node.dep_ == "nsubj")
-        if not climbs or node.head is node:
-            return False
-        node = node.head
-    return False
