@@ -32,13 +32,14 @@ from archive.extract.actors import (
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer, known
 from archive.extract.gender import gender_of_first_name, is_first_name, load_names
+from archive.extract.headlines import title_quotes
 from archive.extract.language import article_language, extracted
 from archive.extract.layout import layout
 from archive.extract.lexicon import ARMED_NAME_OPENERS, OWN_ORGANIZATIONS, TITLE_ROLES
 from archive.extract.models import Models, shipped
 from archive.extract.nlp import base_forms, load_model, parse, parse_many
 from archive.extract.places import DATELINE, LOCATIVE, PlaceIndex, country_focus, find_places
-from archive.extract.quotes import Observer, QuoteFinder, title_quotes
+from archive.extract.quotes import Observer, QuoteFinder
 from archive.extract.runner import Extractor
 from archive.extract.truecase import Casing, dictionary_word, is_shouting, shipped_table
 from archive.records import ArticleRecord, Extraction, MentionRecord
