@@ -7,17 +7,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from archive import db, queries
+from archive import db
 from archive.extract.pipeline import Pipeline
 from archive.extract.runner import ExtractionRunner, no_extraction
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
+from archive.queries import totals
 from archive.records import ArticleRecord, Extraction, PlaceRecord
 
 
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return dict(connection.execute(queries.counts()).one()._mapping)
+        return dict(connection.execute(totals.counts()).one()._mapping)
 
 
 def counts_at(url: str) -> dict[str, int]:

@@ -181,8 +181,8 @@ def test_the_web_path_does_not_compile_postgresql_statements(postgres_server_url
 def test_a_web_statement_past_its_budget_is_stopped_by_postgresql(postgres_server_url: str) -> None:
     from sqlalchemy import func, select
 
+    from archive.graphql.database import Database
     from archive.graphql.errors import TimedOut
-    from archive.graphql.loaders import Database
 
     async def run() -> tuple[str, int]:
         engine = db.async_engine(postgres_server_url, statement_seconds=0.3)

@@ -250,8 +250,8 @@ def test_a_value_the_database_refuses_is_a_user_error(postgres_server_url: str) 
 
     from sqlalchemy import literal, select
 
+    from archive.graphql.database import Database
     from archive.graphql.errors import BadUserInput
-    from archive.graphql.loaders import Database
 
     async def read() -> None:
         engine = db.async_engine(postgres_server_url)
@@ -561,6 +561,19 @@ NESTED = """query($n: Int!) { quotes(first: $n) { nodes { text
   article { title source { name } } } } }"""
 
 
+def _statements_of(url: str) -> tuple[Any, list[str]]:
+    """An app on ``url`` and the list its SELECT statements are appended to."""
+    app = create_app(Settings(database_url=url))
+    statements: list[str] = []
+
+    def seen(*arguments: Any) -> None:
+        if arguments[2].lstrip().upper().startswith("SELECT"):
+            statements.append(arguments[2])
+
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", seen)
+    return app, statements
+
+
 def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'many.db'}"
     engine = db.sync_engine(url)
@@ -591,11 +604,7 @@ def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
     report = load_items(engine, Reader(5_000_000).objects(items, "many"))
     assert report.imported == 60
     engine.dispose()
-    app = create_app(Settings(database_url=url))
-    statements: list[str] = []
-    event.listen(
-        app.state.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2])
-    )
+    app, statements = _statements_of(url)
     with serve_app(app) as base:
         api = Api(base, app)
         counts = []
@@ -608,8 +617,62 @@ def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
                 q["speaker"]["affiliations"] == [{"role": "chair", "organization": {"name": ANY}}]
                 for q in nodes
             ), nodes[0]["speaker"]
-            counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
-    assert counts[0] == counts[1] <= 8, counts
+            assert all(q["article"]["source"]["name"].startswith("Outlet ") for q in nodes)
+            counts.append(len(statements))
+    # one statement per relation per page: the quotes, their speakers, the speakers'
+    # affiliations, the organisations of those, the quotes' articles, the articles' outlets
+    assert counts == [6, 6], counts
+
+
+ARTICLE_TREE = """{ articles(first: %d) { nodes { title
+  quotes { text speaker { name aliases } }
+  events { kind place { name aliases } participants { role actor { name } } }
+  mentions { text actor { name } place { name } } } } }"""
+
+
+def test_an_article_tree_is_read_one_statement_per_relation(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tree.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    items = [
+        {
+            "title": f"Report {i}",
+            "body": f"Crowds marched in Town {i % 3} for day {i}. “We stay,” said Speaker {i % 5}.",
+            "url": f"https://wire.example/{i}",
+            "quotes": [{"text": "We stay,", "speaker": f"Speaker {i % 5}", "direct": True}],
+            "actors": [{"name": f"Speaker {i % 5}", "kind": "person"}],
+            "places": [{"name": f"Town {i % 3}"}],
+            "events": [
+                {"kind": "protest", "place": f"Town {i % 3}", "actors": [f"Speaker {i % 5}"]}
+            ],
+        }
+        for i in range(30)
+    ]
+    from archive.importer.readers import Reader
+
+    assert load_items(engine, Reader(5_000_000).objects(items, "tree")).imported == 30
+    engine.dispose()
+    app, statements = _statements_of(url)
+    with serve_app(app) as base:
+        api = Api(base, app)
+        counts = []
+        for n in (3, 30):
+            statements.clear()
+            nodes = api.data(ARTICLE_TREE % n)["articles"]["nodes"]
+            assert len(nodes) == n
+            for article in nodes:
+                number = int(article["title"].split()[-1])
+                (quote,) = article["quotes"]
+                assert quote["speaker"]["name"] == f"Speaker {number % 5}"
+                assert f"Speaker {number % 5}" in quote["speaker"]["aliases"]
+                (happened,) = article["events"]
+                assert happened["place"]["name"] == f"Town {number % 3}"
+                assert happened["participants"][0]["actor"]["name"] == f"Speaker {number % 5}"
+                assert {m["text"] for m in article["mentions"]} >= {f"Town {number % 3}"}
+            counts.append(len(statements))
+    # articles; their quotes, the speakers, their aliases; events, places, the places'
+    # aliases, participants, their actors; mentions, their actors, their places
+    assert counts == [12, 12], counts
 
 
 def test_unexpected_errors_are_masked_and_logged(

@@ -222,7 +222,7 @@ def in_process(
     request would (its own context and connection), and returns the data serialized once as
     the server would; raises ``ArchiveError`` on errors."""
     from archive.graphql.context import Context
-    from archive.graphql.loaders import Database
+    from archive.graphql.database import Database
     from archive.graphql.schema import schema
     from archive.settings import Settings
 

@@ -254,14 +254,14 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Count what the archive holds."""
-    from archive import queries
+    from archive.queries import totals
 
     settings = settings_for(database)
     with open_engine(settings) as engine:
         db.require_schema(engine)
         with engine.connect() as connection:
-            counts = dict(connection.execute(queries.counts()).one()._mapping)
-            first, last = connection.execute(queries.published_range()).one()
+            counts = dict(connection.execute(totals.counts()).one()._mapping)
+            first, last = connection.execute(totals.published_range()).one()
     figures: dict[str, Any] = {
         **counts,
         "first_published": first.date().isoformat() if first else None,

@@ -1,20 +1,19 @@
-"""Relay connections with keyset cursors: a page is ``WHERE (sort keys) after (cursor) ORDER BY
-sort keys LIMIT first + 1``, so the hundredth page costs what the first does and rows inserted
-meanwhile neither repeat nor vanish. Every sort ends with the primary key, so keys are unique."""
+"""Relay connections over the read layer's keyset pages (``archive.queries.paging``): a
+cursor holds the sort keys of its row, opaque to clients."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select
 
+from archive.graphql.database import Database
 from archive.graphql.errors import BadUserInput
 from archive.graphql.ids import cursor, parse_cursor
-from archive.graphql.loaders import Database
+from archive.queries import paging
+from archive.queries.paging import Order
 
 MAX_PAGE = 100
 
@@ -50,24 +49,12 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The rows of this page, with cursors.")
     page_info: PageInfo = strawberry.field(description="Cursors and whether more rows follow.")
+    nodes: list[T] = strawberry.field(description="The rows of this page, without cursors.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field(description="The rows of this page, without cursors.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
 
     @strawberry.field(description="How many rows the whole list has, over all pages.")
     async def total_count(self) -> int:
         return await self.count()
-
-
-@dataclass(frozen=True)
-class Order:
-    """A named sort: SQL expressions without NULLs, each ascending or descending, the last one
-    the primary key."""
-
-    name: str
-    keys: tuple[tuple[ColumnElement[Any], bool], ...]
 
 
 def check_first(first: int) -> int:
@@ -78,15 +65,6 @@ def check_first(first: int) -> int:
             f"first is {first} but a page holds at most {MAX_PAGE} rows; page with `after`"
         )
     return first
-
-
-def _after(keys: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any]) -> Any:
-    clauses = []
-    for i, (expression, descending) in enumerate(keys):
-        equal = [keys[j][0] == values[j] for j in range(i)]
-        beyond = expression < values[i] if descending else expression > values[i]
-        clauses.append(and_(*equal, beyond))
-    return or_(*clauses)
 
 
 async def paginate(
@@ -109,50 +87,28 @@ async def paginate(
     (a window), for a statement that reads every row whatever the limit (a sort by search
     rank) where ``counted`` would read them all again."""
     check_first(first)
-    labels = [f"_key{i}" for i in range(len(order.keys))]
-    page = statement.add_columns(
-        *(
-            expression.label(label)
-            for (expression, _), label in zip(order.keys, labels, strict=True)
-        )
-    )
-    if after is not None:
-        values = parse_cursor(after, order.name, len(order.keys))
-        page = page.where(_after(order.keys, values))
+    values = None if after is None else parse_cursor(after, order.name, len(order.keys))
     counted_in_page = count_in_page and after is None and first > 0
-    if counted_in_page:
-        page = page.add_columns(func.count().over().label("_total"))
-    page = page.order_by(
-        *(
-            expression.desc() if descending else expression.asc()
-            for expression, descending in order.keys
-        )
-    ).limit(first + 1)
-    rows = await database.rows(page) if first > 0 else []
+    wanted = paging.page(statement, order, first, values, counted=counted_in_page)
+    rows = await database.rows(wanted) if first > 0 else []
     kept: Sequence[Any] = rows[:first]
     if complete is not None and kept:
         kept = await complete(kept)
     edges = []
     for row in kept:
         node, highlight, rank = build(row)
-        key = tuple(row[label] for label in labels)
-        edges.append(
-            Edge(cursor=cursor(order.name, key), node=node, highlight=highlight, rank=rank)
-        )
+        key = cursor(order.name, order.key_of(row))
+        edges.append(Edge(cursor=key, node=node, highlight=highlight, rank=rank))
 
     async def count() -> int:
         if counted_in_page:
             return int(rows[0]["_total"]) if rows else 0
-        if counted is None:
-            total = await database.scalar(
-                select(func.count()).select_from(statement.order_by(None).subquery())
-            )
-        else:
-            total = await database.scalar(counted)
+        total = await database.scalar(paging.count(statement) if counted is None else counted)
         return int(total or 0)
 
     return Connection(
         edges=edges,
+        nodes=[edge.node for edge in edges],
         page_info=PageInfo(
             has_next_page=len(rows) > first,
             has_previous_page=after is not None,

@@ -1,15 +1,15 @@
-"""What every resolver gets: the request, the database and this request's loaders."""
+"""What every resolver gets: the request, its database access and the settings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
-from archive.graphql.loaders import Database, Loaders
+from archive.graphql.database import Database
 from archive.settings import Settings
 
 
@@ -19,10 +19,6 @@ class Context:
     response: Response | None
     database: Database
     settings: Settings
-    loaders: Loaders = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.database)
 
 
 Info = strawberry.Info[Context, Any]

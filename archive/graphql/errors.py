@@ -19,6 +19,8 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from archive.queries.conditions import QueryError
+
 log = logging.getLogger("archive.graphql")
 
 
@@ -62,6 +64,8 @@ def _code(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, ApiError):
         return original.code
+    if isinstance(original, QueryError):
+        return "BAD_USER_INPUT"
     if isinstance(original, RecursionError):
         # only a client's document or values nest deeply enough for that (the parser recurses)
         error.message = "the document or its values are nested too deeply to read"

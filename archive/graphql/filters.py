@@ -1,41 +1,24 @@
-"""Typed filters, composable with ``and`` / ``or`` / ``not``, compiled to SQL conditions.
+"""The API's filter inputs, composable with ``and`` / ``or`` / ``not``, and its enums.
 
 Each ``…Filter`` input holds conditions that must all hold; ``and`` adds filters that must all
 hold too, ``or`` filters of which one must, ``not`` a filter that must not. Conditions on a
 related record (a quote's speaker, an article's source, an event's place) are themselves
-filters of that record's type, compiled to ``IN (SELECT …)`` / ``EXISTS`` subqueries.
+filters of that record's type. ``plain()`` translates a filter into the read layer's
+condition (``archive.queries.conditions``), global IDs into keys and enums into values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import and_, exists, false, not_, or_, select, true
-from sqlalchemy.sql.elements import ColumnElement
 
-from archive.graphql.errors import BadUserInput
 from archive.graphql.ids import pk_of
-from archive.names import normalize_name
-from archive.tables import (
-    ACTOR_ALIASES,
-    ACTORS,
-    AFFILIATIONS,
-    ARTICLES,
-    EVENTS,
-    MENTIONS,
-    PARTICIPANTS,
-    PLACE_ALIASES,
-    PLACES,
-    QUOTES,
-    SOURCES,
-)
+from archive.queries import conditions as q
 from archive.vocab import ACTOR_KINDS, DATE_PRECISIONS, EVENT_KINDS, ORIGINS, PARTICIPANT_ROLES
-
-MAX_IN = 1000
 
 ActorKind = strawberry.enum(  # type: ignore[call-overload]
     Enum("ActorKind", {k.upper(): k for k in ACTOR_KINDS}),
@@ -61,19 +44,22 @@ ParticipantRole = strawberry.enum(  # type: ignore[call-overload]
 )
 
 
-def _values(values: list[Any] | None, what: str) -> list[Any]:
-    if values is not None and len(values) > MAX_IN:
-        raise BadUserInput(f"{what}: `in` takes at most {MAX_IN} values, not {len(values)}")
-    return values or []
+def _values(enums: Sequence[Enum] | None) -> list[str] | None:
+    return None if enums is None else [e.value for e in enums]
 
 
-MAX_CONTAINS = 1000  # far below SQLite's longest LIKE pattern (50,000 bytes)
+def _plain(value: Any) -> Any:
+    """The read layer's condition of a filter given, or None."""
+    return None if value is None else value.plain()
 
 
-def _like(text: str) -> str:
-    if len(text) > MAX_CONTAINS:
-        raise BadUserInput(f"`contains` takes at most {MAX_CONTAINS} characters, not {len(text)}")
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _combined(value: Any) -> dict[str, Any]:
+    """The ``and`` / ``or`` / ``not`` of a filter, translated."""
+    return {
+        "and_": [item.plain() for item in value.and_ or []],
+        "or_": None if value.or_ is None else [item.plain() for item in value.or_],
+        "not_": _plain(value.not_),
+    }
 
 
 @strawberry.input(description="Conditions on a text; all given must hold.")
@@ -87,15 +73,8 @@ class StringFilter:
         description="Contains this text, ignoring case (no wildcards: `%` is a percent sign).",
     )
 
-    def compile(self, column: Any) -> list[ColumnElement[bool]]:
-        conditions = []
-        if self.eq is not None:
-            conditions.append(column == self.eq)
-        if self.in_ is not None:
-            conditions.append(column.in_(_values(self.in_, "StringFilter")))
-        if self.contains is not None:
-            conditions.append(column.ilike(_like(self.contains), escape="\\"))
-        return conditions
+    def plain(self) -> q.Text:
+        return q.Text(eq=self.eq, in_=self.in_, contains=self.contains)
 
 
 @strawberry.input(description="Conditions on an ID; all given must hold.")
@@ -105,26 +84,17 @@ class IDFilter:
         default=None, name="in", description="One of these records."
     )
 
-    def compile(self, column: Any, type_name: str) -> list[ColumnElement[bool]]:
-        conditions = []
-        if self.eq is not None:
-            conditions.append(column == pk_of(self.eq, type_name))
-        if self.in_ is not None:
-            conditions.append(
-                column.in_([pk_of(v, type_name) for v in _values(self.in_, "IDFilter")])
-            )
-        return conditions
+    def plain(self, type_name: str) -> q.Ids:
+        """The keys of the records of ``type_name`` this names; an ID of another type is the
+        client's error."""
+        return q.Ids(
+            eq=None if self.eq is None else pk_of(self.eq, type_name),
+            in_=None if self.in_ is None else [pk_of(v, type_name) for v in self.in_],
+        )
 
 
-def _bounds(column: Any, eq: Any, gte: Any, lte: Any) -> list[ColumnElement[bool]]:
-    conditions = []
-    if eq is not None:
-        conditions.append(column == eq)
-    if gte is not None:
-        conditions.append(column >= gte)
-    if lte is not None:
-        conditions.append(column <= lte)
-    return conditions
+def _ids(value: IDFilter | None, type_name: str) -> q.Ids | None:
+    return None if value is None else value.plain(type_name)
 
 
 @strawberry.input(description="Conditions on a number; all given must hold.")
@@ -133,8 +103,8 @@ class FloatFilter:
     gte: float | None = strawberry.field(default=None, description="At least.")
     lte: float | None = strawberry.field(default=None, description="At most.")
 
-    def compile(self, column: Any) -> list[ColumnElement[bool]]:
-        return _bounds(column, self.eq, self.gte, self.lte)
+    def plain(self) -> q.Numbers:
+        return q.Numbers(eq=self.eq, gte=self.gte, lte=self.lte)
 
 
 @strawberry.input(description="Conditions on a whole number; all given must hold.")
@@ -146,11 +116,8 @@ class IntFilter:
         default=None, description="Unknown (true) or known (false)."
     )
 
-    def compile(self, column: Any) -> list[ColumnElement[bool]]:
-        conditions = _bounds(column, self.eq, self.gte, self.lte)
-        if self.is_null is not None:
-            conditions.append(column.is_(None) if self.is_null else column.is_not(None))
-        return conditions
+    def plain(self) -> q.Numbers:
+        return q.Numbers(eq=self.eq, gte=self.gte, lte=self.lte, is_null=self.is_null)
 
 
 @strawberry.input(description="A range of dates, bounds included; either bound may be left out.")
@@ -160,39 +127,8 @@ class DateRange:
     )
     to: date | None = strawberry.field(default=None, description="On or before this day.")
 
-    def compile(self, column: Any, *, timestamps: bool) -> list[ColumnElement[bool]]:
-        if self.from_ and self.to and self.from_ > self.to:
-            raise BadUserInput(f"the date range starts ({self.from_}) after it ends ({self.to})")
-        conditions = []
-        if self.from_ is not None:
-            low: date | datetime = (
-                datetime.combine(self.from_, datetime.min.time()) if timestamps else self.from_
-            )
-            conditions.append(column >= low)
-        if self.to is not None:
-            if timestamps:
-                conditions.append(column < datetime.combine(self.to, datetime.max.time()))
-            else:
-                conditions.append(column <= self.to)
-        return conditions
-
-
-def _combine(
-    value: Any,
-    own: Callable[[Any], list[ColumnElement[bool]]],
-    compile_: Callable[[Any], ColumnElement[bool]],
-) -> ColumnElement[bool]:
-    conditions = own(value)
-    for item in value.and_ or []:
-        conditions.append(compile_(item))
-    if value.or_ is not None:
-        conditions.append(or_(*(compile_(item) for item in value.or_)) if value.or_ else false())
-    if value.not_ is not None:
-        conditions.append(not_(compile_(value.not_)))
-    return and_(true(), *conditions)
-
-
-# ---------------------------------------------------------------------------- sources
+    def plain(self) -> q.Days:
+        return q.Days(from_=self.from_, to=self.to)
 
 
 @strawberry.input(description="Conditions on an outlet.")
@@ -210,22 +146,13 @@ class SourceFilter:
     name: StringFilter | None = strawberry.field(default=None, description="Its name.")
     domain: StringFilter | None = strawberry.field(default=None, description="Its web domain.")
 
-
-def source_condition(f: SourceFilter) -> ColumnElement[bool]:
-    def own(v: SourceFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(SOURCES.c.id, "Source")
-        if v.name:
-            out += v.name.compile(SOURCES.c.name)
-        if v.domain:
-            out += v.domain.compile(SOURCES.c.domain)
-        return out
-
-    return _combine(f, own, source_condition)
-
-
-# ---------------------------------------------------------------------------- places
+    def plain(self) -> q.SourceWhere:
+        return q.SourceWhere(
+            **_combined(self),
+            id=_ids(self.id, "Source"),
+            name=_plain(self.name),
+            domain=_plain(self.domain),
+        )
 
 
 @strawberry.input(description="Conditions on a place.")
@@ -251,47 +178,14 @@ class PlaceFilter:
         default=None, description="city, country, region, …"
     )
 
-
-def place_condition(f: PlaceFilter) -> ColumnElement[bool]:
-    def own(v: PlaceFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(PLACES.c.id, "Place")
-        if v.name:
-            out += _named(v.name, PLACES.c.name, PLACES.c.id, PLACE_ALIASES, "place_id")
-        if v.country:
-            out += v.country.compile(PLACES.c.country_code)
-        if v.kind:
-            out += v.kind.compile(PLACES.c.kind)
-        return out
-
-    return _combine(f, own, place_condition)
-
-
-def _named(
-    f: StringFilter, name: Any, pk: Any, aliases: Any, parent: str
-) -> list[ColumnElement[bool]]:
-    """Name conditions where ``eq`` / ``in`` match any spelling through the alias table."""
-    out = []
-    spellings = ([f.eq] if f.eq is not None else []) + _values(f.in_, "name")
-    if f.eq is not None or f.in_ is not None:
-        keys = [normalize_name(s) for s in spellings]
-        out.append(pk.in_(select(aliases.c[parent]).where(aliases.c.normalized.in_(keys))))
-    if f.contains is not None:
-        out.append(
-            or_(
-                name.ilike(_like(f.contains), escape="\\"),
-                pk.in_(
-                    select(aliases.c[parent]).where(
-                        aliases.c.alias.ilike(_like(f.contains), escape="\\")
-                    )
-                ),
-            )
+    def plain(self) -> q.PlaceWhere:
+        return q.PlaceWhere(
+            **_combined(self),
+            id=_ids(self.id, "Place"),
+            name=_plain(self.name),
+            country=_plain(self.country),
+            kind=_plain(self.kind),
         )
-    return out
-
-
-# ---------------------------------------------------------------------------- actors
 
 
 @strawberry.input(description="Conditions on an actor.")
@@ -319,38 +213,15 @@ class ActorFilter:
         default=None, description="Has an affiliation with this role."
     )
 
-
-def actor_condition(f: ActorFilter) -> ColumnElement[bool]:
-    def own(v: ActorFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(ACTORS.c.id, "Actor")
-        if v.name:
-            out += _named(v.name, ACTORS.c.name, ACTORS.c.id, ACTOR_ALIASES, "actor_id")
-        if v.kind is not None:
-            out.append(ACTORS.c.kind.in_([k.value for k in v.kind]))
-        if v.affiliated_with is not None or v.role is not None:
-            link = [AFFILIATIONS.c.actor_id == ACTORS.c.id]
-            if v.affiliated_with is not None:
-                inner = actor_condition(v.affiliated_with)
-                link.append(
-                    AFFILIATIONS.c.organization_id.in_(
-                        select(ACTORS.c.id).where(inner).scalar_subquery()
-                    )
-                )
-            if v.role is not None:
-                link += v.role.compile(AFFILIATIONS.c.role)
-            out.append(exists(select(AFFILIATIONS.c.id).where(*link).correlate(ACTORS)))
-        return out
-
-    return _combine(f, own, actor_condition)
-
-
-def actor_ids(f: ActorFilter) -> Any:
-    return select(ACTORS.c.id).where(actor_condition(f))
-
-
-# ---------------------------------------------------------------------------- articles
+    def plain(self) -> q.ActorWhere:
+        return q.ActorWhere(
+            **_combined(self),
+            id=_ids(self.id, "Actor"),
+            name=_plain(self.name),
+            kind=_values(self.kind),
+            affiliated_with=_plain(self.affiliated_with),
+            role=_plain(self.role),
+        )
 
 
 @strawberry.input(description="Conditions on an article.")
@@ -381,58 +252,18 @@ class ArticleFilter:
         default=None, description="Names a place matching this."
     )
 
-
-def article_condition(f: ArticleFilter) -> ColumnElement[bool]:
-    def own(v: ArticleFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(ARTICLES.c.id, "Article")
-        if v.url:
-            out += v.url.compile(ARTICLES.c.url)
-        if v.title:
-            out += v.title.compile(ARTICLES.c.title)
-        if v.published:
-            out += v.published.compile(ARTICLES.c.published, timestamps=True)
-        if v.language:
-            out += v.language.compile(ARTICLES.c.language)
-        if v.source:
-            out.append(
-                ARTICLES.c.source_id.in_(select(SOURCES.c.id).where(source_condition(v.source)))
-            )
-        if v.mentions_actor:
-            out.append(
-                exists(
-                    select(MENTIONS.c.id)
-                    .where(
-                        MENTIONS.c.article_id == ARTICLES.c.id,
-                        MENTIONS.c.actor_id.in_(actor_ids(v.mentions_actor)),
-                    )
-                    .correlate(ARTICLES)
-                )
-            )
-        if v.mentions_place:
-            out.append(
-                exists(
-                    select(MENTIONS.c.id)
-                    .where(
-                        MENTIONS.c.article_id == ARTICLES.c.id,
-                        MENTIONS.c.place_id.in_(
-                            select(PLACES.c.id).where(place_condition(v.mentions_place))
-                        ),
-                    )
-                    .correlate(ARTICLES)
-                )
-            )
-        return out
-
-    return _combine(f, own, article_condition)
-
-
-def article_ids(f: ArticleFilter) -> Any:
-    return select(ARTICLES.c.id).where(article_condition(f))
-
-
-# ---------------------------------------------------------------------------- quotes
+    def plain(self) -> q.ArticleWhere:
+        return q.ArticleWhere(
+            **_combined(self),
+            id=_ids(self.id, "Article"),
+            url=_plain(self.url),
+            title=_plain(self.title),
+            published=_plain(self.published),
+            language=_plain(self.language),
+            source=_plain(self.source),
+            mentions_actor=_plain(self.mentions_actor),
+            mentions_place=_plain(self.mentions_place),
+        )
 
 
 @strawberry.input(description="Conditions on a quote.")
@@ -472,36 +303,19 @@ class QuoteFilter:
         default=None, description="Obtained in one of these ways."
     )
 
-
-def quote_condition(f: QuoteFilter) -> ColumnElement[bool]:
-    def own(v: QuoteFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(QUOTES.c.id, "Quote")
-        if v.text:
-            out += v.text.compile(QUOTES.c.text)
-        if v.direct is not None:
-            out.append(QUOTES.c.direct == v.direct)
-        if v.confidence:
-            out += v.confidence.compile(QUOTES.c.confidence)
-        if v.speaker:
-            out.append(QUOTES.c.speaker_id.in_(actor_ids(v.speaker)))
-        if v.has_speaker is not None:
-            out.append(
-                QUOTES.c.speaker_id.is_not(None) if v.has_speaker else QUOTES.c.speaker_id.is_(None)
-            )
-        if v.speaker_as_written:
-            out += v.speaker_as_written.compile(QUOTES.c.speaker_as_written)
-        if v.article:
-            out.append(QUOTES.c.article_id.in_(article_ids(v.article)))
-        if v.origin is not None:
-            out.append(QUOTES.c.origin.in_([o.value for o in v.origin]))
-        return out
-
-    return _combine(f, own, quote_condition)
-
-
-# ---------------------------------------------------------------------------- events
+    def plain(self) -> q.QuoteWhere:
+        return q.QuoteWhere(
+            **_combined(self),
+            id=_ids(self.id, "Quote"),
+            text=_plain(self.text),
+            direct=self.direct,
+            confidence=_plain(self.confidence),
+            speaker=_plain(self.speaker),
+            has_speaker=self.has_speaker,
+            speaker_as_written=_plain(self.speaker_as_written),
+            article=_plain(self.article),
+            origin=_values(self.origin),
+        )
 
 
 @strawberry.input(description="Conditions on an event.")
@@ -532,34 +346,18 @@ class EventFilter:
         default=None, description="Reported by an article matching this."
     )
 
-
-def event_condition(f: EventFilter) -> ColumnElement[bool]:
-    def own(v: EventFilter) -> list[ColumnElement[bool]]:
-        out = []
-        if v.id:
-            out += v.id.compile(EVENTS.c.id, "Event")
-        if v.kind is not None:
-            out.append(EVENTS.c.kind.in_([k.value for k in v.kind]))
-        if v.date:
-            out += v.date.compile(EVENTS.c.date, timestamps=False)
-        if v.place:
-            out.append(EVENTS.c.place_id.in_(select(PLACES.c.id).where(place_condition(v.place))))
-        if v.participant or v.participant_role:
-            link = [PARTICIPANTS.c.event_id == EVENTS.c.id]
-            if v.participant:
-                link.append(PARTICIPANTS.c.actor_id.in_(actor_ids(v.participant)))
-            if v.participant_role:
-                link.append(PARTICIPANTS.c.role.in_([r.value for r in v.participant_role]))
-            # correlated with the event only: a facet that joins the participants itself
-            # (events per actor) must not take this subquery's table as its own
-            out.append(exists(select(PARTICIPANTS.c.actor_id).where(*link).correlate(EVENTS)))
-        if v.fatalities:
-            out += v.fatalities.compile(EVENTS.c.fatalities)
-        if v.article:
-            out.append(EVENTS.c.article_id.in_(article_ids(v.article)))
-        return out
-
-    return _combine(f, own, event_condition)
+    def plain(self) -> q.EventWhere:
+        return q.EventWhere(
+            **_combined(self),
+            id=_ids(self.id, "Event"),
+            kind=_values(self.kind),
+            date=_plain(self.date),
+            place=_plain(self.place),
+            participant=_plain(self.participant),
+            participant_role=_values(self.participant_role),
+            fatalities=_plain(self.fatalities),
+            article=_plain(self.article),
+        )
 
 
 # ---------------------------------------------------------------------------- orders

@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import coalesce
-from strawberry.dataloader import DataLoader
 
-from archive.graphql.connections import Connection, Order, paginate
+from archive.graphql.connections import Connection, paginate
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import (
@@ -24,6 +23,9 @@ from archive.graphql.filters import (
     QuoteFilter,
     QuoteOrder,
     SourceFilter,
+)
+from archive.graphql.prefetch import Build, page_nodes, prefetch, selections
+from archive.queries.conditions import (
     actor_condition,
     article_condition,
     event_condition,
@@ -31,9 +33,8 @@ from archive.graphql.filters import (
     quote_condition,
     source_condition,
 )
-from archive.graphql.loaders import Row
-from archive.graphql.selection import Selection
-from archive.graphql.types import Actor, Article, AuditEntry, Event, Node, Place, Quote, Source
+from archive.queries.paging import Order
+from archive.queries.selection import Selection
 from archive.search import Node as SearchTree
 from archive.search import SearchQueryError, highlight, parse_query
 from archive.tables import ACTORS, ARTICLES, AUDIT_LOG, EVENTS, PLACES, QUOTES, SOURCES
@@ -83,7 +84,7 @@ def quote_selection(
     extra: ColumnElement[bool] | None = None,
 ) -> Selection:
     """The quotes a filter, a search and ``extra`` (a condition on quotes) select."""
-    condition = quote_condition(where) if where is not None else None
+    condition = quote_condition(where.plain()) if where is not None else None
     return _selection(info, QUOTES, [condition, extra], search)
 
 
@@ -94,7 +95,7 @@ def article_selection(
     extra: ColumnElement[bool] | None = None,
 ) -> Selection:
     """The articles a filter, a search and ``extra`` (a condition on articles) select."""
-    condition = article_condition(where) if where is not None else None
+    condition = article_condition(where.plain()) if where is not None else None
     return _selection(info, ARTICLES, [condition, extra], search)
 
 
@@ -105,23 +106,26 @@ async def _page(
     first: int,
     after: str | None,
     build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
-    loader: DataLoader[int, Row | None],
 ) -> Connection[Any]:
-    """A page of the selected rows in ``order``. Ranked by a search alone, the page is cut
-    from the full-text index's matches first, and only its rows are read, through
-    ``loader`` (the selected table's rows by id)."""
+    """A page of the selected rows in ``order``, with what its nodes relate to read ahead.
+    Ranked by a search alone, the page is cut from the full-text index's matches first, and
+    only its rows are read."""
     database = info.context.database
+    table = selection.table
     # Ranking reads every match; so would a count that reads rows, not an index alone.
     count_in_page = order.name == "relevance" and selection.counting_reads_rows
     if order.name == "relevance" and selection.searched_only and selection.rank is not None:
         ids, rank, pk = selection.ranked_ids()
 
         async def complete(page: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-            full = await loader.load_many([row["id"] for row in page])
-            return [{**r, **row} for r, row in zip(full, page, strict=True) if r is not None]
+            rows = await database.rows(
+                select(table).where(table.c.id.in_([row["id"] for row in page]))
+            )
+            full = {row["id"]: row for row in rows}
+            return [{**full[row["id"]], **row} for row in page if row["id"] in full]
 
         ranked = Order(order.name, ((rank, True), (pk, False)))
-        return await paginate(
+        connection = await paginate(
             database,
             ids,
             ranked,
@@ -132,27 +136,37 @@ async def _page(
             complete=complete,
             count_in_page=count_in_page,
         )
-    return await paginate(
-        database,
-        selection.rows(),
-        order,
-        first,
-        after,
-        build,
-        counted=selection.count(),
-        count_in_page=count_in_page,
-    )
+    else:
+        connection = await paginate(
+            database,
+            selection.rows(),
+            order,
+            first,
+            after,
+            build,
+            counted=selection.count(),
+            count_in_page=count_in_page,
+        )
+    return await _read_ahead(info, connection)
+
+
+async def _read_ahead(info: Info, connection: Connection[Any]) -> Connection[Any]:
+    """The connection, what its nodes relate to read for the fields asked of them."""
+    await prefetch(info.context.database, connection.nodes, page_nodes(selections(info)))
+    return connection
 
 
 async def list_quotes(
     info: Info,
+    node: Build,
     where: QuoteFilter | None,
     search: str | None,
     order_by: QuoteOrder | None,
     first: int,
     after: str | None,
     extra: ColumnElement[bool] | None = None,
-) -> Connection[Quote]:
+) -> Connection[Any]:
+    """A page of quotes, each made by ``node`` from its row."""
     selection = quote_selection(info, where, search, extra)
     tree = selection.tree
     order_by = order_by or (QuoteOrder.RELEVANCE if tree else QuoteOrder.NEWEST)
@@ -165,24 +179,24 @@ async def list_quotes(
     )
 
     def build(row: Any) -> tuple[Any, str | None, float | None]:
-        node = Quote(row=row)
-        info.context.loaders.quote.prime(row["id"], row)
         if tree is None:
-            return node, None, None
-        return node, highlight(row["text"], tree, context=SNIPPET_CHARS), float(row["_rank"])
+            return node(row), None, None
+        return node(row), highlight(row["text"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await _page(info, selection, order, first, after, build, info.context.loaders.quote)
+    return await _page(info, selection, order, first, after, build)
 
 
 async def list_articles(
     info: Info,
+    node: Build,
     where: ArticleFilter | None,
     search: str | None,
     order_by: ArticleOrder | None,
     first: int,
     after: str | None,
     extra: ColumnElement[bool] | None = None,
-) -> Connection[Article]:
+) -> Connection[Any]:
+    """A page of articles, each made by ``node`` from its row."""
     selection = article_selection(info, where, search, extra)
     tree = selection.tree
     order_by = order_by or (ArticleOrder.RELEVANCE if tree else ArticleOrder.NEWEST)
@@ -195,34 +209,31 @@ async def list_articles(
         order = _by_time(order_by.value, published, ARTICLES.c.id, order_by is ArticleOrder.NEWEST)
 
     def build(row: Any) -> tuple[Any, str | None, float | None]:
-        info.context.loaders.article.prime(row["id"], row)
         if tree is None:
-            return Article(row=row), None, None
-        return (
-            Article(row=row),
-            highlight(row["body"], tree, context=SNIPPET_CHARS),
-            float(row["_rank"]),
-        )
+            return node(row), None, None
+        return node(row), highlight(row["body"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await _page(info, selection, order, first, after, build, info.context.loaders.article)
+    return await _page(info, selection, order, first, after, build)
 
 
 def event_selection(
     info: Info, where: EventFilter | None, extra: ColumnElement[bool] | None = None
 ) -> Selection:
     """The events a filter and ``extra`` (a condition on events) select."""
-    condition = event_condition(where) if where is not None else None
+    condition = event_condition(where.plain()) if where is not None else None
     return _selection(info, EVENTS, [condition, extra], None)
 
 
 async def list_events(
     info: Info,
+    node: Build,
     where: EventFilter | None,
     order_by: EventOrder | None,
     first: int,
     after: str | None,
     extra: ColumnElement[bool] | None = None,
-) -> Connection[Event]:
+) -> Connection[Any]:
+    """A page of events, each made by ``node`` from its row."""
     selection = event_selection(info, where, extra)
     order_by = order_by or EventOrder.NEWEST
     order = _by_time(
@@ -231,57 +242,55 @@ async def list_events(
         EVENTS.c.id,
         order_by is EventOrder.NEWEST,
     )
-    loader = info.context.loaders.event
-    return await _page(info, selection, order, first, after, _simple(info, Event), loader)
+    return await _page(info, selection, order, first, after, _plain(node))
 
 
-def _simple(info: Info, cls: type[Node]) -> Any:
-    def build(row: Any) -> tuple[Any, None, None]:
-        if cls is not AuditEntry:
-            info.context.loaders.by_type(cls.__name__).prime(row["id"], row)
-        return cls(row=row), None, None
-
-    return build
+def _plain(node: Build) -> Callable[[Mapping[str, Any]], tuple[Any, None, None]]:
+    """A page's builder for rows without highlight or rank."""
+    return lambda row: (node(row), None, None)
 
 
 async def list_actors(
-    info: Info, where: ActorFilter | None, first: int, after: str | None
-) -> Connection[Actor]:
+    info: Info, node: Build, where: ActorFilter | None, first: int, after: str | None
+) -> Connection[Any]:
+    """A page of actors by name, each made by ``node`` from its row."""
     statement = select(ACTORS)
     if where is not None:
-        statement = statement.where(actor_condition(where))
+        statement = statement.where(actor_condition(where.plain()))
     order = Order("name", ((ACTORS.c.name, False), (ACTORS.c.id, False)))
-    return await paginate(
-        info.context.database, statement, order, first, after, _simple(info, Actor)
+    return await _read_ahead(
+        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
     )
 
 
 async def list_places(
-    info: Info, where: PlaceFilter | None, first: int, after: str | None
-) -> Connection[Place]:
+    info: Info, node: Build, where: PlaceFilter | None, first: int, after: str | None
+) -> Connection[Any]:
+    """A page of places by name, each made by ``node`` from its row."""
     statement = select(PLACES)
     if where is not None:
-        statement = statement.where(place_condition(where))
+        statement = statement.where(place_condition(where.plain()))
     order = Order("name", ((PLACES.c.name, False), (PLACES.c.id, False)))
-    return await paginate(
-        info.context.database, statement, order, first, after, _simple(info, Place)
+    return await _read_ahead(
+        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
     )
 
 
 async def list_sources(
-    info: Info, where: SourceFilter | None, first: int, after: str | None
-) -> Connection[Source]:
+    info: Info, node: Build, where: SourceFilter | None, first: int, after: str | None
+) -> Connection[Any]:
+    """A page of sources by name, each made by ``node`` from its row."""
     statement = select(SOURCES)
     if where is not None:
-        statement = statement.where(source_condition(where))
+        statement = statement.where(source_condition(where.plain()))
     order = Order("name", ((SOURCES.c.name, False), (SOURCES.c.id, False)))
-    return await paginate(
-        info.context.database, statement, order, first, after, _simple(info, Source)
+    return await _read_ahead(
+        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
     )
 
 
-async def list_audit(info: Info, first: int, after: str | None) -> Connection[AuditEntry]:
+async def list_audit(info: Info, node: Build, first: int, after: str | None) -> Connection[Any]:
+    """A page of the audit log, newest first, each entry made by ``node`` from its row."""
     order = Order("newest", ((AUDIT_LOG.c.id, True),))
-    return await paginate(
-        info.context.database, select(AUDIT_LOG), order, first, after, _simple(info, AuditEntry)
-    )
+    statement = select(AUDIT_LOG)
+    return await paginate(info.context.database, statement, order, first, after, _plain(node))

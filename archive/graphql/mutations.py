@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 import strawberry
@@ -22,6 +22,7 @@ from archive import db
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from archive.graphql.ids import global_id, pk_of
+from archive.graphql.prefetch import Related, prefetch, read_ahead, selected, selections
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
 from archive.settings import Settings
@@ -41,6 +42,7 @@ from archive.tables import (
 from archive.tokens import token_hash
 
 MAX_IMPORT = 100
+R = TypeVar("R", bound=Related)
 NOT_AN_ARTICLE = (
     "importArticles takes articles; quotes, actors, places and events of an export go through "
     "`archive import`"
@@ -134,6 +136,13 @@ async def _audit(
     await connection.execute(insert(AUDIT_LOG).values(entry))
 
 
+async def _returned(info: Info, record: R) -> R:
+    """A changed record as the mutation returns it, what it relates to read ahead (after the
+    change's transaction, so that it shows the change)."""
+    await read_ahead(info, [record])
+    return record
+
+
 @strawberry.type(description="What an import did.")
 class ImportResult:
     imported: int = strawberry.field(description="New articles stored.")
@@ -174,11 +183,14 @@ class Mutation:
             else []
         )
         by_id = {r["id"]: r for r in rows}
+        stored = [Article.of(by_id[i]) for i in ids if i in by_id]
+        asked = selected(selections(info)).get("articles", [])
+        await prefetch(info.context.database, stored, asked)
         return ImportResult(
             imported=report.imported,
             duplicates=report.duplicates,
             rejected=[f"#{r.location.rsplit('#', 1)[-1]}: {r.reason}" for r in report.rejects],
-            articles=[Article(row=by_id[i]) for i in ids if i in by_id],
+            articles=stored,
         )
 
     @strawberry.mutation(
@@ -215,7 +227,7 @@ class Mutation:
                 _plain(before, "Quote"),
                 _plain(after, "Quote"),
             )
-        return Quote(row=after)
+        return await _returned(info, Quote.of(after))
 
     @strawberry.mutation(description="Correct a quote's words or whether it is direct speech.")
     async def update_quote(
@@ -251,7 +263,7 @@ class Mutation:
                 _plain(before, "Quote"),
                 _plain(after, "Quote"),
             )
-        return Quote(row=after)
+        return await _returned(info, Quote.of(after))
 
     @strawberry.mutation(
         description="Add a spelling of an actor's name; it must not already name another actor."
@@ -288,7 +300,7 @@ class Mutation:
                     None,
                     {"alias": alias.strip()},
                 )
-        return Actor(row=row)
+        return await _returned(info, Actor.of(row))
 
     @strawberry.mutation(
         description="Merge `from` into `into`: its aliases, quotes, events, mentions and affiliations move, "
@@ -374,7 +386,7 @@ class Mutation:
                 {"into": _plain(kept, "Actor"), "from": _plain(removed, "Actor")},
                 {"into": _plain(kept, "Actor"), "moved": moved},
             )
-        return Actor(row=kept)
+        return await _returned(info, Actor.of(kept))
 
     @strawberry.mutation(
         description="Delete an article with its quotes, events and mentions. Admin tokens only."

@@ -7,17 +7,16 @@ connections of at most 100 rows a page; every error carries ``extensions.code`` 
 
 from __future__ import annotations
 
-import asyncio
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import DocumentNode, GraphQLError, parse, print_ast
 from lia import HTTPException
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,11 +28,11 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 from strawberry.types.nodes import SelectedField
 
-from archive import queries
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
 from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
+from archive.graphql.database import Database, Row
 from archive.graphql.errors import BadUserInput, ErrorCodes, TimedOut, Unavailable, has_code
 from archive.graphql.expansion import refusal
 from archive.graphql.filters import (
@@ -61,8 +60,8 @@ from archive.graphql.lists import (
     list_sources,
     quote_selection,
 )
-from archive.graphql.loaders import Database
 from archive.graphql.mutations import Mutation, authorize
+from archive.graphql.prefetch import Related, read_ahead
 from archive.graphql.types import (
     NODE_CLASSES,
     Actor,
@@ -76,10 +75,34 @@ from archive.graphql.types import (
 )
 from archive.importer.fields import FieldError, normalize_url
 from archive.names import normalize_name
+from archive.queries import totals
+from archive.queries.facets import ArticleCounts, EventCounts, QuoteCounts
 from archive.settings import Settings
-from archive.tables import ACTOR_ALIASES, ARTICLES, AUDIT_LOG, PLACE_ALIASES, SOURCES
+from archive.tables import (
+    ACTOR_ALIASES,
+    ACTORS,
+    ARTICLES,
+    AUDIT_LOG,
+    EVENTS,
+    MENTIONS,
+    PLACE_ALIASES,
+    PLACES,
+    QUOTES,
+    SOURCES,
+)
 
 MAX_NODES = 100
+NODE_TABLES = {
+    "Article": ARTICLES,
+    "Source": SOURCES,
+    "Quote": QUOTES,
+    "Actor": ACTORS,
+    "Place": PLACES,
+    "Event": EVENTS,
+    "Mention": MENTIONS,
+    "AuditEntry": AUDIT_LOG,
+}
+T = TypeVar("T", bound=Related)
 
 
 @strawberry.type(description="How many records of each kind the archive holds.")
@@ -104,31 +127,46 @@ def _field_names(selections: list[Any]) -> set[str]:
     return names
 
 
-async def _node(info: Info, value: strawberry.ID) -> Node | None:
-    type_name, pk = parse_global_id(value)
-    if type_name == "AuditEntry":
-        rows = await info.context.database.rows(select(AUDIT_LOG).where(AUDIT_LOG.c.id == pk))
-        row = rows[0] if rows else None
-    else:
-        row = await info.context.loaders.by_type(type_name).load(pk)
-    return NODE_CLASSES[type_name](row=row) if row is not None else None
+async def _nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    """The records of global ``ids``, in their order (None where there is none): one
+    statement per type, and what they relate to read ahead."""
+    wanted = [parse_global_id(value) for value in ids]
+    pks: dict[str, set[int]] = defaultdict(set)
+    for type_name, pk in wanted:
+        pks[type_name].add(pk)
+    found: dict[tuple[str, int], Node] = {}
+    for type_name, keys in pks.items():
+        cls, table = NODE_CLASSES[type_name], NODE_TABLES[type_name]
+        for row in await info.context.database.rows(select(table).where(table.c.id.in_(keys))):
+            found[type_name, row["id"]] = cls.of(row)
+    await read_ahead(info, list(found.values()))
+    return [found.get(key) for key in wanted]
 
 
-async def _by_alias(info: Info, aliases: Any, parent: str, name: str) -> Any:
+async def _one(info: Info, build: Callable[[Row], T], statement: Select[Any]) -> T | None:
+    """The record ``build`` makes of the row the statement reads, what it relates to read
+    ahead; or None."""
+    rows = await info.context.database.rows(statement)
+    if not rows:
+        return None
+    record = build(rows[0])
+    await read_ahead(info, [record])
+    return record
+
+
+def _by_alias(aliases: Any, parent: str, name: str) -> Any:
+    """The id of the record one of whose spellings is ``name``, as a subquery."""
     key = normalize_name(name)
     if not key:
         raise BadUserInput("a name needs letters or digits")
-    rows = await info.context.database.rows(
-        select(aliases.c[parent]).where(aliases.c.normalized == key)
-    )
-    return rows[0][parent] if rows else None
+    return select(aliases.c[parent]).where(aliases.c.normalized == key).scalar_subquery()
 
 
 @strawberry.type(description="Read access to the archive; open to everyone.")
 class Query:
     @strawberry.field(description="Any record by its global ID; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return await _node(info, id)
+        return (await _nodes(info, [id]))[0]
 
     @strawberry.field(
         description="Records by global IDs (at most 100), in the same order; null where none."
@@ -136,8 +174,7 @@ class Query:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise BadUserInput(f"nodes takes at most {MAX_NODES} IDs, not {len(ids)}")
-        # gathered, so that IDs of one type are fetched by one batched statement
-        return list(await asyncio.gather(*(_node(info, i) for i in ids)))
+        return await _nodes(info, ids)
 
     @strawberry.field(description="An article by its URL (normalized as on import); null if none.")
     async def article(self, info: Info, url: str) -> Article | None:
@@ -145,33 +182,26 @@ class Query:
             normalized = normalize_url(url)
         except FieldError as error:
             raise BadUserInput(str(error)) from None
-        rows = await info.context.database.rows(
-            select(ARTICLES).where(ARTICLES.c.url == normalized)
-        )
-        return Article(row=rows[0]) if rows else None
+        return await _one(info, Article.of, select(ARTICLES).where(ARTICLES.c.url == normalized))
 
     @strawberry.field(
         description='An actor by any spelling of its name ("al-Qaida" finds al-Qaeda); null if none.'
     )
     async def actor(self, info: Info, name: str) -> Actor | None:
-        pk = await _by_alias(info, ACTOR_ALIASES, "actor_id", name)
-        row = await info.context.loaders.actor.load(pk) if pk is not None else None
-        return Actor(row=row) if row is not None else None
+        pk = _by_alias(ACTOR_ALIASES, "actor_id", name)
+        return await _one(info, Actor.of, select(ACTORS).where(ACTORS.c.id == pk))
 
     @strawberry.field(
         description='A place by any spelling of its name ("Sweida" finds Suwayda); null if none.'
     )
     async def place(self, info: Info, name: str) -> Place | None:
-        pk = await _by_alias(info, PLACE_ALIASES, "place_id", name)
-        row = await info.context.loaders.place.load(pk) if pk is not None else None
-        return Place(row=row) if row is not None else None
+        pk = _by_alias(PLACE_ALIASES, "place_id", name)
+        return await _one(info, Place.of, select(PLACES).where(PLACES.c.id == pk))
 
     @strawberry.field(description="An outlet by its exact name or its domain; null if none.")
     async def source(self, info: Info, name: str) -> Source | None:
-        rows = await info.context.database.rows(
-            select(SOURCES).where((SOURCES.c.name == name) | (SOURCES.c.domain == name.lower()))
-        )
-        return Source(row=rows[0]) if rows else None
+        named = (SOURCES.c.name == name) | (SOURCES.c.domain == name.lower())
+        return await _one(info, Source.of, select(SOURCES).where(named))
 
     @strawberry.field(
         description='Quotes: filtered by `where`, searched by `search` (words, "phrases", prefix*, '
@@ -186,7 +216,7 @@ class Query:
         search: str | None = None,
         order_by: QuoteOrder | None = None,
     ) -> Connection[Quote]:
-        return await list_quotes(info, where, search, order_by, first, after)
+        return await list_quotes(info, Quote.of, where, search, order_by, first, after)
 
     @strawberry.field(
         description="Articles: filtered, searched (title and text), ordered like quotes."
@@ -200,7 +230,7 @@ class Query:
         search: str | None = None,
         order_by: ArticleOrder | None = None,
     ) -> Connection[Article]:
-        return await list_articles(info, where, search, order_by, first, after)
+        return await list_articles(info, Article.of, where, search, order_by, first, after)
 
     @strawberry.field(description="Actors, by name.")
     async def actors(
@@ -210,7 +240,7 @@ class Query:
         after: str | None = None,
         where: ActorFilter | None = None,
     ) -> Connection[Actor]:
-        return await list_actors(info, where, first, after)
+        return await list_actors(info, Actor.of, where, first, after)
 
     @strawberry.field(description="Places, by name.")
     async def places(
@@ -220,7 +250,7 @@ class Query:
         after: str | None = None,
         where: PlaceFilter | None = None,
     ) -> Connection[Place]:
-        return await list_places(info, where, first, after)
+        return await list_places(info, Place.of, where, first, after)
 
     @strawberry.field(description="Events, newest first by default.")
     async def events(
@@ -231,7 +261,7 @@ class Query:
         where: EventFilter | None = None,
         order_by: EventOrder | None = None,
     ) -> Connection[Event]:
-        return await list_events(info, where, order_by, first, after)
+        return await list_events(info, Event.of, where, order_by, first, after)
 
     @strawberry.field(description="Outlets, by name.")
     async def sources(
@@ -241,7 +271,7 @@ class Query:
         after: str | None = None,
         where: SourceFilter | None = None,
     ) -> Connection[Source]:
-        return await list_sources(info, where, first, after)
+        return await list_sources(info, Source.of, where, first, after)
 
     @strawberry.field(
         description="Counts over the quotes a filter and search select: by speaker, outlet, kind, place, period."
@@ -249,7 +279,7 @@ class Query:
     def quote_facets(
         self, info: Info, where: QuoteFilter | None = None, search: str | None = None
     ) -> QuoteFacets:
-        return QuoteFacets(selection=quote_selection(info, where, search))
+        return QuoteFacets(counts=QuoteCounts(quote_selection(info, where, search)))
 
     @strawberry.field(
         description="Counts over the articles a filter and search select: by outlet, place, actor, period."
@@ -257,13 +287,13 @@ class Query:
     def article_facets(
         self, info: Info, where: ArticleFilter | None = None, search: str | None = None
     ) -> ArticleFacets:
-        return ArticleFacets(selection=article_selection(info, where, search))
+        return ArticleFacets(counts=ArticleCounts(article_selection(info, where, search)))
 
     @strawberry.field(
         description="Counts over the events a filter selects: by kind, place, actor, period; fatalities."
     )
     def event_facets(self, info: Info, where: EventFilter | None = None) -> EventFacets:
-        return EventFacets(selection=event_selection(info, where))
+        return EventFacets(counts=EventCounts(event_selection(info, where)))
 
     @strawberry.field(
         description="Changes made through the API, newest first. Needs a bearer token (editor "
@@ -273,16 +303,14 @@ class Query:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[AuditEntry]:
         await authorize(info, what="reading the audit log needs")
-        return await list_audit(info, first, after)
+        return await list_audit(info, AuditEntry.of, first, after)
 
     @strawberry.field(description="Counts of everything the archive holds.")
     async def stats(self, info: Info) -> Stats:
-        wanted = _field_names(info.selected_fields[0].selections) & queries.COUNTED.keys()
-        found = (
-            dict((await info.context.database.rows(queries.counts(wanted)))[0]) if wanted else {}
-        )
+        wanted = _field_names(info.selected_fields[0].selections) & totals.COUNTED.keys()
+        found = dict((await info.context.database.rows(totals.counts(wanted)))[0]) if wanted else {}
         # a count not asked for is never sent, whatever it holds
-        return Stats(**(dict.fromkeys(queries.COUNTED, 0) | found))
+        return Stats(**(dict.fromkeys(totals.COUNTED, 0) | found))
 
 
 # Strawberry builds extensions per operation from these classes (instances are deprecated).
@@ -384,8 +412,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with a context built per request (its own connection and fresh
-    loaders every time), the connection given back when the operation ends."""
+    """Strawberry's ASGI app with a context built per request (its own connection every
+    time), the connection given back when the operation ends."""
 
     def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
         # No GraphiQL: it loads its code from a CDN; the API page at /api documents the schema.

@@ -1,5 +1,5 @@
 """The pages read the archive through the GraphQL schema, in process: one read path for the
-API and the pages, with the same filters, search, facets and loaders."""
+API and the pages, with the same filters, search, facets and relations read ahead."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.requests import Request
 from strawberry.types import ExecutionResult
 
 from archive.graphql.context import Context
-from archive.graphql.loaders import Database
+from archive.graphql.database import Database
 from archive.graphql.schema import schema
 
 

@@ -1,35 +1,20 @@
-"""DataLoaders, built per request: every relationship the schema exposes is read in one
-statement per batch, however many parents ask for it (no N+1)."""
+"""One request's access to the database: its reads on one pooled connection, its writes in
+transactions, and the database's failures as API errors with a code."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections import defaultdict
-from collections.abc import AsyncIterator, Hashable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, Table, func, select
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Result, RowMapping
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from strawberry.dataloader import DataLoader
 
 from archive.graphql.errors import BadUserInput, TimedOut, Unavailable
-from archive.tables import (
-    ACTOR_ALIASES,
-    ACTORS,
-    AFFILIATIONS,
-    ARTICLES,
-    EVENTS,
-    MENTIONS,
-    PARTICIPANTS,
-    PLACE_ALIASES,
-    PLACES,
-    QUOTES,
-    SOURCES,
-)
 
 Row = RowMapping
 
@@ -138,86 +123,3 @@ def database_errors() -> Iterator[None]:
 _QUERY_CANCELED = "57014"  # PostgreSQL's statement_timeout
 _SHUTTING_DOWN = {"57P01", "57P02", "57P03"}
 """admin_shutdown, crash_shutdown, cannot_connect_now."""
-
-
-def _by_id(database: Database, table: Table) -> DataLoader[int, Row | None]:
-    async def load(ids: list[int]) -> list[Row | None]:
-        rows = await database.rows(select(table).where(table.c.id.in_(set(ids))))
-        found = {row["id"]: row for row in rows}
-        return [found.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def _children(
-    database: Database,
-    table: Table,
-    parent: str,
-    order: Sequence[Any] = (),
-    distinct: Sequence[str] = (),
-) -> DataLoader[int, list[Row]]:
-    """The rows of ``table`` under each parent; with ``distinct``, only the first row (lowest
-    id) of each parent for every combination of those columns."""
-
-    async def load(ids: list[int]) -> list[list[Row]]:
-        column = table.c[parent]
-        wanted = column.in_(set(ids))
-        if distinct:
-            firsts = select(func.min(table.c.id)).where(wanted)
-            wanted = table.c.id.in_(firsts.group_by(column, *(table.c[c] for c in distinct)))
-        statement = select(table).where(wanted).order_by(*order, table.c[parent])
-        grouped: dict[Hashable, list[Row]] = defaultdict(list)
-        for row in await database.rows(statement):
-            grouped[row[parent]].append(row)
-        return [grouped.get(i, []) for i in ids]
-
-    return DataLoader(load_fn=load)
-
-
-class Loaders:
-    """One set per request, so nothing cached outlives the request that read it."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.article = _by_id(database, ARTICLES)
-        self.source = _by_id(database, SOURCES)
-        self.actor = _by_id(database, ACTORS)
-        self.place = _by_id(database, PLACES)
-        self.quote = _by_id(database, QUOTES)
-        self.event = _by_id(database, EVENTS)
-        self.mention = _by_id(database, MENTIONS)
-        self.actor_aliases = _children(database, ACTOR_ALIASES, "actor_id", [ACTOR_ALIASES.c.id])
-        self.place_aliases = _children(database, PLACE_ALIASES, "place_id", [PLACE_ALIASES.c.id])
-        # Each article that states an affiliation adds a row: a speaker quoted in a thousand
-        # articles would list the same role a thousand times.
-        self.affiliations = _children(
-            database,
-            AFFILIATIONS,
-            "actor_id",
-            [AFFILIATIONS.c.id],
-            distinct=("organization_id", "role", "valid_from", "valid_to"),
-        )
-        self.participants = _children(
-            database, PARTICIPANTS, "event_id", [PARTICIPANTS.c.role, PARTICIPANTS.c.actor_id]
-        )
-        self.article_quotes = _children(
-            database, QUOTES, "article_id", [QUOTES.c.start_char, QUOTES.c.id]
-        )
-        self.article_events = _children(
-            database, EVENTS, "article_id", [EVENTS.c.start_char, EVENTS.c.id]
-        )
-        self.article_mentions = _children(
-            database, MENTIONS, "article_id", [MENTIONS.c.start_char, MENTIONS.c.id]
-        )
-
-    def by_type(self, type_name: str) -> DataLoader[int, Row | None]:
-        loaders: dict[str, DataLoader[int, Row | None]] = {
-            "Article": self.article,
-            "Source": self.source,
-            "Actor": self.actor,
-            "Place": self.place,
-            "Quote": self.quote,
-            "Event": self.event,
-            "Mention": self.mention,
-        }
-        return loaders[type_name]

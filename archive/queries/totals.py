@@ -1,4 +1,4 @@
-"""Query builders shared by the CLI, GraphQL and the pages; they know no framework."""
+"""The archive's totals: how many records of each kind, and the span of its dates."""
 
 from __future__ import annotations
 
