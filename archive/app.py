@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await engine.dispose()
+        await db.dispose(engine)
 
     graphql = GraphQLApp(engine, settings)
     app = Starlette(

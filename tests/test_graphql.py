@@ -381,11 +381,14 @@ def reads(api: Api) -> Iterator[list[str]]:
         if arguments[2].lstrip().upper().startswith(("SELECT", "WITH")):
             statements.append(arguments[2])
 
-    event.listen(api.app.state.engine.sync_engine, "before_cursor_execute", seen)
+    engines = db.statement_engines(api.app.state.engine)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         yield statements
     finally:
-        event.remove(api.app.state.engine.sync_engine, "before_cursor_execute", seen)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", seen)
 
 
 def _searching(statement: str) -> bool:
@@ -570,7 +573,8 @@ def _statements_of(url: str) -> tuple[Any, list[str]]:
         if arguments[2].lstrip().upper().startswith("SELECT"):
             statements.append(arguments[2])
 
-    event.listen(app.state.engine.sync_engine, "before_cursor_execute", seen)
+    for engine in db.statement_engines(app.state.engine):
+        event.listen(engine, "before_cursor_execute", seen)
     return app, statements
 
 

@@ -32,9 +32,18 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(description="Cursor of the last row of the page.")
 
 
+def _cursor(root: Any) -> str:
+    # made when asked for: a page read for its nodes alone encodes none
+    return cursor(root.order, root.key)
+
+
 @strawberry.type(description="One row of a list, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this row.")
+    order: strawberry.Private[str]
+    key: strawberry.Private[tuple[Any, ...]]
+    cursor: str = strawberry.field(
+        resolver=_cursor, description="Pass as `after` to continue after this row."
+    )
     node: T = strawberry.field(description="The row.")
     highlight: str | None = strawberry.field(
         description="With a `search`: the matching text, HTML-escaped, words found in `<mark>`; "
@@ -97,8 +106,8 @@ async def paginate(
     edges = []
     for row in kept:
         node, highlight, rank = build(row)
-        key = cursor(order.name, order.key_of(row))
-        edges.append(Edge(cursor=key, node=node, highlight=highlight, rank=rank))
+        key = order.key_of(row)
+        edges.append(Edge(order=order.name, key=key, node=node, highlight=highlight, rank=rank))
 
     async def count() -> int:
         if counted_in_page:
@@ -112,8 +121,8 @@ async def paginate(
         page_info=PageInfo(
             has_next_page=len(rows) > first,
             has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=_cursor(edges[0]) if edges else None,
+            end_cursor=_cursor(edges[-1]) if edges else None,
         ),
         count=count,
     )

@@ -5,48 +5,65 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Select
+import anyio.to_thread
+from sqlalchemy import CompoundSelect, Connection, Select
 from sqlalchemy.engine import Result, RowMapping
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from archive import db
 from archive.graphql.errors import BadUserInput, TimedOut, Unavailable
 
 Row = RowMapping
+T = TypeVar("T")
+Fetch = Callable[[Result[Any]], T]
 
 
 class Database:
     """One request's reads, on one pooled connection: taken at the first statement, given back
     by ``close()`` when the request ends. The request's statements take turns on it, so a
-    request holds one connection however many loaders it runs, and its reads see one state of
+    request holds one connection however many fields read, and its reads see one state of
     the archive. Changes go through ``transaction()``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._connection: AsyncConnection | None = None
+        self._reader = db.thread_reader(engine)
+        self._reading: Connection | None = None
         self._turn = asyncio.Lock()
         self._ended = False
 
-    async def _execute(self, statement: Select[Any] | CompoundSelect[Any]) -> Result[Any]:
+    async def _run(self, statement: Select[Any] | CompoundSelect[Any], fetch: Fetch[T]) -> T:
+        """``fetch`` of the result of ``statement``, on the request's connection: read in a
+        worker thread on SQLite (see ``db.thread_reader``), through the async driver
+        elsewhere."""
         async with self._turn:
             if self._ended:
                 # A field still running when its request was answered (a sibling field failed
                 # and the result was returned): taking a connection now would never give it back.
                 raise RequestEnded("the request has been answered")
             with database_errors():
+                if self._reader is not None:
+                    return await anyio.to_thread.run_sync(self._read, statement, fetch)
                 if self._connection is None:
                     self._connection = await self.engine.connect()
-                return await self._connection.execute(statement)
+                return fetch(await self._connection.execute(statement))
+
+    def _read(self, statement: Select[Any] | CompoundSelect[Any], fetch: Fetch[T]) -> T:
+        assert self._reader is not None
+        if self._reading is None:
+            self._reading = self._reader.connect()
+        return fetch(self._reading.execute(statement))
 
     async def rows(self, statement: Select[Any] | CompoundSelect[Any]) -> list[Row]:
-        return list((await self._execute(statement)).mappings())
+        return await self._run(statement, lambda result: list(result.mappings()))
 
     async def scalar(self, statement: Select[Any]) -> Any:
-        return (await self._execute(statement)).scalar()
+        return await self._run(statement, lambda result: result.scalar())
 
     async def end(self) -> None:
         """Give the connection back for good, at the end of the request: a statement asked
@@ -56,6 +73,9 @@ class Database:
 
     async def close(self) -> None:
         async with self._turn:
+            if self._reading is not None:
+                reading, self._reading = self._reading, None
+                await anyio.to_thread.run_sync(reading.close)
             if self._connection is not None:
                 connection, self._connection = self._connection, None
                 try:
