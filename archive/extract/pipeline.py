@@ -21,11 +21,11 @@ from archive.extract.actors import (
     INSTITUTIONS,
     ActorIndex,
     Mention,
-    affiliations_from,
     clean_name,
     guess_kind,
     kind_of_entity,
 )
+from archive.extract.affiliations import affiliations_from
 from archive.extract.events import EventFinder
 from archive.extract.gazetteer import Gazetteer, gazetteer
 from archive.extract.gender import gender_of_first_name, is_first_name, load_names

@@ -73,7 +73,8 @@ from archive.graphql.types import (
     Quote,
     Source,
 )
-from archive.importer.fields import FieldError, normalize_url
+from archive.importer.fields import normalize_url
+from archive.importer.values import FieldError
 from archive.names import normalize_name
 from archive.queries import totals
 from archive.queries.facets import ArticleCounts, EventCounts, QuoteCounts

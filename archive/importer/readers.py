@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from archive.importer.fields import FieldError, article_from, record_from
+from archive.importer.fields import article_from, record_from
+from archive.importer.values import FieldError
 from archive.records import Located, Rejected
 
 FORMATS = ("txt", "json", "jsonl", "csv", "html")
