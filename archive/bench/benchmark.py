@@ -338,26 +338,3 @@ def _same_page(answer: dict[str, Any], expected: dict[str, Any]) -> None:
             "the API and the hand-written SQL disagree on the example page",
             suggestion="the benchmark compares like with like; fix whichever is wrong first",
         )
-
-
-def abuse(database_url: str, seconds: float = 20) -> list[Figure]:
-    """32 clients mixing searches, pages and the API against ``archive serve``, with one more
-    client sending documents as fast as they are answered: the cheapest valid one (the
-    reference), then 40-level fan-out ones. How fast those are refused, and what they do to
-    everyone else's p99 compared with a client as busy but harmless."""
-    from archive.bench.load import attack_drill
-
-    with served(database_url) as base:
-        drill = attack_drill(base, clients=32, seconds=seconds)
-    failures = len(drill.cheap.failures) + len(drill.attacked.failures)
-    if failures:
-        raise ArchiveError(f"{failures} requests of the clients failed during the drill")
-    reference, attacked = drill.cheap.percentile(0.99), drill.attacked.percentile(0.99)
-    refusals = sorted(drill.refusals)
-    median, slowest = refusals[len(refusals) // 2], refusals[-1]
-    return [
-        Figure("p99 of 32 clients beside a busy harmless one (reference)", reference, "ms", 1.0),
-        Figure("p99 of 32 clients beside a fan-out attacker", attacked, "ms", attacked / reference),
-        Figure(f"fan-out refused, median of {len(refusals)}", median, "ms", median / reference),
-        Figure("fan-out refused, slowest", slowest, "ms", slowest / reference),
-    ]

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from archive.bench.benchmark import SEARCH_DOCUMENT, SEARCHES, example_page
+from archive.bench.benchmark import SEARCH_DOCUMENT, SEARCHES, Figure, example_page
 from archive.bench.pgserver import private_server
 from archive.bench.served import served
 from archive.errors import ArchiveError
@@ -297,3 +297,24 @@ def with_import(corpus_file: Path, database_url: str) -> Iterator[ImportRun]:
             run.returncode = process.returncode
             log.seek(0)
             run.output = log.read().decode("utf-8", "replace")
+
+
+def abuse(database_url: str, seconds: float = 20) -> list[Figure]:
+    """32 clients mixing searches, pages and the API against ``archive serve``, with one more
+    client sending documents as fast as they are answered: the cheapest valid one (the
+    reference), then 40-level fan-out ones. How fast those are refused, and what they do to
+    everyone else's p99 compared with a client as busy but harmless."""
+    with served(database_url) as base:
+        drill = attack_drill(base, clients=32, seconds=seconds)
+    failures = len(drill.cheap.failures) + len(drill.attacked.failures)
+    if failures:
+        raise ArchiveError(f"{failures} requests of the clients failed during the drill")
+    reference, attacked = drill.cheap.percentile(0.99), drill.attacked.percentile(0.99)
+    refusals = sorted(drill.refusals)
+    median, slowest = refusals[len(refusals) // 2], refusals[-1]
+    return [
+        Figure("p99 of 32 clients beside a busy harmless one (reference)", reference, "ms", 1.0),
+        Figure("p99 of 32 clients beside a fan-out attacker", attacked, "ms", attacked / reference),
+        Figure(f"fan-out refused, median of {len(refusals)}", median, "ms", median / reference),
+        Figure("fan-out refused, slowest", slowest, "ms", slowest / reference),
+    ]

@@ -207,6 +207,7 @@ def benchmark(
 ) -> None:
     """Speed figures, each with its ratio to a reference measured in the same run."""
     from archive.bench import benchmark as bench
+    from archive.bench.load import abuse
 
     chosen = what or list(BENCHMARKS)
     unknown = sorted(set(chosen) - set(BENCHMARKS))
@@ -229,7 +230,7 @@ def benchmark(
         with tempfile.TemporaryDirectory() as folder:
             url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
             bench.import_into(url, paths)  # again into --db: stored articles are duplicates
-            figures += bench.abuse(url)
+            figures += abuse(url)
     out.print(_figures_table(f"benchmarks ({len(articles)} articles)", figures))
 
 
