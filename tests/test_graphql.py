@@ -564,8 +564,16 @@ NESTED = """query($n: Int!) { quotes(first: $n) { nodes { text
   article { title source { name } } } } }"""
 
 
-def _statements_of(url: str) -> tuple[Any, list[str]]:
-    """An app on ``url`` and the list its SELECT statements are appended to."""
+def _counting_app(path: Path, items: list[dict[str, Any]]) -> tuple[Any, list[str]]:
+    """An app on a new SQLite file at ``path`` holding ``items`` (each a new article), and
+    the list its SELECT statements are appended to."""
+    from archive.importer.readers import Reader
+
+    url = f"sqlite:///{path}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    assert load_items(engine, Reader(5_000_000).objects(items, path.stem)).imported == len(items)
+    engine.dispose()
     app = create_app(Settings(database_url=url))
     statements: list[str] = []
 
@@ -579,9 +587,6 @@ def _statements_of(url: str) -> tuple[Any, list[str]]:
 
 
 def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'many.db'}"
-    engine = db.sync_engine(url)
-    db.migrate(engine)
     items = [
         {
             "title": f"Story {i}",
@@ -603,12 +608,7 @@ def test_statement_count_does_not_grow_with_the_page(tmp_path: Path) -> None:
         }
         for i in range(60)
     ]
-    from archive.importer.readers import Reader
-
-    report = load_items(engine, Reader(5_000_000).objects(items, "many"))
-    assert report.imported == 60
-    engine.dispose()
-    app, statements = _statements_of(url)
+    app, statements = _counting_app(tmp_path / "many.db", items)
     with serve_app(app) as base:
         api = Api(base, app)
         counts = []
@@ -635,9 +635,6 @@ ARTICLE_TREE = """{ articles(first: %d) { nodes { title
 
 
 def test_an_article_tree_is_read_one_statement_per_relation(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'tree.db'}"
-    engine = db.sync_engine(url)
-    db.migrate(engine)
     items = [
         {
             "title": f"Report {i}",
@@ -652,11 +649,7 @@ def test_an_article_tree_is_read_one_statement_per_relation(tmp_path: Path) -> N
         }
         for i in range(30)
     ]
-    from archive.importer.readers import Reader
-
-    assert load_items(engine, Reader(5_000_000).objects(items, "tree")).imported == 30
-    engine.dispose()
-    app, statements = _statements_of(url)
+    app, statements = _counting_app(tmp_path / "tree.db", items)
     with serve_app(app) as base:
         api = Api(base, app)
         counts = []
