@@ -17,9 +17,11 @@ from archive import assets, db
 from archive.graphql.schema import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
+from archive.web.editing import routes as editing_routes
 from archive.web.graph import PageError
 from archive.web.routes import page_error, server_error
 from archive.web.routes import routes as page_routes
+from archive.web.sessions import SignedIn
 from archive.web.templating import templates
 
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(engine, settings)
     app = Starlette(
         routes=[
+            *editing_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),
@@ -54,6 +57,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+            Middleware(SignedIn),
         ],
         exception_handlers={PageError: page_error, HTTPException: page_error, 500: server_error},
     )

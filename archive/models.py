@@ -336,6 +336,23 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class WebSession(Base):
+    """An editor signed in on the pages with a token: the cookie's secret (only its SHA-256 is
+    stored), the form token that every change must carry (CSRF), and when it ends. It ends
+    with its token, too: a revoked token signs out every page it signed in."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(Base):
     """One change made through the API: who (the token's name), when, and the record before
     and after, as JSON."""

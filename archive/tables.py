@@ -24,6 +24,7 @@ from archive.models import (
     PlaceAlias,
     Quote,
     Source,
+    WebSession,
 )
 
 IN_CHUNK = 2000
@@ -42,6 +43,7 @@ QUOTES: Table = Quote.__table__  # type: ignore[assignment]
 SOURCES: Table = Source.__table__  # type: ignore[assignment]
 API_TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
 AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+WEB_SESSIONS: Table = WebSession.__table__  # type: ignore[assignment]
 
 ARTICLE_CHILDREN = (QUOTES, EVENTS, MENTIONS, AFFILIATIONS)
 

@@ -8,9 +8,12 @@ import shutil
 from collections.abc import Iterator
 from itertools import pairwise
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
+from archive import db
+from archive.tokens import create_token
 from tests.conftest import database_with_samples, run_cli
 from tests.server import live_server
 
@@ -23,7 +26,8 @@ HOSTILE = (
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The served pages' address and their database's URL."""
     folder = tmp_path_factory.mktemp("pages")
     with database_with_samples("sqlite", folder) as url:
         hostile = folder / "hostile.json"
@@ -31,7 +35,12 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         result = run_cli("import", str(hostile), database_url=url, cwd=folder)
         assert result.returncode == 0, result.stderr
         with live_server(url) as served:
-            yield served
+            yield served, url
+
+
+@pytest.fixture(scope="module")
+def base(site: tuple[str, str]) -> str:
+    return site[0]
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +225,41 @@ def test_each_page_has_one_h1_and_headings_in_order(page: Page, base: str) -> No
             ".filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"
         )
         assert unlabelled == [], path
+
+
+def test_an_editor_signs_in_fixes_a_speaker_and_signs_out(
+    page: Page, site: tuple[str, str]
+) -> None:
+    base, url = site
+    engine = db.sync_engine(url)
+    try:
+        token = create_token(engine, "browser-editor")
+    finally:
+        engine.dispose()
+    answer = httpx.post(
+        base + "/graphql",
+        json={"query": '{ quotes(first: 1, search: "airport") { nodes { id } } }'},
+    ).json()
+    quote = answer["data"]["quotes"]["nodes"][0]["id"]
+
+    page.goto(f"{base}/quotes/{quote}")
+    expect(page.get_by_role("button", name="Set speaker")).to_have_count(0)
+    page.get_by_role("link", name="Sign in to edit").click()
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/quotes/{quote}")
+    expect(page.locator("header.site")).to_contain_text("browser-editor")
+
+    speaker = page.get_by_label("Who said it")
+    speaker.fill("")
+    speaker.press_sequentially("jolan")
+    # the names that contain what is typed arrive as the field's suggestions
+    expect(page.locator("#speaker-names option")).to_have_count(1)
+    speaker.fill("Abu Mohammed al-Jolani")
+    page.get_by_role("button", name="Set speaker").click()
+    expect(page.locator("h1")).to_contain_text("by Abu Mohammed al-Jolani")
+    expect(page.locator(".checked")).to_have_text("checked by an editor")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in to edit")).to_be_visible()
+    expect(page.get_by_role("button", name="Set speaker")).to_have_count(0)

@@ -8,19 +8,18 @@ not at all.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 import strawberry
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.scalars import JSON
 
 from archive import db
+from archive.graphql.changes import audit, audit_entry, audited, authorize, one_row
 from archive.graphql.context import Info
-from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
+from archive.graphql.errors import BadUserInput
+from archive.graphql.filters import ActorKind
 from archive.graphql.ids import global_id, pk_of
 from archive.graphql.prefetch import Related, prefetch, read_ahead, selected, selections
 from archive.graphql.types import Actor, Article, Quote
@@ -30,16 +29,13 @@ from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
     AFFILIATIONS,
-    API_TOKENS,
     ARTICLES,
     AUDIT_LOG,
     EVENTS,
     MENTIONS,
     PARTICIPANTS,
     QUOTES,
-    utcnow,
 )
-from archive.tokens import token_hash
 
 MAX_IMPORT = 100
 R = TypeVar("R", bound=Related)
@@ -48,92 +44,6 @@ NOT_AN_ARTICLE = (
     "`archive import`"
 )
 MAX_QUOTE_CHARS = 20_000
-
-
-async def authorize(info: Info, role: str = "editor", *, what: str = "changes need") -> str:
-    """The name of the token the request carries; raises unless it may make ``role`` changes.
-    ``what`` begins the message to a request without a token."""
-    header = info.context.request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header:
-        raise Unauthenticated(
-            f"{what} a bearer token: `Authorization: Bearer <token>` (`archive token create`)"
-        )
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("the Authorization header must be `Bearer <token>`")
-    rows = await info.context.database.rows(
-        select(API_TOKENS).where(
-            API_TOKENS.c.token_hash == token_hash(token.strip()), API_TOKENS.c.revoked_at.is_(None)
-        )
-    )
-    if not rows:
-        raise Unauthenticated("the token is unknown or revoked")
-    if role == "admin" and rows[0]["role"] != "admin":
-        raise Forbidden(f"this change needs an admin token; {rows[0]['name']!r} is an editor token")
-    return str(rows[0]["name"])
-
-
-# The records a row's foreign keys point at, so that the audit log names them as the API does.
-_REFERENCES = {
-    "speaker_id": "Actor",
-    "actor_id": "Actor",
-    "organization_id": "Actor",
-    "article_id": "Article",
-    "source_id": "Source",
-    "place_id": "Place",
-    "event_id": "Event",
-}
-
-
-def _plain(row: RowMapping | None, type_name: str) -> dict[str, Any] | None:
-    """A row of ``type_name`` as the audit log keeps it: JSON values, and the row's id and
-    foreign keys as the API's global IDs, not the database's integers."""
-    if row is None:
-        return None
-    plain: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif value is not None and key == "id":
-            value = global_id(type_name, value)
-        elif value is not None and key in _REFERENCES:
-            value = global_id(_REFERENCES[key], value)
-        plain[key] = value
-    return plain
-
-
-async def _one(connection: AsyncConnection, table: Any, pk: int, type_name: str) -> RowMapping:
-    row = (await connection.execute(select(table).where(table.c.id == pk))).mappings().first()
-    if row is None:
-        raise NotFound(f"no {type_name} with that ID")
-    return row
-
-
-def _audit_entry(
-    who: str, action: str, target_type: str, target_id: int | None, before: Any, after: Any
-) -> dict[str, Any]:
-    return {
-        "at": utcnow(),
-        "who": who,
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "before": before,
-        "after": after,
-    }
-
-
-async def _audit(
-    connection: AsyncConnection,
-    who: str,
-    action: str,
-    target_type: str,
-    target_id: int | None,
-    before: Any,
-    after: Any,
-) -> None:
-    entry = _audit_entry(who, action, target_type, target_id, before, after)
-    await connection.execute(insert(AUDIT_LOG).values(entry))
 
 
 async def _returned(info: Info, record: R) -> R:
@@ -203,10 +113,10 @@ class Mutation:
         quote_id = pk_of(quote, "Quote")
         speaker_id = pk_of(speaker, "Actor") if speaker is not None else None
         async with info.context.database.transaction() as connection:
-            before = await _one(connection, QUOTES, quote_id, "quote")
+            before = await one_row(connection, QUOTES, quote_id, "quote")
             as_written = before["speaker_as_written"]
             if speaker_id is not None:
-                as_written = (await _one(connection, ACTORS, speaker_id, "actor"))["name"]
+                as_written = (await one_row(connection, ACTORS, speaker_id, "actor"))["name"]
             await connection.execute(
                 update(QUOTES)
                 .where(QUOTES.c.id == quote_id)
@@ -217,15 +127,15 @@ class Mutation:
                     confidence=1.0,
                 )
             )
-            after = await _one(connection, QUOTES, quote_id, "quote")
-            await _audit(
+            after = await one_row(connection, QUOTES, quote_id, "quote")
+            await audit(
                 connection,
                 who,
                 "setQuoteSpeaker",
                 "Quote",
                 quote_id,
-                _plain(before, "Quote"),
-                _plain(after, "Quote"),
+                audited(before, "Quote"),
+                audited(after, "Quote"),
             )
         return await _returned(info, Quote.of(after))
 
@@ -244,26 +154,60 @@ class Mutation:
         if direct is not None:
             values["direct"] = direct
         async with info.context.database.transaction() as connection:
-            before = await _one(connection, QUOTES, quote_id, "quote")
+            before = await one_row(connection, QUOTES, quote_id, "quote")
             if text is not None:
-                body = (await _one(connection, ARTICLES, before["article_id"], "article"))["body"]
+                body = (await one_row(connection, ARTICLES, before["article_id"], "article"))[
+                    "body"
+                ]
                 start = body.find(text)
                 # offsets stay true to the article: they follow the words, or are dropped
                 values["start_char"], values["end_char"] = (
                     (start, start + len(text)) if start >= 0 else (None, None)
                 )
             await connection.execute(update(QUOTES).where(QUOTES.c.id == quote_id).values(**values))
-            after = await _one(connection, QUOTES, quote_id, "quote")
-            await _audit(
+            after = await one_row(connection, QUOTES, quote_id, "quote")
+            await audit(
                 connection,
                 who,
                 "updateQuote",
                 "Quote",
                 quote_id,
-                _plain(before, "Quote"),
-                _plain(after, "Quote"),
+                audited(before, "Quote"),
+                audited(after, "Quote"),
             )
         return await _returned(info, Quote.of(after))
+
+    @strawberry.mutation(
+        description="Create an actor (a speaker the extraction missed); its name must not "
+        "already name another actor."
+    )
+    async def create_actor(self, info: Info, name: str, kind: ActorKind) -> Actor:
+        who = await authorize(info)
+        name = " ".join(name.split())
+        key = normalize_name(name)
+        if not key or len(name) > 300:
+            raise BadUserInput("a name needs letters or digits, at most 300 characters")
+        async with info.context.database.transaction() as connection:
+            owner = (
+                await connection.execute(
+                    select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
+                )
+            ).scalar()
+            if owner is not None:
+                raise BadUserInput(f"{name!r} already names an actor ({global_id('Actor', owner)})")
+            actor_id = (
+                await connection.execute(
+                    insert(ACTORS).values(name=name, kind=kind.value).returning(ACTORS.c.id)
+                )
+            ).scalar_one()
+            await connection.execute(
+                insert(ACTOR_ALIASES).values(actor_id=actor_id, alias=name, normalized=key)
+            )
+            row = await one_row(connection, ACTORS, actor_id, "actor")
+            await audit(
+                connection, who, "createActor", "Actor", actor_id, None, audited(row, "Actor")
+            )
+        return await _returned(info, Actor.of(row))
 
     @strawberry.mutation(
         description="Add a spelling of an actor's name; it must not already name another actor."
@@ -275,7 +219,7 @@ class Mutation:
         if not key or len(alias) > 300:
             raise BadUserInput("an alias needs letters or digits, at most 300 characters")
         async with info.context.database.transaction() as connection:
-            row = await _one(connection, ACTORS, actor_id, "actor")
+            row = await one_row(connection, ACTORS, actor_id, "actor")
             owner = (
                 await connection.execute(
                     select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
@@ -291,7 +235,7 @@ class Mutation:
                         actor_id=actor_id, alias=alias.strip(), normalized=key
                     )
                 )
-                await _audit(
+                await audit(
                     connection,
                     who,
                     "addActorAlias",
@@ -317,8 +261,8 @@ class Mutation:
         if keep == gone:
             raise BadUserInput("an actor cannot be merged into itself")
         async with info.context.database.transaction() as connection:
-            kept = await _one(connection, ACTORS, keep, "actor")
-            removed = await _one(connection, ACTORS, gone, "actor")
+            kept = await one_row(connection, ACTORS, keep, "actor")
+            removed = await one_row(connection, ACTORS, gone, "actor")
             moved: dict[str, int] = {}
             await connection.execute(
                 update(ACTOR_ALIASES).where(ACTOR_ALIASES.c.actor_id == gone).values(actor_id=keep)
@@ -377,14 +321,14 @@ class Mutation:
                             .values({column: keep})
                         )
             await connection.execute(delete(ACTORS).where(ACTORS.c.id == gone))
-            await _audit(
+            await audit(
                 connection,
                 who,
                 "mergeActors",
                 "Actor",
                 keep,
-                {"into": _plain(kept, "Actor"), "from": _plain(removed, "Actor")},
-                {"into": _plain(kept, "Actor"), "moved": moved},
+                {"into": audited(kept, "Actor"), "from": audited(removed, "Actor")},
+                {"into": audited(kept, "Actor"), "moved": moved},
             )
         return await _returned(info, Actor.of(kept))
 
@@ -395,7 +339,7 @@ class Mutation:
         who = await authorize(info, "admin")
         article_id = pk_of(article, "Article")
         async with info.context.database.transaction() as connection:
-            row = await _one(connection, ARTICLES, article_id, "article")
+            row = await one_row(connection, ARTICLES, article_id, "article")
             quotes = len(
                 (
                     await connection.execute(
@@ -412,9 +356,9 @@ class Mutation:
             )
             await connection.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
             summary = {
-                k: v for k, v in (_plain(row, "Article") or {}).items() if k not in ("body", "raw")
+                k: v for k, v in (audited(row, "Article") or {}).items() if k not in ("body", "raw")
             }
-            await _audit(
+            await audit(
                 connection,
                 who,
                 "deleteArticle",
@@ -470,7 +414,7 @@ def _import(settings: Settings, articles: list[Any], who: str) -> tuple[Any, lis
                 ]
                 connection.execute(
                     insert(AUDIT_LOG).values(
-                        _audit_entry(
+                        audit_entry(
                             who,
                             "importArticles",
                             "Article",

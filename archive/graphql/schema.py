@@ -29,6 +29,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.nodes import SelectedField
 
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
+from archive.graphql.changes import authorize
 from archive.graphql.connections import Connection
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
@@ -60,7 +61,7 @@ from archive.graphql.lists import (
     list_sources,
     quote_selection,
 )
-from archive.graphql.mutations import Mutation, authorize
+from archive.graphql.mutations import Mutation
 from archive.graphql.prefetch import Related, read_ahead
 from archive.graphql.types import (
     NODE_CLASSES,

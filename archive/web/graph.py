@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from strawberry.types import ExecutionResult
 
-from archive.graphql.context import Context
+from archive.graphql.context import Context, Editor
 from archive.graphql.database import Database
 from archive.graphql.schema import schema
 
@@ -24,15 +24,20 @@ class PageError(Exception):
 
 
 async def execute(
-    request: Request, document: str, variables: dict[str, Any] | None
+    request: Request,
+    document: str,
+    variables: dict[str, Any] | None,
+    editor: Editor | None = None,
 ) -> ExecutionResult:
     """Run a document as ``POST /graphql`` would (same schema, limits and error codes), with
-    a connection of its own given back at the end."""
+    a connection of its own given back at the end; a change by ``editor``, signed in on the
+    pages, when given."""
     context = Context(
         request=request,
         response=None,
         database=Database(request.app.state.engine),
         settings=request.app.state.settings,
+        signed_in=editor,
     )
     try:
         return await schema.execute(document, variable_values=variables, context_value=context)
@@ -43,7 +48,17 @@ async def execute(
 async def read(request: Request, document: str, **variables: Any) -> dict[str, Any]:
     """Run a query for a page; its data, or ``PageError`` for the client's mistakes (anything
     else is raised as it is, and becomes a 500 page)."""
-    result = await execute(request, document, variables)
+    return _data(await execute(request, document, variables))
+
+
+async def change(
+    request: Request, editor: Editor, document: str, **variables: Any
+) -> dict[str, Any]:
+    """Run a mutation for ``editor``, as ``read`` runs a query; its data."""
+    return _data(await execute(request, document, variables, editor))
+
+
+def _data(result: ExecutionResult) -> dict[str, Any]:
     if result.errors:
         error = result.errors[0]
         code = (error.extensions or {}).get("code")
@@ -51,6 +66,8 @@ async def read(request: Request, document: str, **variables: Any) -> dict[str, A
             raise PageError(400, error.message)
         if code == "NOT_FOUND":
             raise PageError(404, error.message)
+        if code in ("FORBIDDEN", "UNAUTHENTICATED"):
+            raise PageError(403, error.message)
         if code == "SERVICE_UNAVAILABLE":
             raise PageError(503, f"{error.message}; try again in a few seconds")
         if code == "TIMEOUT":

@@ -68,7 +68,7 @@ STATS = "{ stats { articles quotes actors places events } }"
 # ------------------------------------------------------------------------------ records
 
 QUOTE_FIELDS = """
-  id text direct startChar endChar cue confidence speakerAsWritten
+  id text direct startChar endChar cue confidence origin speakerAsWritten
   speaker {
     id name kind description aliases
     affiliations { role validFrom validTo organization { id name } }

@@ -12,6 +12,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from archive.dates import format_date
+from archive.web.sessions import shown
 
 
 def when(value: str | None, precision: str | None = None) -> str:
@@ -54,4 +55,4 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
-    return Jinja2Templates(env=environment)
+    return Jinja2Templates(env=environment, context_processors=[shown])

@@ -1,0 +1,113 @@
+"""Who may change the archive, and how each change is recorded.
+
+A change is made by an editor signed in on the pages or by the holder of a bearer token
+(``authorize``); it runs in one transaction with its entry in the audit log (``audit``), which
+keeps the record before and after the change as the API shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from archive.graphql.context import Info
+from archive.graphql.errors import Forbidden, NotFound, Unauthenticated
+from archive.graphql.ids import global_id
+from archive.tables import API_TOKENS, AUDIT_LOG, utcnow
+from archive.tokens import token_hash
+
+
+async def authorize(info: Info, role: str = "editor", *, what: str = "changes need") -> str:
+    """The name of the editor signed in on the pages, or of the token the request carries;
+    raises unless it may make ``role`` changes. ``what`` begins the message to a request
+    without a token."""
+    signed_in = info.context.signed_in
+    if signed_in is not None:
+        if role == "admin" and signed_in.role != "admin":
+            raise Forbidden(f"this change needs an admin; {signed_in.name!r} is an editor")
+        return signed_in.name
+    header = info.context.request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthenticated(
+            f"{what} a bearer token: `Authorization: Bearer <token>` (`archive token create`)"
+        )
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be `Bearer <token>`")
+    rows = await info.context.database.rows(
+        select(API_TOKENS).where(
+            API_TOKENS.c.token_hash == token_hash(token.strip()), API_TOKENS.c.revoked_at.is_(None)
+        )
+    )
+    if not rows:
+        raise Unauthenticated("the token is unknown or revoked")
+    if role == "admin" and rows[0]["role"] != "admin":
+        raise Forbidden(f"this change needs an admin token; {rows[0]['name']!r} is an editor token")
+    return str(rows[0]["name"])
+
+
+# The records a row's foreign keys point at, so that the audit log names them as the API does.
+_REFERENCES = {
+    "speaker_id": "Actor",
+    "actor_id": "Actor",
+    "organization_id": "Actor",
+    "article_id": "Article",
+    "source_id": "Source",
+    "place_id": "Place",
+    "event_id": "Event",
+}
+
+
+def audited(row: RowMapping | None, type_name: str) -> dict[str, Any] | None:
+    """A row of ``type_name`` as the audit log keeps it: JSON values, and the row's id and
+    foreign keys as the API's global IDs, not the database's integers."""
+    if row is None:
+        return None
+    plain: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif value is not None and key == "id":
+            value = global_id(type_name, value)
+        elif value is not None and key in _REFERENCES:
+            value = global_id(_REFERENCES[key], value)
+        plain[key] = value
+    return plain
+
+
+async def one_row(connection: AsyncConnection, table: Any, pk: int, type_name: str) -> RowMapping:
+    row = (await connection.execute(select(table).where(table.c.id == pk))).mappings().first()
+    if row is None:
+        raise NotFound(f"no {type_name} with that ID")
+    return row
+
+
+def audit_entry(
+    who: str, action: str, target_type: str, target_id: int | None, before: Any, after: Any
+) -> dict[str, Any]:
+    return {
+        "at": utcnow(),
+        "who": who,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": before,
+        "after": after,
+    }
+
+
+async def audit(
+    connection: AsyncConnection,
+    who: str,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: Any,
+    after: Any,
+) -> None:
+    entry = audit_entry(who, action, target_type, target_id, before, after)
+    await connection.execute(insert(AUDIT_LOG).values(entry))

@@ -1,0 +1,102 @@
+"""The pages' changes: signing in and out, and the corrections an editor makes where an error
+is seen. Each is a plain form (it works without JavaScript) that posts, carries the session's
+form token, runs the API's mutation in process for the signed-in editor (so the change is
+audited under their token's name, as through the API), and sends the editor back to the
+page it came from (303)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from archive.web import sessions
+from archive.web.graph import PageError, change, read
+
+SET_SPEAKER = """mutation($quote: ID!, $speaker: ID) {
+  setQuoteSpeaker(quote: $quote, speaker: $speaker) { id }
+}"""
+CREATE_ACTOR = """mutation($name: String!, $kind: ActorKind!) {
+  createActor(name: $name, kind: $kind) { id }
+}"""
+ACTOR_NAMED = "query($name: String!) { actor(name: $name) { id } }"
+SUGGESTIONS = """query($name: String!) {
+  actors(first: 10, where: {name: {contains: $name}}) { nodes { id name kind } }
+}"""
+KINDS = ("person", "organization", "state", "armed_group", "group", "media", "other")
+
+
+async def sign_in_page(request: Request) -> Response:
+    token = sessions.sign_in_form_token(request)
+    context = {"next": _next(request), "form_token": token}
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(request, "signin.html", context)
+    sessions.remember_sign_in_form(request, response, token)
+    return response
+
+
+def _next(request: Request) -> str:
+    return sessions.back_to(request.query_params.get("next"))
+
+
+async def sign_in(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    sessions.check_sign_in_form(request, form)
+    token = str(form.get("token", ""))
+    if not token.strip():
+        raise PageError(400, "Paste an API token to sign in (`archive token create NAME`).")
+    response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
+    await sessions.sign_in(request, token, response)
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    await sessions.editor_for_change(request, form)
+    response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
+    await sessions.sign_out(request, response)
+    return response
+
+
+async def set_speaker(request: Request) -> Response:
+    """Set a quote's speaker to the actor a name spells (created with ``kind`` when none
+    does), or clear it (``clear``)."""
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    quote = request.path_params["id"]
+    speaker: str | None = None
+    if "clear" not in form:
+        name = " ".join(str(form.get("speaker", "")).split())
+        if not name:
+            raise PageError(400, "Name the speaker, or clear it.")
+        found = (await read(request, ACTOR_NAMED, name=name))["actor"]
+        if found is not None:
+            speaker = found["id"]
+        else:
+            kind = str(form.get("kind", "person"))
+            if kind not in KINDS:
+                raise PageError(400, f"Unknown kind of actor {kind!r}.")
+            created = await change(request, editor, CREATE_ACTOR, name=name, kind=kind.upper())
+            speaker = created["createActor"]["id"]
+    await change(request, editor, SET_SPEAKER, quote=quote, speaker=speaker)
+    return RedirectResponse(f"/quotes/{quote}", status_code=303)
+
+
+async def actor_suggestions(request: Request) -> Response:
+    """The actors whose names contain what is typed, as ``<option>``s of a datalist."""
+    name = request.query_params.get("speaker", "").strip()
+    actors = []
+    if len(name) >= 2:
+        actors = (await read(request, SUGGESTIONS, name=name[:100]))["actors"]["nodes"]
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "_suggestions.html", {"actors": actors})
+
+
+routes = [
+    Route("/signin", sign_in_page, methods=["GET"], name="signin"),
+    Route("/signin", sign_in, methods=["POST"]),
+    Route("/signout", sign_out, methods=["POST"], name="signout"),
+    Route("/quotes/{id}/speaker", set_speaker, methods=["POST"], name="quote_speaker"),
+    Route("/actors/suggest", actor_suggestions, name="actor_suggestions"),
+]

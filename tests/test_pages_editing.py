@@ -1,0 +1,258 @@
+"""Editing in the pages, over plain HTTP on SQLite and PostgreSQL: an editor signs in with a
+token, fixes a quote's speaker with a form that works without JavaScript, and signs out;
+anonymous readers see no edit control, and a post without a session or without the form
+token is refused (403) and changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from archive import db
+from archive.app import create_app
+from archive.settings import Settings
+from archive.tokens import create_token, revoke_token
+from tests.conftest import BACKENDS, database_with_samples
+from tests.server import live_server
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("pages-editing")
+    with database_with_samples(request.param, folder) as url, live_server(url) as base:
+        yield base, url
+
+
+def _token(url: str, name: str) -> str:
+    engine = db.sync_engine(url)
+    try:
+        return create_token(engine, name)
+    finally:
+        engine.dispose()
+
+
+def _form_token(page: httpx.Response) -> str:
+    assert page.status_code == 200, page.text[:300]
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None, "the page has no form token"
+    return found.group(1)
+
+
+@contextmanager
+def _signed_in(base: str, token: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base) as client:
+        csrf = _form_token(client.get("/signin"))
+        answer = client.post("/signin", data={"csrf": csrf, "token": token, "next": "/"})
+        assert answer.status_code == 303, answer.text[:300]
+        yield client
+
+
+@contextmanager
+def _anonymous(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base) as client:
+        yield client
+
+
+def _a_quote(base: str) -> dict[str, Any]:
+    answer = httpx.post(
+        base + "/graphql",
+        json={
+            "query": "{ quotes(first: 1, where: {hasSpeaker: true}) { nodes { id speaker { name } } } }"
+        },
+    ).json()
+    return answer["data"]["quotes"]["nodes"][0]  # type: ignore[no-any-return]
+
+
+def _speaker(base: str, quote: str) -> Any:
+    query = "query($id: ID!) { node(id: $id) { ... on Quote { origin speaker { name kind } } } }"
+    return httpx.post(base + "/graphql", json={"query": query, "variables": {"id": quote}}).json()[
+        "data"
+    ]["node"]
+
+
+def test_the_session_cookie_is_http_only_and_same_site(site: tuple[str, str]) -> None:
+    base, url = site
+    with _anonymous(base) as client:
+        csrf = _form_token(client.get("/signin"))
+        answer = client.post(
+            "/signin", data={"csrf": csrf, "token": _token(url, "cookie-check"), "next": "/"}
+        )
+    cookie = next(
+        c for c in answer.headers.get_list("set-cookie") if c.startswith("archive_session=")
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
+    assert "Secure" not in cookie  # plain HTTP here; behind TLS the flag is set
+    assert answer.headers["location"] == "/"
+
+
+def test_an_unknown_token_does_not_sign_in(site: tuple[str, str]) -> None:
+    base, _ = site
+    with _anonymous(base) as client:
+        csrf = _form_token(client.get("/signin"))
+        answer = client.post("/signin", data={"csrf": csrf, "token": "arc_not-a-token"})
+        assert answer.status_code == 401
+        assert "unknown or revoked" in answer.text
+        assert "archive_session" not in client.cookies
+
+
+def test_a_sign_in_without_its_form_token_is_refused(site: tuple[str, str]) -> None:
+    base, url = site
+    answer = httpx.post(base + "/signin", data={"token": _token(url, "no-form-token")})
+    assert answer.status_code == 403
+    assert "archive_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_an_editor_fixes_a_speaker_and_the_change_is_audited(site: tuple[str, str]) -> None:
+    base, url = site
+    token = _token(url, "fixer")
+    quote = _a_quote(base)
+    with _signed_in(base, token) as client:
+        page = client.get(f"/quotes/{quote['id']}")
+        assert "Set speaker" in page.text
+        assert "fixer" in page.text  # the header names who is signed in
+        csrf = _form_token(page)
+
+        moved = client.post(
+            f"/quotes/{quote['id']}/speaker",
+            data={"csrf": csrf, "speaker": "Wilhelmina Testcase", "kind": "person"},
+        )
+        assert moved.status_code == 303
+        assert moved.headers["location"] == f"/quotes/{quote['id']}"
+        assert _speaker(base, quote["id"]) == {
+            "origin": "CURATED",
+            "speaker": {"name": "Wilhelmina Testcase", "kind": "PERSON"},
+        }
+        assert "checked by an editor" in client.get(f"/quotes/{quote['id']}").text
+
+        cleared = client.post(f"/quotes/{quote['id']}/speaker", data={"csrf": csrf, "clear": "1"})
+        assert cleared.status_code == 303
+        assert _speaker(base, quote["id"])["speaker"] is None
+
+    log = httpx.post(
+        base + "/graphql",
+        json={"query": "{ auditLog(first: 3) { nodes { who action targetType } } }"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["data"]["auditLog"]["nodes"]
+    assert [(e["who"], e["action"]) for e in log] == [
+        ("fixer", "setQuoteSpeaker"),
+        ("fixer", "setQuoteSpeaker"),
+        ("fixer", "createActor"),
+    ]
+
+
+def _actor_count(base: str) -> int:
+    answer = httpx.post(base + "/graphql", json={"query": "{ stats { actors } }"}).json()
+    return int(answer["data"]["stats"]["actors"])
+
+
+def test_a_known_name_sets_that_actor_without_creating_one(site: tuple[str, str]) -> None:
+    base, url = site
+    quote = _a_quote(base)
+    before = _actor_count(base)
+    with _signed_in(base, _token(url, "namer")) as client:
+        csrf = _form_token(client.get(f"/quotes/{quote['id']}"))
+        # any spelling of a known actor: the sample names al-Jolani by his real name too
+        form = {"csrf": csrf, "speaker": "ahmed AL-SHARAA"}
+        assert client.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 303
+    assert _speaker(base, quote["id"])["speaker"]["name"] == "Abu Mohammed al-Jolani"
+    assert _actor_count(base) == before
+
+
+def test_posts_without_a_session_or_a_form_token_change_nothing(site: tuple[str, str]) -> None:
+    base, url = site
+    quote = _a_quote(base)
+    before = _speaker(base, quote["id"])
+    with _anonymous(base) as anonymous:
+        page = anonymous.get(f"/quotes/{quote['id']}")
+        assert "Set speaker" not in page.text
+        assert "Sign in to edit" in page.text
+        refused = anonymous.post(
+            f"/quotes/{quote['id']}/speaker", data={"csrf": "guess", "speaker": "Mallory"}
+        )
+        assert refused.status_code == 403
+
+    with _signed_in(base, _token(url, "forgetful")) as editor:
+        for form in ({"speaker": "Mallory"}, {"csrf": "wrong", "speaker": "Mallory"}):
+            assert editor.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 403
+    assert _speaker(base, quote["id"]) == before
+
+
+def test_signing_out_or_revoking_the_token_ends_the_session(site: tuple[str, str]) -> None:
+    base, url = site
+    quote = _a_quote(base)
+    with _signed_in(base, _token(url, "leaver")) as first:
+        cookie = first.cookies["archive_session"]
+        csrf = _form_token(first.get(f"/quotes/{quote['id']}"))
+        assert first.post("/signout", data={"csrf": csrf, "next": "/"}).status_code == 303
+        assert "archive_session" not in first.cookies
+    with _anonymous(base) as replay:  # the old cookie, sent again: the session is gone
+        replay.cookies.set("archive_session", cookie)
+        assert "Set speaker" not in replay.get(f"/quotes/{quote['id']}").text
+        form = {"csrf": csrf, "clear": "1"}
+        assert replay.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 403
+
+    with _signed_in(base, _token(url, "revoked")) as second:
+        csrf = _form_token(second.get(f"/quotes/{quote['id']}"))
+        engine = db.sync_engine(url)
+        try:
+            revoke_token(engine, "revoked")
+        finally:
+            engine.dispose()
+        refused = second.post(f"/quotes/{quote['id']}/speaker", data={"csrf": csrf, "clear": "1"})
+        assert refused.status_code == 403
+        assert "Set speaker" not in second.get(f"/quotes/{quote['id']}").text
+
+
+def test_a_redirect_after_a_form_stays_on_this_site(site: tuple[str, str]) -> None:
+    base, url = site
+    with _anonymous(base) as client:
+        csrf = _form_token(client.get("/signin"))
+        answer = client.post(
+            "/signin",
+            data={"csrf": csrf, "token": _token(url, "redirected"), "next": "//evil.example/"},
+        )
+    assert answer.headers["location"] == "/"
+
+
+def test_actor_suggestions_list_names_that_contain_what_is_typed(site: tuple[str, str]) -> None:
+    base, _ = site
+    answer = httpx.get(base + "/actors/suggest", params={"speaker": "jolan"})
+    assert answer.status_code == 200
+    assert '<option value="Abu Mohammed al-Jolani">' in answer.text
+    assert httpx.get(base + "/actors/suggest", params={"speaker": "j"}).text.strip() == ""
+
+
+def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tls.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    token = create_token(engine, "over-tls")
+    engine.dispose()
+    app = create_app(Settings(database_url=url))
+
+    async def sign_in() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://localhost") as client:
+            csrf = _form_token(await client.get("/signin"))
+            answer = await client.post("/signin", data={"csrf": csrf, "token": token})
+            assert answer.status_code == 303
+            return answer.headers.get_list("set-cookie")
+
+    try:
+        cookies = asyncio.run(sign_in())
+    finally:
+        asyncio.run(db.dispose(app.state.engine))
+    session = next(c for c in cookies if c.startswith("archive_session="))
+    assert "Secure" in session
+    assert "HttpOnly" in session
