@@ -8,7 +8,7 @@ commits: the caller owns the transaction, which is what makes a batch land whole
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
@@ -111,7 +111,37 @@ class Store:
         self.connection.execute(  # the curated quotes that stay
             update(QUOTES).where(QUOTES.c.article_id == article_id).values(**_copied(row))
         )
+        extraction = self._after_curated(article_id, record.body, extraction)
         self._add_extractions([(article_id, extraction)], {article_id: _copied(row)})
+
+    def _after_curated(self, article_id: int, body: str, extraction: Extraction) -> Extraction:
+        """What a new version of an article adds to the records an editor curated in it: each
+        curated quote and event follows its words to their place in the new body (no place
+        when they are gone), and the extraction's own copy of a curated one is left out, so
+        that a fix is neither overwritten nor doubled."""
+        curated: dict[str, set[str]] = {}
+        for table, words, kind in ((QUOTES, "text", "quote"), (EVENTS, "evidence", "event")):
+            rows = self.connection.execute(
+                select(table.c.id, table.c[words]).where(
+                    table.c.article_id == article_id, table.c.origin == "curated"
+                )
+            ).all()
+            curated[kind] = {_words(text) for _, text in rows if text}
+            for pk, text in rows:
+                start = body.find(text) if text else -1
+                span = (start, start + len(text)) if start >= 0 else (None, None)
+                self.connection.execute(
+                    update(table)
+                    .where(table.c.id == pk)
+                    .values(start_char=span[0], end_char=span[1])
+                )
+        return replace(
+            extraction,
+            quotes=[q for q in extraction.quotes if _words(q.text) not in curated["quote"]],
+            events=[
+                e for e in extraction.events if _words(e.evidence or "") not in curated["event"]
+            ],
+        )
 
     def _article_row(self, record: ArticleRecord, extraction: Extraction) -> dict[str, Any]:
         published, precision = record.published, record.published_precision
@@ -296,6 +326,11 @@ def _copied(article: Mapping[Any, Any]) -> dict[str, Any]:
     """The columns a quote copies from its article (``article``: its row), so that quotes are
     ordered by time and counted per outlet without reading their articles."""
     return {"published": article["published"] or EARLIEST, "source_id": article["source_id"]}
+
+
+def _words(text: str) -> str:
+    """``text`` with its spacing folded: the same words, wherever a line broke them."""
+    return " ".join(text.split())
 
 
 def _clip(text: str | None, length: int) -> str | None:

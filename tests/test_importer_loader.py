@@ -291,3 +291,39 @@ def test_an_article_another_importer_stores_meanwhile_is_a_duplicate(engine: Eng
         report = Loader(engine, runner).load(items)
     assert (report.imported, report.duplicates, report.rejected) == (0, 7, 0)
     assert counts(engine)["articles"] == 7
+
+
+def test_an_update_keeps_a_curated_quote_once_and_follows_its_words(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """An editor fixed a quote's speaker; the article then comes again, changed, with
+    ``--update``: the curated quote stays, once, at its words' new place, and the extraction's
+    copy of it is not added beside it."""
+    first = {
+        "title": "Harbour talks",
+        "url": "https://harbour.example/talks",
+        "body": "“We will reopen the harbour,” said Ona Velasquez on Monday.",
+        "quotes": [{"text": "We will reopen the harbour,", "speaker": "Ona Velasquez"}],
+    }
+    path = tmp_path / "talks.json"
+    path.write_text(json.dumps(first))
+    load(engine, [path])
+    with engine.begin() as connection:
+        quote_id = connection.execute(select(Quote.id)).scalar_one()
+        connection.execute(
+            Quote.__table__.update()
+            .where(Quote.__table__.c.id == quote_id)
+            .values(speaker_as_written="the harbour master", origin="curated", confidence=1.0)
+        )
+    changed = dict(
+        first,
+        body="Updated. “We will reopen the harbour,” said Ona Velasquez on Monday.",
+        quotes=[{"text": "We will reopen the harbour,", "speaker": "Ona Velasquez"}],
+    )
+    path.write_text(json.dumps(changed))
+    assert load(engine, [path], update=True).updated == 1
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Quote.id, Quote.origin, Quote.speaker_as_written, Quote.start_char)
+        ).all()
+    assert [tuple(r) for r in rows] == [(quote_id, "curated", "the harbour master", 10)]
