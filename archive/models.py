@@ -336,6 +336,23 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class Rejection(Base):
+    """A quote or an event an editor deleted as wrong: its words, so that extracting the
+    article again (``archive import --update`` of a new version) does not bring it back."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(_choice(("quote", "event"), "rejection_kind"))
+    words: Mapped[str] = mapped_column(Text)
+    """The quote's text or the event's evidence, its spacing folded."""
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class WebSession(Base):
     """An editor signed in on the pages with a token: the cookie's secret (only its SHA-256 is
     stored), the form token that every change must carry (CSRF), and when it ends. It ends

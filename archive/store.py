@@ -34,6 +34,7 @@ from archive.tables import (
     MENTIONS,
     PARTICIPANTS,
     QUOTES,
+    REJECTIONS,
     chunks,
     utcnow,
 )
@@ -117,8 +118,8 @@ class Store:
     def _after_curated(self, article_id: int, body: str, extraction: Extraction) -> Extraction:
         """What a new version of an article adds to the records an editor curated in it: each
         curated quote and event follows its words to their place in the new body (no place
-        when they are gone), and the extraction's own copy of a curated one is left out, so
-        that a fix is neither overwritten nor doubled."""
+        when they are gone), and the extraction's own copy of a curated one, or of one an
+        editor deleted, is left out, so that a fix is neither overwritten, doubled nor undone."""
         curated: dict[str, set[str]] = {}
         for table, words, kind in ((QUOTES, "text", "quote"), (EVENTS, "evidence", "event")):
             rows = self.connection.execute(
@@ -135,6 +136,13 @@ class Store:
                     .where(table.c.id == pk)
                     .values(start_char=span[0], end_char=span[1])
                 )
+        rejected = self.connection.execute(
+            select(REJECTIONS.c.kind, REJECTIONS.c.words).where(
+                REJECTIONS.c.article_id == article_id
+            )
+        ).all()
+        for kind, words in rejected:
+            curated[kind].add(words)
         return replace(
             extraction,
             quotes=[q for q in extraction.quotes if _words(q.text) not in curated["quote"]],

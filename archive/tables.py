@@ -23,6 +23,7 @@ from archive.models import (
     Place,
     PlaceAlias,
     Quote,
+    Rejection,
     Source,
     WebSession,
 )
@@ -44,6 +45,7 @@ SOURCES: Table = Source.__table__  # type: ignore[assignment]
 API_TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
 AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 WEB_SESSIONS: Table = WebSession.__table__  # type: ignore[assignment]
+REJECTIONS: Table = Rejection.__table__  # type: ignore[assignment]
 
 ARTICLE_CHILDREN = (QUOTES, EVENTS, MENTIONS, AFFILIATIONS)
 

@@ -6,6 +6,7 @@ token is refused (403) and changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from archive import db
 from archive.app import create_app
 from archive.settings import Settings
 from archive.tokens import create_token, revoke_token
-from tests.conftest import BACKENDS, database_with_samples
+from tests.conftest import BACKENDS, database_with_samples, run_cli
 from tests.server import live_server
 
 
@@ -256,3 +257,68 @@ def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
     session = next(c for c in cookies if c.startswith("archive_session="))
     assert "Secure" in session
     assert "HttpOnly" in session
+
+
+def _report(version: int) -> dict[str, Any]:
+    """An article of the wire, as given with its annotations; version 2 adds a line above."""
+    body = (
+        "Crowds marched through Velmora on Friday. “The bridge must reopen,” said Ines Darrow."
+        " “Nobody asked us,” a banner read."
+    )
+    if version == 2:
+        body = "Updated with a photo. " + body
+    return {
+        "title": "Velmora march",
+        "url": "https://wire.example/velmora-march",
+        "published": "2026-11-27",
+        "body": body,
+        "quotes": [
+            {"text": "The bridge must reopen,", "speaker": "Ines Darrow"},
+            {"text": "Nobody asked us,"},
+        ],
+        "events": [
+            {
+                "kind": "protest",
+                "place": "Velmora",
+                "evidence": "Crowds marched through Velmora on Friday.",
+            },
+            {"kind": "clash", "place": "Velmora", "evidence": "“Nobody asked us,” a banner read."},
+        ],
+    }
+
+
+def _velmora(base: str) -> dict[str, Any]:
+    query = """{ article(url: "https://wire.example/velmora-march") {
+      id quotes { id text origin } events { id kind origin } } }"""
+    return httpx.post(base + "/graphql", json={"query": query}).json()["data"]["article"]  # type: ignore[no-any-return]
+
+
+def test_what_an_editor_deletes_or_confirms_stays_so_after_an_update(
+    site: tuple[str, str], tmp_path: Path
+) -> None:
+    base, url = site
+    report = tmp_path / "velmora.json"
+    report.write_text(json.dumps(_report(1)))
+    assert run_cli("import", str(report), database_url=url, cwd=tmp_path).returncode == 0
+    article = _velmora(base)
+    banner = next(q for q in article["quotes"] if q["text"] == "Nobody asked us,")
+    clash = next(e for e in article["events"] if e["kind"] == "CLASH")
+    protest = next(e for e in article["events"] if e["kind"] == "PROTEST")
+
+    with _signed_in(base, _token(url, "corrector")) as editor:
+        csrf = _form_token(editor.get(f"/events/{protest['id']}"))
+        confirmed = editor.post(f"/events/{protest['id']}/confirm", data={"csrf": csrf})
+        assert confirmed.status_code == 303
+        assert "checked by an editor" in editor.get(f"/events/{protest['id']}").text
+        gone = editor.post(f"/events/{clash['id']}/delete", data={"csrf": csrf})
+        assert gone.status_code == 303
+        assert gone.headers["location"] == f"/articles/{article['id']}"
+        assert editor.post(f"/quotes/{banner['id']}/delete", data={"csrf": csrf}).status_code == 303
+    assert httpx.get(f"{base}/events/{clash['id']}").status_code == 404
+
+    report.write_text(json.dumps(_report(2)))
+    result = run_cli("import", "--update", str(report), database_url=url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = _velmora(base)
+    assert [q["text"] for q in after["quotes"]] == ["The bridge must reopen,"]
+    assert [(e["kind"], e["origin"]) for e in after["events"]] == [("PROTEST", "CURATED")]

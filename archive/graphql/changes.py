@@ -8,7 +8,7 @@ keeps the record before and after the change as the API shows it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import RowMapping
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from archive.graphql.context import Info
 from archive.graphql.errors import Forbidden, NotFound, Unauthenticated
 from archive.graphql.ids import global_id
+from archive.graphql.prefetch import Related, read_ahead
 from archive.tables import API_TOKENS, AUDIT_LOG, utcnow
 from archive.tokens import token_hash
 
@@ -111,3 +112,13 @@ async def audit(
 ) -> None:
     entry = audit_entry(who, action, target_type, target_id, before, after)
     await connection.execute(insert(AUDIT_LOG).values(entry))
+
+
+R = TypeVar("R", bound=Related)
+
+
+async def returned(info: Info, record: R) -> R:
+    """A changed record as a mutation returns it, what it relates to read ahead (after the
+    change's transaction, so that it shows the change)."""
+    await read_ahead(info, [record])
+    return record

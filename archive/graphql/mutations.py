@@ -16,12 +16,13 @@ from sqlalchemy import delete, insert, select, update
 from strawberry.scalars import JSON
 
 from archive import db
-from archive.graphql.changes import audit, audit_entry, audited, authorize, one_row
+from archive.graphql.changes import audit, audit_entry, audited, authorize, one_row, returned
 from archive.graphql.context import Info
+from archive.graphql.corrections import Corrections
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import ActorKind
 from archive.graphql.ids import global_id, pk_of
-from archive.graphql.prefetch import Related, prefetch, read_ahead, selected, selections
+from archive.graphql.prefetch import Related, prefetch, selected, selections
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
 from archive.settings import Settings
@@ -46,13 +47,6 @@ NOT_AN_ARTICLE = (
 MAX_QUOTE_CHARS = 20_000
 
 
-async def _returned(info: Info, record: R) -> R:
-    """A changed record as the mutation returns it, what it relates to read ahead (after the
-    change's transaction, so that it shows the change)."""
-    await read_ahead(info, [record])
-    return record
-
-
 @strawberry.type(description="What an import did.")
 class ImportResult:
     imported: int = strawberry.field(description="New articles stored.")
@@ -73,7 +67,7 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation:
+class Mutation(Corrections):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."
@@ -137,7 +131,7 @@ class Mutation:
                 audited(before, "Quote"),
                 audited(after, "Quote"),
             )
-        return await _returned(info, Quote.of(after))
+        return await returned(info, Quote.of(after))
 
     @strawberry.mutation(description="Correct a quote's words or whether it is direct speech.")
     async def update_quote(
@@ -175,7 +169,7 @@ class Mutation:
                 audited(before, "Quote"),
                 audited(after, "Quote"),
             )
-        return await _returned(info, Quote.of(after))
+        return await returned(info, Quote.of(after))
 
     @strawberry.mutation(
         description="Create an actor (a speaker the extraction missed); its name must not "
@@ -207,7 +201,7 @@ class Mutation:
             await audit(
                 connection, who, "createActor", "Actor", actor_id, None, audited(row, "Actor")
             )
-        return await _returned(info, Actor.of(row))
+        return await returned(info, Actor.of(row))
 
     @strawberry.mutation(
         description="Add a spelling of an actor's name; it must not already name another actor."
@@ -244,7 +238,7 @@ class Mutation:
                     None,
                     {"alias": alias.strip()},
                 )
-        return await _returned(info, Actor.of(row))
+        return await returned(info, Actor.of(row))
 
     @strawberry.mutation(
         description="Merge `from` into `into`: its aliases, quotes, events, mentions and affiliations move, "
@@ -330,7 +324,7 @@ class Mutation:
                 {"into": audited(kept, "Actor"), "from": audited(removed, "Actor")},
                 {"into": audited(kept, "Actor"), "moved": moved},
             )
-        return await _returned(info, Actor.of(kept))
+        return await returned(info, Actor.of(kept))
 
     @strawberry.mutation(
         description="Delete an article with its quotes, events and mentions. Admin tokens only."

@@ -20,6 +20,9 @@ SET_SPEAKER = """mutation($quote: ID!, $speaker: ID) {
 CREATE_ACTOR = """mutation($name: String!, $kind: ActorKind!) {
   createActor(name: $name, kind: $kind) { id }
 }"""
+DELETE_QUOTE = "mutation($id: ID!) { deleteQuote(quote: $id) { id } }"
+DELETE_EVENT = "mutation($id: ID!) { deleteEvent(event: $id) { id } }"
+CONFIRM_EVENT = "mutation($id: ID!) { confirmEvent(event: $id) { id } }"
 ACTOR_NAMED = "query($name: String!) { actor(name: $name) { id } }"
 SUGGESTIONS = """query($name: String!) {
   actors(first: 10, where: {name: {contains: $name}}) { nodes { id name kind } }
@@ -83,6 +86,31 @@ async def set_speaker(request: Request) -> Response:
     return RedirectResponse(f"/quotes/{quote}", status_code=303)
 
 
+async def delete_quote(request: Request) -> Response:
+    """Delete a quote that is no quote; back to its article."""
+    return await _deleted(request, DELETE_QUOTE, "deleteQuote")
+
+
+async def delete_event(request: Request) -> Response:
+    """Delete an event that did not happen as extracted; back to its article."""
+    return await _deleted(request, DELETE_EVENT, "deleteEvent")
+
+
+async def _deleted(request: Request, document: str, field: str) -> Response:
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    article = (await change(request, editor, document, id=request.path_params["id"]))[field]
+    return RedirectResponse(f"/articles/{article['id']}", status_code=303)
+
+
+async def confirm_event(request: Request) -> Response:
+    """Mark an event as checked: it happened as extracted."""
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    await change(request, editor, CONFIRM_EVENT, id=request.path_params["id"])
+    return RedirectResponse(f"/events/{request.path_params['id']}", status_code=303)
+
+
 async def actor_suggestions(request: Request) -> Response:
     """The actors whose names contain what is typed, as ``<option>``s of a datalist."""
     name = request.query_params.get("speaker", "").strip()
@@ -98,5 +126,8 @@ routes = [
     Route("/signin", sign_in, methods=["POST"]),
     Route("/signout", sign_out, methods=["POST"], name="signout"),
     Route("/quotes/{id}/speaker", set_speaker, methods=["POST"], name="quote_speaker"),
+    Route("/quotes/{id}/delete", delete_quote, methods=["POST"], name="quote_delete"),
+    Route("/events/{id}/delete", delete_event, methods=["POST"], name="event_delete"),
+    Route("/events/{id}/confirm", confirm_event, methods=["POST"], name="event_confirm"),
     Route("/actors/suggest", actor_suggestions, name="actor_suggestions"),
 ]
