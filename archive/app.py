@@ -19,6 +19,7 @@ from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.editing import routes as editing_routes
 from archive.web.graph import PageError
+from archive.web.review import routes as review_routes
 from archive.web.routes import page_error, server_error
 from archive.web.routes import routes as page_routes
 from archive.web.sessions import SignedIn
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             *editing_routes,
+            *review_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),

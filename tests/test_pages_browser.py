@@ -263,3 +263,30 @@ def test_an_editor_signs_in_fixes_a_speaker_and_signs_out(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in to edit")).to_be_visible()
     expect(page.get_by_role("button", name="Set speaker")).to_have_count(0)
+
+
+def test_an_editor_works_through_three_review_items_in_place(
+    page: Page, site: tuple[str, str]
+) -> None:
+    base, url = site
+    engine = db.sync_engine(url)
+    try:
+        token = create_token(engine, "browser-reviewer")
+    finally:
+        engine.dispose()
+    page.goto(f"{base}/signin?next=/review")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/review")
+    items = page.locator("li.review-item")
+    before = items.count()
+    assert before >= 3
+    first_text = items.first.locator("blockquote").inner_text()
+    page.evaluate("window.sameDocument = true")
+    for button in ("Accept", "Reject", "Accept"):
+        items.first.get_by_role("button", name=button).click()
+        before -= 1
+        expect(items).to_have_count(before)
+    assert page.evaluate("window.sameDocument") is True  # in place: no page load
+    page.reload()
+    expect(page.locator("li.review-item blockquote").first).not_to_have_text(first_text)

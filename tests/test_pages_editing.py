@@ -322,3 +322,59 @@ def test_what_an_editor_deletes_or_confirms_stays_so_after_an_update(
     after = _velmora(base)
     assert [q["text"] for q in after["quotes"]] == ["The bridge must reopen,"]
     assert [(e["kind"], e["origin"]) for e in after["events"]] == [("PROTEST", "CURATED")]
+
+
+def _left(page: httpx.Response, kind: str) -> int:
+    found = re.search(rf'id="left-{kind}">(\d+)<', page.text)
+    assert found is not None, page.text[:500]
+    return int(found.group(1))
+
+
+def _review_ids(page: httpx.Response) -> list[str]:
+    return re.findall(r'action="/(?:quotes|events)/([^/"]+)/confirm"', page.text)
+
+
+def test_the_review_queue_is_worked_through_in_place(site: tuple[str, str]) -> None:
+    base, url = site
+    with _anonymous(base) as reader:
+        page = reader.get("/review")
+        assert page.status_code == 200
+        assert _review_ids(page) == []  # readers see the queue, not the buttons
+        unsure = _left(page, "quotes")
+    assert unsure >= 3
+
+    with _signed_in(base, _token(url, "reviewer")) as editor:
+        page = editor.get("/review")
+        first, second, third = _review_ids(page)[:3]
+        csrf = _form_token(page)
+        # without JavaScript: back to the queue
+        accepted = editor.post(
+            f"/quotes/{first}/confirm", data={"csrf": csrf, "next": "/review?kind=quotes"}
+        )
+        assert accepted.status_code == 303
+        assert accepted.headers["location"] == "/review?kind=quotes"
+        # from htmx: the row is replaced by nothing
+        rejected = editor.post(
+            f"/quotes/{second}/delete", data={"csrf": csrf}, headers={"HX-Request": "true"}
+        )
+        assert rejected.status_code == 200
+        assert rejected.text == ""
+        page = editor.get("/review")
+        assert _left(page, "quotes") == unsure - 2
+        assert first not in _review_ids(page)
+        assert second not in _review_ids(page)
+        assert third in _review_ids(page)
+    assert _speaker(base, first)["origin"] == "CURATED"
+    assert _speaker(base, second) is None
+
+
+def test_the_review_queue_narrows_to_an_outlet(site: tuple[str, str]) -> None:
+    base, _ = site
+    with _anonymous(base) as reader:
+        everything = _left(reader.get("/review"), "quotes")
+        outlets = re.findall(r'<option value="([^"]+)"', reader.get("/review").text)
+        narrowed = [_left(reader.get("/review", params={"outlet": o}), "quotes") for o in outlets]
+        assert reader.get("/review", params={"kind": "people"}).status_code == 400
+    assert outlets
+    assert sum(narrowed) <= everything
+    assert all(n <= everything for n in narrowed)

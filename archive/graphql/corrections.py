@@ -8,12 +8,11 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import delete, insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from archive.graphql.changes import audit, audited, authorize, one_row, returned
 from archive.graphql.context import Info
 from archive.graphql.ids import pk_of
-from archive.graphql.types import Article, Event
+from archive.graphql.types import Article, Event, Quote
 from archive.tables import ARTICLES, EVENTS, QUOTES, REJECTIONS, utcnow
 
 
@@ -43,10 +42,20 @@ async def _reject(
     return await returned(info, Article.of(article))
 
 
-async def _curate(connection: AsyncConnection, table: Any, pk: int) -> None:
-    await connection.execute(
-        update(table).where(table.c.id == pk).values(origin="curated", confidence=1.0)
-    )
+async def _confirm(info: Info, table: Any, value: strawberry.ID, type_name: str) -> Any:
+    """Make the record ``value`` names curated, with confidence 1, audited; its new row."""
+    who = await authorize(info)
+    pk = pk_of(value, type_name)
+    async with info.context.database.transaction() as connection:
+        before = await one_row(connection, table, pk, type_name.lower())
+        await connection.execute(
+            update(table).where(table.c.id == pk).values(origin="curated", confidence=1.0)
+        )
+        after = await one_row(connection, table, pk, type_name.lower())
+        before_plain, after_plain = audited(before, type_name), audited(after, type_name)
+        action = f"confirm{type_name}"
+        await audit(connection, who, action, type_name, pk, before_plain, after_plain)
+    return after
 
 
 @strawberry.type
@@ -66,22 +75,14 @@ class Corrections:
         return await _reject(info, EVENTS, event, "Event", "evidence", "event")
 
     @strawberry.mutation(
+        description="Confirm a quote and its speaker as extracted: it becomes curated, with "
+        "confidence 1."
+    )
+    async def confirm_quote(self, info: Info, quote: strawberry.ID) -> Quote:
+        return await returned(info, Quote.of(await _confirm(info, QUOTES, quote, "Quote")))
+
+    @strawberry.mutation(
         description="Confirm an event as extracted: it becomes curated, with confidence 1."
     )
     async def confirm_event(self, info: Info, event: strawberry.ID) -> Event:
-        who = await authorize(info)
-        pk = pk_of(event, "Event")
-        async with info.context.database.transaction() as connection:
-            before = await one_row(connection, EVENTS, pk, "event")
-            await _curate(connection, EVENTS, pk)
-            after = await one_row(connection, EVENTS, pk, "event")
-            await audit(
-                connection,
-                who,
-                "confirmEvent",
-                "Event",
-                pk,
-                audited(before, "Event"),
-                audited(after, "Event"),
-            )
-        return await returned(info, Event.of(after))
+        return await returned(info, Event.of(await _confirm(info, EVENTS, event, "Event")))

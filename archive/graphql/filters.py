@@ -345,6 +345,12 @@ class EventFilter:
     article: ArticleFilter | None = strawberry.field(
         default=None, description="Reported by an article matching this."
     )
+    confidence: FloatFilter | None = strawberry.field(
+        default=None, description="The extraction's confidence, 0 to 1."
+    )
+    origin: list[Origin] | None = strawberry.field(
+        default=None, description="Obtained in one of these ways."
+    )
 
     def plain(self) -> q.EventWhere:
         return q.EventWhere(
@@ -357,6 +363,8 @@ class EventFilter:
             participant_role=_values(self.participant_role),
             fatalities=_plain(self.fatalities),
             article=_plain(self.article),
+            confidence=_plain(self.confidence),
+            origin=_values(self.origin),
         )
 
 
@@ -368,6 +376,9 @@ class QuoteOrder(Enum):
     NEWEST = "newest"
     OLDEST = "oldest"
     RELEVANCE = "relevance"
+    LEAST_CONFIDENT = strawberry.enum_value(
+        "least_confident", description="Least confident attribution first: what to review."
+    )
 
 
 @strawberry.enum(description="Orders of articles.")
@@ -382,3 +393,6 @@ class ArticleOrder(Enum):
 class EventOrder(Enum):
     NEWEST = "newest"
     OLDEST = "oldest"
+    LEAST_CONFIDENT = strawberry.enum_value(
+        "least_confident", description="Least confident extraction first: what to review."
+    )

@@ -57,6 +57,10 @@ def _by_time(name: str, when: ColumnElement[Any], pk: Any, newest: bool) -> Orde
     return Order(name, ((when, newest), (pk, newest)))
 
 
+def _least_confident(table: Table) -> Order:
+    return Order("least_confident", ((table.c.confidence, False), (table.c.id, False)))
+
+
 def _relevance(rank: ColumnElement[Any] | None, pk: Any) -> Order:
     if rank is None:
         raise BadUserInput("orderBy: RELEVANCE needs a `search`")
@@ -170,13 +174,13 @@ async def list_quotes(
     selection = quote_selection(info, where, search, extra)
     tree = selection.tree
     order_by = order_by or (QuoteOrder.RELEVANCE if tree else QuoteOrder.NEWEST)
-    order = (
-        _relevance(selection.rank, QUOTES.c.id)
-        if order_by is QuoteOrder.RELEVANCE
-        else _by_time(
-            order_by.value, QUOTES.c.published, QUOTES.c.id, order_by is QuoteOrder.NEWEST
-        )
-    )
+    if order_by is QuoteOrder.RELEVANCE:
+        order = _relevance(selection.rank, QUOTES.c.id)
+    elif order_by is QuoteOrder.LEAST_CONFIDENT:
+        order = _least_confident(QUOTES)
+    else:
+        newest = order_by is QuoteOrder.NEWEST
+        order = _by_time(order_by.value, QUOTES.c.published, QUOTES.c.id, newest)
 
     def build(row: Any) -> tuple[Any, str | None, float | None]:
         if tree is None:
@@ -236,12 +240,11 @@ async def list_events(
     """A page of events, each made by ``node`` from its row."""
     selection = event_selection(info, where, extra)
     order_by = order_by or EventOrder.NEWEST
-    order = _by_time(
-        order_by.value,
-        coalesce(EVENTS.c.date, _EARLIEST_DAY),
-        EVENTS.c.id,
-        order_by is EventOrder.NEWEST,
-    )
+    if order_by is EventOrder.LEAST_CONFIDENT:
+        order = _least_confident(EVENTS)
+    else:
+        day = coalesce(EVENTS.c.date, _EARLIEST_DAY)
+        order = _by_time(order_by.value, day, EVENTS.c.id, order_by is EventOrder.NEWEST)
     return await _page(info, selection, order, first, after, _plain(node))
 
 

@@ -382,6 +382,8 @@ class EventWhere(Combined):
     """With ``participant``: in one of these roles."""
     fatalities: Numbers | None = None
     article: ArticleWhere | None = None
+    confidence: Numbers | None = None
+    origin: Sequence[str] | None = None
 
 
 def event_condition(where: EventWhere) -> ColumnElement[bool]:
@@ -408,6 +410,10 @@ def event_condition(where: EventWhere) -> ColumnElement[bool]:
             out += w.fatalities.compile(EVENTS.c.fatalities)
         if w.article:
             out.append(EVENTS.c.article_id.in_(article_ids(w.article)))
+        if w.confidence:
+            out += w.confidence.compile(EVENTS.c.confidence)
+        if w.origin is not None:
+            out.append(EVENTS.c.origin.in_(list(w.origin)))
         return out
 
     return _combine(where, own, event_condition)

@@ -6,6 +6,7 @@ page it came from (303)."""
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -13,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from archive.web import sessions
 from archive.web.graph import PageError, change, read
+from archive.web.routes import is_partial
 
 SET_SPEAKER = """mutation($quote: ID!, $speaker: ID) {
   setQuoteSpeaker(quote: $quote, speaker: $speaker) { id }
@@ -22,6 +24,7 @@ CREATE_ACTOR = """mutation($name: String!, $kind: ActorKind!) {
 }"""
 DELETE_QUOTE = "mutation($id: ID!) { deleteQuote(quote: $id) { id } }"
 DELETE_EVENT = "mutation($id: ID!) { deleteEvent(event: $id) { id } }"
+CONFIRM_QUOTE = "mutation($id: ID!) { confirmQuote(quote: $id) { id } }"
 CONFIRM_EVENT = "mutation($id: ID!) { confirmEvent(event: $id) { id } }"
 ACTOR_NAMED = "query($name: String!) { actor(name: $name) { id } }"
 SUGGESTIONS = """query($name: String!) {
@@ -100,15 +103,32 @@ async def _deleted(request: Request, document: str, field: str) -> Response:
     form = await sessions.form_of(request)
     editor = await sessions.editor_for_change(request, form)
     article = (await change(request, editor, document, id=request.path_params["id"]))[field]
-    return RedirectResponse(f"/articles/{article['id']}", status_code=303)
+    return _done(request, form, f"/articles/{article['id']}")
+
+
+async def confirm_quote(request: Request) -> Response:
+    """Mark a quote and its speaker as checked: right as extracted."""
+    return await _confirmed(request, CONFIRM_QUOTE, "/quotes")
 
 
 async def confirm_event(request: Request) -> Response:
     """Mark an event as checked: it happened as extracted."""
+    return await _confirmed(request, CONFIRM_EVENT, "/events")
+
+
+async def _confirmed(request: Request, document: str, pages: str) -> Response:
     form = await sessions.form_of(request)
     editor = await sessions.editor_for_change(request, form)
-    await change(request, editor, CONFIRM_EVENT, id=request.path_params["id"])
-    return RedirectResponse(f"/events/{request.path_params['id']}", status_code=303)
+    await change(request, editor, document, id=request.path_params["id"])
+    return _done(request, form, f"{pages}/{request.path_params['id']}")
+
+
+def _done(request: Request, form: FormData, default: str) -> Response:
+    """After a change: the page the form names (``next``), else ``default``; to htmx, which
+    replaces the item it acted on (a row of the review queue), nothing."""
+    if is_partial(request):
+        return Response("", media_type="text/html")
+    return RedirectResponse(sessions.back_to(str(form.get("next", "")), default), status_code=303)
 
 
 async def actor_suggestions(request: Request) -> Response:
@@ -129,5 +149,6 @@ routes = [
     Route("/quotes/{id}/delete", delete_quote, methods=["POST"], name="quote_delete"),
     Route("/events/{id}/delete", delete_event, methods=["POST"], name="event_delete"),
     Route("/events/{id}/confirm", confirm_event, methods=["POST"], name="event_confirm"),
+    Route("/quotes/{id}/confirm", confirm_quote, methods=["POST"], name="quote_confirm"),
     Route("/actors/suggest", actor_suggestions, name="actor_suggestions"),
 ]
