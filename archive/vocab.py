@@ -113,3 +113,8 @@ EVENT_KINDS: dict[str, EventKind] = {
         ),
     )
 }
+
+
+CONFIDENT = 0.75
+"""The confidence from which an extracted quote or event is shown as sure: below it, it is
+marked as unsure on the pages, waits in the review queue, and can be left out of a search."""

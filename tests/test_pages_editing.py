@@ -378,3 +378,20 @@ def test_the_review_queue_narrows_to_an_outlet(site: tuple[str, str]) -> None:
     assert outlets
     assert sum(narrowed) <= everything
     assert all(n <= everything for n in narrowed)
+
+
+def test_unsure_records_are_marked_and_can_be_left_out_of_a_search(site: tuple[str, str]) -> None:
+    base, _ = site
+    with _anonymous(base) as reader:
+        everything = reader.get("/", params={"kind": "quotes"}).text
+        sure = reader.get("/", params={"kind": "quotes", "sure": "1"}).text
+        events = reader.get("/", params={"kind": "events", "sure": "1"}).text
+    assert 'class="unsure"' in everything
+    assert 'class="unsure"' not in sure
+    assert 'class="unsure"' not in events
+    assert 'name="sure" value="1" checked' in sure
+    unsure = httpx.post(
+        base + "/graphql",
+        json={"query": "{ quotes(first: 1, where: {confidence: {lt: 0.75}}) { nodes { id } } }"},
+    ).json()["data"]["quotes"]["nodes"][0]["id"]
+    assert "unsure attribution" in httpx.get(f"{base}/quotes/{unsure}").text

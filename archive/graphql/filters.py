@@ -102,9 +102,11 @@ class FloatFilter:
     eq: float | None = strawberry.field(default=None, description="Equal to.")
     gte: float | None = strawberry.field(default=None, description="At least.")
     lte: float | None = strawberry.field(default=None, description="At most.")
+    gt: float | None = strawberry.field(default=None, description="More than.")
+    lt: float | None = strawberry.field(default=None, description="Less than.")
 
     def plain(self) -> q.Numbers:
-        return q.Numbers(eq=self.eq, gte=self.gte, lte=self.lte)
+        return q.Numbers(eq=self.eq, gte=self.gte, lte=self.lte, gt=self.gt, lt=self.lt)
 
 
 @strawberry.input(description="Conditions on a whole number; all given must hold.")

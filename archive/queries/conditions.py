@@ -93,13 +93,15 @@ class Ids:
 
 @dataclass(frozen=True)
 class Numbers:
-    """A number equal to ``eq``, at least ``gte``, at most ``lte``; unknown (``is_null``) or
-    known: all given must hold."""
+    """A number equal to ``eq``, at least ``gte``, at most ``lte``, over ``gt``, under ``lt``;
+    unknown (``is_null``) or known: all given must hold."""
 
     eq: float | None = None
     gte: float | None = None
     lte: float | None = None
     is_null: bool | None = None
+    gt: float | None = None
+    lt: float | None = None
 
     def compile(self, column: Any) -> Conditions:
         conditions = []
@@ -109,6 +111,10 @@ class Numbers:
             conditions.append(column >= self.gte)
         if self.lte is not None:
             conditions.append(column <= self.lte)
+        if self.gt is not None:
+            conditions.append(column > self.gt)
+        if self.lt is not None:
+            conditions.append(column < self.lt)
         if self.is_null is not None:
             conditions.append(column.is_(None) if self.is_null else column.is_not(None))
         return conditions

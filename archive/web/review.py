@@ -1,4 +1,4 @@
-"""The review queue: what extraction was least sure of, least confident first, for an editor
+"""The review queue: what extraction was least sure of (below ``CONFIDENT``), least confident first, for an editor
 to accept, fix or reject in place. Readers may look; only a signed-in editor sees the
 buttons. Quotes and events each have their list, narrowed to one outlet if asked."""
 
@@ -10,11 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from archive.vocab import CONFIDENT
 from archive.web.graph import PageError, read
 from archive.web.routes import render
 
-UNSURE = 0.75
-"""Below this confidence an extracted record is in the queue."""
 PAGE = 20
 
 QUOTES = """
@@ -40,7 +39,7 @@ query($where: EventFilter!, $quotes: QuoteFilter!, $after: String) {
 
 
 def _unsure(outlet: str | None) -> dict[str, Any]:
-    where: dict[str, Any] = {"origin": ["EXTRACTED"], "confidence": {"lte": UNSURE}}
+    where: dict[str, Any] = {"origin": ["EXTRACTED"], "confidence": {"lt": CONFIDENT}}
     if outlet:
         where["article"] = {"source": {"name": {"eq": outlet}}}
     return where
@@ -65,7 +64,7 @@ async def review(request: Request) -> Response:
         "items": data["items"],
         "counts": counts,
         "outlets": sorted(s["name"] for s in data["sources"]["nodes"]),
-        "unsure": UNSURE,
+        "confident": CONFIDENT,
         "here": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
     }
     return render(request, "review.html", None, context)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from archive.vocab import EVENT_KINDS
+from archive.vocab import CONFIDENT, EVENT_KINDS
 from archive.web.graph import PageError
 
 KINDS = ("quotes", "articles", "actors", "events", "places")
@@ -38,6 +38,8 @@ class SearchState:
     end: date | None = None
     filters: dict[str, str] = field(default_factory=dict)
     after: str | None = None
+    sure: bool = False
+    """Only quotes and events an editor checked or extraction was confident of."""
 
     @classmethod
     def from_params(cls, params: Any) -> SearchState:
@@ -60,6 +62,7 @@ class SearchState:
             end=_day(params, "to"),
             filters=filters,
             after=params.get("after") or None,
+            sure=params.get("sure") == "1",
         )
 
     def params(self, **changes: Any) -> str:
@@ -85,6 +88,8 @@ class SearchState:
         if state.end:
             pairs.append(("to", state.end.isoformat()))
         pairs += [(name, filters[name]) for name in FILTERS if name in filters]
+        if state.sure:
+            pairs.append(("sure", "1"))
         if state.after:
             pairs.append(("after", state.after))
         return urlencode(pairs)
@@ -127,6 +132,11 @@ def _day(params: Any, name: str) -> date | None:
         raise PageError(400, f"{name} must be a date like 2024-12-06, not {value[:20]!r}") from None
 
 
+def _sure(state: SearchState) -> dict[str, Any] | None:
+    """Checked by an editor (confidence 1) or extracted with ``CONFIDENT`` or more."""
+    return {"confidence": {"gte": CONFIDENT}} if state.sure else None
+
+
 def _id(value: str) -> dict[str, Any]:
     return {"id": {"eq": value}}
 
@@ -146,7 +156,7 @@ query($first: Int!, $after: String, $where: QuoteFilter, $search: String, $facet
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { highlight node {
-      id text direct speakerAsWritten
+      id text direct speakerAsWritten confidence origin
       speaker { id name kind }
       article { id title published publishedPrecision source { id name } } } }
   }
@@ -189,7 +199,7 @@ query($first: Int!, $after: String, $where: EventFilter, $facets: Boolean!) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node {
-      id kind subKind date datePrecision fatalities evidence
+      id kind subKind date datePrecision fatalities evidence confidence origin
       place { id name }
       participants { role actor { id name } } } }
   }
@@ -224,6 +234,7 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
             {"article": {"source": _id(f["outlet"])}} if "outlet" in f else None,
             {"article": {"mentionsPlace": _id(f["place"])}} if "place" in f else None,
             {"article": {"published": period}} if period else None,
+            _sure(state),
         )
         return QUOTES, variables | {"where": where, "search": state.q or None, "facets": facets}
     if state.kind == "articles":
@@ -246,6 +257,7 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
             {"kind": [f["event_kind"]]} if "event_kind" in f else None,
             {"place": _id(f["place"])} if "place" in f else None,
             {"date": period} if period else None,
+            _sure(state),
         )
         return EVENTS, variables | {"where": where, "facets": facets}
     where = _all({"name": text} if text else None)

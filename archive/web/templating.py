@@ -12,6 +12,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from archive.dates import format_date
+from archive.vocab import CONFIDENT
 from archive.web.sessions import shown
 
 
@@ -55,4 +56,5 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
+    environment.globals["confident"] = CONFIDENT
     return Jinja2Templates(env=environment, context_processors=[shown])
