@@ -17,6 +17,7 @@ from archive import assets, db
 from archive.graphql.schema import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
+from archive.web.actor_editing import routes as actor_editing_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.graph import PageError
 from archive.web.review import routes as review_routes
@@ -49,6 +50,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             *editing_routes,
+            *actor_editing_routes,
             *review_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),

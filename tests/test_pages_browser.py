@@ -290,3 +290,36 @@ def test_an_editor_works_through_three_review_items_in_place(
     assert page.evaluate("window.sameDocument") is True  # in place: no page load
     page.reload()
     expect(page.locator("li.review-item blockquote").first).not_to_have_text(first_text)
+
+
+def test_an_admin_merges_two_actors_after_a_preview(page: Page, site: tuple[str, str]) -> None:
+    base, url = site
+    engine = db.sync_engine(url)
+    try:
+        token = create_token(engine, "browser-admin", role="admin")
+    finally:
+        engine.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(
+        base + "/graphql",
+        json={"query": 'mutation { createActor(name: "Hay’at Tahrir", kind: ARMED_GROUP) { id } }'},
+        headers=headers,
+    ).json()["data"]["createActor"]["id"]
+    kept = httpx.post(
+        base + "/graphql", json={"query": '{ actor(name: "HTS") { id name } }'}
+    ).json()["data"]["actor"]
+
+    page.goto(f"{base}/signin?next=/actors/{kept['id']}")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Merge into this actor the one named").fill("Hay’at Tahrir")
+    page.get_by_role("button", name="Preview the merge").click()
+    expect(page.locator("h1")).to_contain_text(f"Merge Hay’at Tahrir into {kept['name']}")
+    page.get_by_role("button", name="Merge").click()
+    expect(page).to_have_url(f"{base}/actors/{kept['id']}")
+    expect(page.get_by_role("region", name="Names")).to_contain_text("Hay’at Tahrir")
+    gone = httpx.post(
+        base + "/graphql",
+        json={"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": created}},
+    ).json()["data"]["node"]
+    assert gone is None

@@ -395,3 +395,76 @@ def test_unsure_records_are_marked_and_can_be_left_out_of_a_search(site: tuple[s
         json={"query": "{ quotes(first: 1, where: {confidence: {lt: 0.75}}) { nodes { id } } }"},
     ).json()["data"]["quotes"]["nodes"][0]["id"]
     assert "unsure attribution" in httpx.get(f"{base}/quotes/{unsure}").text
+
+
+def _actor(base: str, name: str) -> Any:
+    query = "query($n: String!) { actor(name: $n) { id name kind wikidataId description aliases } }"
+    answer = httpx.post(base + "/graphql", json={"query": query, "variables": {"n": name}})
+    return answer.json()["data"]["actor"]
+
+
+def _admin_token(url: str, name: str) -> str:
+    engine = db.sync_engine(url)
+    try:
+        return create_token(engine, name, role="admin")
+    finally:
+        engine.dispose()
+
+
+def test_an_editor_corrects_an_actor_and_its_spellings(site: tuple[str, str]) -> None:
+    base, url = site
+    actor = _actor(base, "Mazloum Abdi")
+    assert actor is not None
+    with _signed_in(base, _token(url, "actor-editor")) as editor:
+        page = editor.get(f"/actors/{actor['id']}")
+        csrf = _form_token(page)
+        form = {
+            "csrf": csrf,
+            "name": "Mazloum Kobani Abdi",
+            "kind": "person",
+            "wikidata_id": "Q60738960",
+            "description": "Commander of the SDF.",
+        }
+        assert editor.post(f"/actors/{actor['id']}/edit", data=form).status_code == 303
+        wrong = editor.post(f"/actors/{actor['id']}/edit", data=form | {"wikidata_id": "Q-1"})
+        assert wrong.status_code == 400
+        for alias in ("General Mazloum", "Mazloum the Commander"):
+            added = {"csrf": csrf, "alias": alias}
+            assert editor.post(f"/actors/{actor['id']}/aliases", data=added).status_code == 303
+        gone = {"csrf": csrf, "alias": "Mazloum the Commander"}
+        assert editor.post(f"/actors/{actor['id']}/aliases/remove", data=gone).status_code == 303
+        name = {"csrf": csrf, "alias": "Mazloum Kobani Abdi"}
+        assert editor.post(f"/actors/{actor['id']}/aliases/remove", data=name).status_code == 400
+        assert "Preview the merge" not in editor.get(f"/actors/{actor['id']}").text  # admins only
+    renamed = _actor(base, "Mazloum Abdi")  # the old name still finds it
+    assert renamed["id"] == actor["id"]
+    assert renamed["name"] == "Mazloum Kobani Abdi"
+    assert (renamed["wikidataId"], renamed["description"]) == ("Q60738960", "Commander of the SDF.")
+    assert "General Mazloum" in renamed["aliases"]
+    assert _actor(base, "General Mazloum")["id"] == actor["id"]
+    assert _actor(base, "Mazloum the Commander") is None
+
+
+def test_an_admin_merges_two_actors_after_a_preview(site: tuple[str, str]) -> None:
+    base, url = site
+    with _signed_in(base, _token(url, "merge-editor")) as editor:
+        kept = _actor(base, "Syrian Democratic Forces")
+        assert editor.get(f"/actors/{kept['id']}/merge", params={"from": "SDF"}).status_code == 403
+    with _signed_in(base, _admin_token(url, "merge-admin")) as admin:
+        assert "Preview the merge" in admin.get(f"/actors/{kept['id']}").text
+        created = httpx.post(
+            base + "/graphql",
+            json={
+                "query": 'mutation { createActor(name: "Quwat Suriya al-Dimuqratiya", kind: ARMED_GROUP) { id } }'
+            },
+            headers={"Authorization": f"Bearer {_admin_token(url, 'merge-api')}"},
+        ).json()["data"]["createActor"]
+        preview = admin.get(
+            f"/actors/{kept['id']}/merge", params={"from": "Quwat Suriya al-Dimuqratiya"}
+        )
+        assert preview.status_code == 200
+        assert "Quwat Suriya al-Dimuqratiya" in preview.text
+        assert "Syrian Democratic Forces" in preview.text
+        form = {"csrf": _form_token(preview), "from": created["id"]}
+        assert admin.post(f"/actors/{kept['id']}/merge", data=form).status_code == 303
+    assert _actor(base, "Quwat Suriya al-Dimuqratiya")["id"] == kept["id"]

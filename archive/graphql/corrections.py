@@ -1,19 +1,28 @@
 """Corrections of what extraction got wrong, by an editor: a quote or an event deleted as
-wrong (and kept out of later extractions of the article, see ``store``), an event confirmed.
-Each runs in one transaction with its audit entry."""
+wrong (and kept out of later extractions of the article, see ``store``) or confirmed, an actor
+renamed, retyped, described, identified or stripped of a wrong spelling. Each runs in one
+transaction with its audit entry."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from archive.graphql.changes import audit, audited, authorize, one_row, returned
 from archive.graphql.context import Info
-from archive.graphql.ids import pk_of
-from archive.graphql.types import Article, Event, Quote
-from archive.tables import ARTICLES, EVENTS, QUOTES, REJECTIONS, utcnow
+from archive.graphql.errors import BadUserInput
+from archive.graphql.filters import ActorKind
+from archive.graphql.ids import global_id, pk_of
+from archive.graphql.types import Actor, Article, Event, Quote
+from archive.importer.values import WIKIDATA_ID
+from archive.names import normalize_name
+from archive.tables import ACTOR_ALIASES, ACTORS, ARTICLES, EVENTS, QUOTES, REJECTIONS, utcnow
+
+MAX_NAME = 300
+MAX_DESCRIPTION = 2000
 
 
 async def _reject(
@@ -58,6 +67,27 @@ async def _confirm(info: Info, table: Any, value: strawberry.ID, type_name: str)
     return after
 
 
+async def _renamed(connection: AsyncConnection, pk: int, name: str) -> str:
+    """``name``, spacing folded, made a spelling of actor ``pk``; refused when it names
+    another actor (two actors would then be one: merge them)."""
+    name = " ".join(name.split())
+    key = normalize_name(name)
+    if not key or len(name) > MAX_NAME:
+        raise BadUserInput(f"a name needs letters or digits, at most {MAX_NAME} characters")
+    owner = (
+        await connection.execute(
+            select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
+        )
+    ).scalar()
+    if owner is not None and owner != pk:
+        raise BadUserInput(f"{name!r} already names another actor; merge the two")
+    if owner is None:
+        await connection.execute(
+            insert(ACTOR_ALIASES).values(actor_id=pk, alias=name, normalized=key)
+        )
+    return name
+
+
 @strawberry.type
 class Corrections:
     @strawberry.mutation(
@@ -86,3 +116,81 @@ class Corrections:
     )
     async def confirm_event(self, info: Info, event: strawberry.ID) -> Event:
         return await returned(info, Event.of(await _confirm(info, EVENTS, event, "Event")))
+
+    @strawberry.mutation(
+        description="Correct an actor: its name (the old one stays a spelling of it), kind, "
+        "description or Wikidata ID. A new name must not name another actor."
+    )
+    async def update_actor(
+        self,
+        info: Info,
+        actor: strawberry.ID,
+        name: str | None = None,
+        kind: ActorKind | None = None,
+        description: str | None = None,
+        wikidata_id: str | None = None,
+    ) -> Actor:
+        who = await authorize(info)
+        pk = pk_of(actor, "Actor")
+        values: dict[str, Any] = {}
+        if kind is not None:
+            values["kind"] = kind.value
+        if description is not None:
+            if len(description) > MAX_DESCRIPTION:
+                raise BadUserInput(f"a description holds at most {MAX_DESCRIPTION} characters")
+            values["description"] = description.strip() or None
+        if wikidata_id is not None:
+            if wikidata_id.strip() and not WIKIDATA_ID.match(wikidata_id.strip()):
+                raise BadUserInput(f"{wikidata_id[:40]!r} is no Wikidata ID (Q and a number: Q42)")
+            values["wikidata_id"] = wikidata_id.strip() or None
+        async with info.context.database.transaction() as connection:
+            before = await one_row(connection, ACTORS, pk, "actor")
+            if values.get("wikidata_id"):
+                holder = (
+                    await connection.execute(
+                        select(ACTORS.c.id).where(
+                            ACTORS.c.wikidata_id == values["wikidata_id"], ACTORS.c.id != pk
+                        )
+                    )
+                ).scalar()
+                if holder is not None:
+                    raise BadUserInput(
+                        f"{values['wikidata_id']} is another actor's ({global_id('Actor', holder)}); merge the two"
+                    )
+            if name is not None:
+                values["name"] = await _renamed(connection, pk, name)
+            if values:
+                await connection.execute(update(ACTORS).where(ACTORS.c.id == pk).values(**values))
+            after = await one_row(connection, ACTORS, pk, "actor")
+            await audit(
+                connection,
+                who,
+                "updateActor",
+                "Actor",
+                pk,
+                audited(before, "Actor"),
+                audited(after, "Actor"),
+            )
+        return await returned(info, Actor.of(after))
+
+    @strawberry.mutation(
+        description="Remove a spelling from an actor (not its name): the words no longer "
+        "resolve to it."
+    )
+    async def remove_actor_alias(self, info: Info, actor: strawberry.ID, alias: str) -> Actor:
+        who = await authorize(info)
+        pk = pk_of(actor, "Actor")
+        key = normalize_name(alias)
+        async with info.context.database.transaction() as connection:
+            row = await one_row(connection, ACTORS, pk, "actor")
+            if key == normalize_name(row["name"]):
+                raise BadUserInput("an actor's name stays one of its spellings; rename it first")
+            removed = await connection.execute(
+                delete(ACTOR_ALIASES).where(
+                    ACTOR_ALIASES.c.actor_id == pk, ACTOR_ALIASES.c.normalized == key
+                )
+            )
+            if removed.rowcount == 0:
+                raise BadUserInput(f"{alias!r} is not a spelling of this actor")
+            await audit(connection, who, "removeActorAlias", "Actor", pk, {"alias": alias}, None)
+        return await returned(info, Actor.of(row))

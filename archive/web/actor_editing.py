@@ -1,0 +1,125 @@
+"""An actor corrected where it is seen: its name, kind, description and Wikidata ID, its
+spellings, and (admins) another actor merged into it after a preview of what moves. Each is a
+plain form carrying the session's form token; each runs the API's mutation for the editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from archive.web import sessions
+from archive.web.editing import KINDS
+from archive.web.graph import PageError, change, node, read
+
+UPDATE = """mutation($id: ID!, $name: String, $kind: ActorKind, $description: String,
+                     $wikidata: String) {
+  updateActor(actor: $id, name: $name, kind: $kind, description: $description,
+              wikidataId: $wikidata) { id }
+}"""
+ADD_ALIAS = (
+    "mutation($id: ID!, $alias: String!) { addActorAlias(actor: $id, alias: $alias) { id } }"
+)
+REMOVE_ALIAS = """mutation($id: ID!, $alias: String!) {
+  removeActorAlias(actor: $id, alias: $alias) { id }
+}"""
+MERGE = "mutation($into: ID!, $from: ID!) { mergeActors(into: $into, from: $from) { id } }"
+NAMED = "query($name: String!) { actor(name: $name) { id } }"
+WHAT_MOVES = """
+  id name kind aliases
+  quotes(first: 0) { totalCount }
+  events(first: 0) { totalCount }
+  affiliations { role }
+"""
+MENTIONED = """query($id: ID!) {
+  articleFacets(where: {mentionsActor: {id: {eq: $id}}}) { count }
+}"""
+
+
+def _back(actor: str) -> Response:
+    return RedirectResponse(f"/actors/{actor}", status_code=303)
+
+
+async def edit(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    actor = request.path_params["id"]
+    kind = str(form.get("kind", ""))
+    if kind and kind not in KINDS:
+        raise PageError(400, f"Unknown kind of actor {kind!r}.")
+    await change(
+        request,
+        editor,
+        UPDATE,
+        id=actor,
+        name=str(form.get("name", "")).strip() or None,
+        kind=kind.upper() or None,
+        description=str(form.get("description", "")),
+        wikidata=str(form.get("wikidata_id", "")),
+    )
+    return _back(actor)
+
+
+async def add_alias(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    actor = request.path_params["id"]
+    alias = str(form.get("alias", "")).strip()
+    if not alias:
+        raise PageError(400, "Write the spelling to add.")
+    await change(request, editor, ADD_ALIAS, id=actor, alias=alias)
+    return _back(actor)
+
+
+async def remove_alias(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    actor = request.path_params["id"]
+    await change(request, editor, REMOVE_ALIAS, id=actor, alias=str(form.get("alias", "")))
+    return _back(actor)
+
+
+async def _what_moves(request: Request, actor: str) -> dict[str, Any]:
+    record = await node(request, "Actor", actor, WHAT_MOVES)
+    mentioned = (await read(request, MENTIONED, id=actor))["articleFacets"]["count"]
+    return record | {"articles": mentioned}
+
+
+async def merge_preview(request: Request) -> Response:
+    """What merging the actor named ``from`` into this one moves; the button that does it."""
+    session = await sessions.current(request)
+    if session is None or session.editor.role != "admin":
+        raise PageError(403, "Only an admin can merge actors.")
+    into = request.path_params["id"]
+    name = request.query_params.get("from", "").strip()
+    found = (await read(request, NAMED, name=name))["actor"] if name else None
+    if found is None:
+        raise PageError(404, f"No actor is named {name[:100]!r}.")
+    if found["id"] == into:
+        raise PageError(400, "An actor cannot be merged into itself.")
+    context = {
+        "into": await _what_moves(request, into),
+        "gone": await _what_moves(request, found["id"]),
+    }
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "merge.html", context)
+
+
+async def merge(request: Request) -> Response:
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form, role="admin")
+    into = request.path_params["id"]
+    await change(request, editor, MERGE, into=into, **{"from": str(form.get("from", ""))})
+    return _back(into)
+
+
+routes = [
+    Route("/actors/{id}/edit", edit, methods=["POST"], name="actor_edit"),
+    Route("/actors/{id}/aliases", add_alias, methods=["POST"], name="actor_alias_add"),
+    Route("/actors/{id}/aliases/remove", remove_alias, methods=["POST"], name="actor_alias_remove"),
+    Route("/actors/{id}/merge", merge_preview, methods=["GET"], name="actor_merge_preview"),
+    Route("/actors/{id}/merge", merge, methods=["POST"], name="actor_merge"),
+]
