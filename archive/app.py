@@ -20,6 +20,7 @@ from archive.settings import Settings
 from archive.web.actor_editing import routes as actor_editing_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.graph import PageError
+from archive.web.place_editing import routes as place_editing_routes
 from archive.web.review import routes as review_routes
 from archive.web.routes import page_error, server_error
 from archive.web.routes import routes as page_routes
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             *editing_routes,
             *actor_editing_routes,
+            *place_editing_routes,
             *review_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),

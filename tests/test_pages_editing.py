@@ -468,3 +468,83 @@ def test_an_admin_merges_two_actors_after_a_preview(site: tuple[str, str]) -> No
         form = {"csrf": _form_token(preview), "from": created["id"]}
         assert admin.post(f"/actors/{kept['id']}/merge", data=form).status_code == 303
     assert _actor(base, "Quwat Suriya al-Dimuqratiya")["id"] == kept["id"]
+
+
+def _place(base: str, name: str) -> Any:
+    query = """query($n: String!) { place(name: $n) {
+      id name countryCode latitude longitude geonamesId aliases } }"""
+    answer = httpx.post(base + "/graphql", json={"query": query, "variables": {"n": name}})
+    return answer.json()["data"]["place"]
+
+
+def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
+    site: tuple[str, str],
+) -> None:
+    base, url = site
+    valencia = _place(base, "Valencia")
+    assert valencia["countryCode"] == "ES"
+    with _anonymous(base) as reader:
+        assert reader.get(f"/places/{valencia['id']}/where").status_code == 403
+    with _signed_in(base, _token(url, "geographer")) as editor:
+        assert "Correct where it is" in editor.get(f"/places/{valencia['id']}").text
+        page = editor.get(f"/places/{valencia['id']}/where")
+        entries = dict(
+            re.findall(
+                r'name="geonames_id" value="(\d+)"[^>]*>\s*Valencia · \w+ · (\w\w)', page.text
+            )
+        )
+        venezuelan = next(entry for entry, country in entries.items() if country == "VE")
+        moved = editor.post(
+            f"/places/{valencia['id']}/entry",
+            data={"csrf": _form_token(page), "geonames_id": venezuelan},
+        )
+        assert moved.status_code == 303
+        after = _place(base, "Valencia")
+        assert (after["id"], after["countryCode"], after["geonamesId"]) == (
+            valencia["id"],
+            "VE",
+            int(venezuelan),
+        )
+        located = editor.post(
+            f"/places/{valencia['id']}/location",
+            data={
+                "csrf": _form_token(page),
+                "latitude": "39.47",
+                "longitude": "-0.376",
+                "country_code": "es",
+            },
+        )
+        assert located.status_code == 303
+        wrong = editor.post(
+            f"/places/{valencia['id']}/location",
+            data={"csrf": _form_token(page), "latitude": "139", "longitude": "0"},
+        )
+        assert wrong.status_code == 400
+    after = _place(base, "Valencia")
+    assert (after["latitude"], after["longitude"], after["countryCode"], after["geonamesId"]) == (
+        39.47,
+        -0.376,
+        "ES",
+        None,
+    )
+
+
+def test_a_place_given_another_places_entry_is_merged_into_it(site: tuple[str, str]) -> None:
+    base, url = site
+    token = _admin_token(url, "place-merger")
+    damascus = _place(base, "Damascus")
+    created = httpx.post(
+        base + "/graphql",
+        json={"query": "{ places(first: 100) { nodes { id name geonamesId } } }"},
+    ).json()["data"]["places"]["nodes"]
+    other = next(p for p in created if p["geonamesId"] and p["id"] != damascus["id"])
+    merged = httpx.post(
+        base + "/graphql",
+        json={
+            "query": "mutation($p: ID!, $g: Int!) { updatePlace(place: $p, geonamesId: $g) { id } }",
+            "variables": {"p": other["id"], "g": damascus["geonamesId"]},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["data"]["updatePlace"]
+    assert merged["id"] == damascus["id"]
+    assert _place(base, other["name"])["id"] == damascus["id"]

@@ -22,6 +22,7 @@ from archive.graphql.corrections import Corrections
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import ActorKind
 from archive.graphql.ids import global_id, pk_of
+from archive.graphql.places import PlaceCorrections
 from archive.graphql.prefetch import Related, prefetch, selected, selections
 from archive.graphql.types import Actor, Article, Quote
 from archive.names import normalize_name
@@ -67,7 +68,7 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation(Corrections):
+class Mutation(Corrections, PlaceCorrections):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."

@@ -62,6 +62,7 @@ from archive.graphql.lists import (
     quote_selection,
 )
 from archive.graphql.mutations import Mutation
+from archive.graphql.places import PlaceCandidate, candidates
 from archive.graphql.prefetch import Related, read_ahead
 from archive.graphql.types import (
     NODE_CLASSES,
@@ -199,6 +200,13 @@ class Query:
     async def place(self, info: Info, name: str) -> Place | None:
         pk = _by_alias(PLACE_ALIASES, "place_id", name)
         return await _one(info, Place.of, select(PLACES).where(PLACES.c.id == pk))
+
+    @strawberry.field(
+        description="The gazetteer's entries spelled like `name` (most populous first): what "
+        "a place of that name could be."
+    )
+    async def place_candidates(self, name: str) -> list[PlaceCandidate]:
+        return await candidates(name[:300])
 
     @strawberry.field(description="An outlet by its exact name or its domain; null if none.")
     async def source(self, info: Info, name: str) -> Source | None:
