@@ -19,6 +19,7 @@ from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.actor_editing import routes as actor_editing_routes
 from archive.web.editing import routes as editing_routes
+from archive.web.event_editing import routes as event_editing_routes
 from archive.web.graph import PageError
 from archive.web.place_editing import routes as place_editing_routes
 from archive.web.review import routes as review_routes
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Starlette:
             *editing_routes,
             *actor_editing_routes,
             *place_editing_routes,
+            *event_editing_routes,
             *review_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -548,3 +548,53 @@ def test_a_place_given_another_places_entry_is_merged_into_it(site: tuple[str, s
     ).json()["data"]["updatePlace"]
     assert merged["id"] == damascus["id"]
     assert _place(base, other["name"])["id"] == damascus["id"]
+
+
+def _event(base: str, event: str) -> Any:
+    query = """query($id: ID!) { node(id: $id) { ... on Event {
+      kind date datePrecision fatalities origin place { name }
+      participants { role actor { id name } } } } }"""
+    answer = httpx.post(base + "/graphql", json={"query": query, "variables": {"id": event}})
+    return answer.json()["data"]["node"]
+
+
+def test_an_editor_corrects_an_event_and_who_took_part(site: tuple[str, str]) -> None:
+    base, url = site
+    event = httpx.post(
+        base + "/graphql",
+        json={"query": "{ events(first: 1, where: {origin: [EXTRACTED]}) { nodes { id } } }"},
+    ).json()["data"]["events"]["nodes"][0]["id"]
+    with _signed_in(base, _token(url, "event-editor")) as editor:
+        page = editor.get(f"/events/{event}")
+        assert "Correct this event" in page.text
+        csrf = _form_token(page)
+        form = {
+            "csrf": csrf,
+            "kind": "clash",
+            "date": "2026-11-20",
+            "date_precision": "week",
+            "place": "damascus",
+            "fatalities": "3",
+        }
+        assert editor.post(f"/events/{event}/edit", data=form).status_code == 303
+        nowhere = editor.post(f"/events/{event}/edit", data=form | {"place": "Atlantis Prime"})
+        assert nowhere.status_code == 400
+        assert "no place is named" in nowhere.text
+        for actor, role in (("SDF", "actor2"), ("HTS", "actor1")):
+            joined = {"csrf": csrf, "actor": actor, "role": role}
+            assert editor.post(f"/events/{event}/participants", data=joined).status_code == 303
+        hts = next(
+            p["actor"]["id"] for p in _event(base, event)["participants"] if p["role"] == "ACTOR1"
+        )
+        out = {"csrf": csrf, "actor": hts}
+        assert editor.post(f"/events/{event}/participants/remove", data=out).status_code == 303
+    after = _event(base, event)
+    assert (after["kind"], after["date"], after["datePrecision"], after["fatalities"]) == (
+        "CLASH",
+        "2026-11-20",
+        "WEEK",
+        3,
+    )
+    assert after["place"]["name"] == "Damascus"
+    assert after["origin"] == "CURATED"
+    assert [p["role"] for p in after["participants"]] == ["ACTOR2"]

@@ -7,7 +7,7 @@ keeps the record before and after the change as the API shows it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
@@ -70,7 +70,7 @@ def audited(row: RowMapping | None, type_name: str) -> dict[str, Any] | None:
         return None
     plain: dict[str, Any] = {}
     for key, value in row.items():
-        if isinstance(value, datetime):
+        if isinstance(value, date):  # a datetime is a date too
             value = value.isoformat()
         elif value is not None and key == "id":
             value = global_id(type_name, value)

@@ -20,6 +20,7 @@ from archive.graphql.changes import audit, audit_entry, audited, authorize, one_
 from archive.graphql.context import Info
 from archive.graphql.corrections import Corrections
 from archive.graphql.errors import BadUserInput
+from archive.graphql.event_corrections import EventCorrections
 from archive.graphql.filters import ActorKind
 from archive.graphql.ids import global_id, pk_of
 from archive.graphql.places import PlaceCorrections
@@ -68,7 +69,7 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation(Corrections, PlaceCorrections):
+class Mutation(Corrections, EventCorrections, PlaceCorrections):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."

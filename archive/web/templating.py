@@ -12,7 +12,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from archive.dates import format_date
-from archive.vocab import CONFIDENT
+from archive.vocab import CONFIDENT, EVENT_KINDS
 from archive.web.sessions import shown
 
 
@@ -57,4 +57,5 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
     environment.globals["confident"] = CONFIDENT
+    environment.globals["event_kinds"] = tuple(EVENT_KINDS)
     return Jinja2Templates(env=environment, context_processors=[shown])
