@@ -18,6 +18,7 @@ from archive.graphql.schema import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.actor_editing import routes as actor_editing_routes
+from archive.web.audit import routes as audit_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.event_editing import routes as event_editing_routes
 from archive.web.graph import PageError
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Starlette:
             *actor_editing_routes,
             *place_editing_routes,
             *event_editing_routes,
+            *audit_routes,
             *review_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),

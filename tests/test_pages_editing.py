@@ -598,3 +598,32 @@ def test_an_editor_corrects_an_event_and_who_took_part(site: tuple[str, str]) ->
     assert after["place"]["name"] == "Damascus"
     assert after["origin"] == "CURATED"
     assert [p["role"] for p in after["participants"]] == ["ACTOR2"]
+
+
+def test_the_audit_log_shows_a_change_and_undoes_the_last_one(site: tuple[str, str]) -> None:
+    base, url = site
+    quote = _a_quote(base)
+    before = _speaker(base, quote["id"])
+    with _anonymous(base) as reader:
+        assert reader.get("/audit").status_code == 403
+    with _signed_in(base, _token(url, "undoer")) as editor:
+        csrf = _form_token(editor.get(f"/quotes/{quote['id']}"))
+        for name in ("Xanthe Firstfix", "Yolanda Secondfix"):
+            form = {"csrf": csrf, "speaker": name}
+            assert editor.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 303
+        page = editor.get("/audit")
+        assert page.status_code == 200
+        assert "Yolanda Secondfix" in page.text
+        entries = re.findall(r'action="/audit/([^/"]+)/undo"', page.text)
+        newest, older = entries[0], entries[1]
+        refused = editor.post(f"/audit/{older}/undo", data={"csrf": csrf})
+        assert refused.status_code == 400
+        assert "changed again since" in refused.text
+        assert editor.post(f"/audit/{newest}/undo", data={"csrf": csrf}).status_code == 303
+        assert _speaker(base, quote["id"])["speaker"]["name"] == "Xanthe Firstfix"
+        page = editor.get("/audit")
+        assert re.search(r"<strong>undo</strong> by undoer", page.text)
+        # the first fix is now the last change to the quote but one: the undo came after it
+        again = editor.post(f"/audit/{older}/undo", data={"csrf": csrf})
+        assert again.status_code == 400
+    assert before != _speaker(base, quote["id"])

@@ -52,7 +52,7 @@ async def authorize(info: Info, role: str = "editor", *, what: str = "changes ne
 
 
 # The records a row's foreign keys point at, so that the audit log names them as the API does.
-_REFERENCES = {
+REFERENCES = {
     "speaker_id": "Actor",
     "actor_id": "Actor",
     "organization_id": "Actor",
@@ -74,8 +74,8 @@ def audited(row: RowMapping | None, type_name: str) -> dict[str, Any] | None:
             value = value.isoformat()
         elif value is not None and key == "id":
             value = global_id(type_name, value)
-        elif value is not None and key in _REFERENCES:
-            value = global_id(_REFERENCES[key], value)
+        elif value is not None and key in REFERENCES:
+            value = global_id(REFERENCES[key], value)
         plain[key] = value
     return plain
 

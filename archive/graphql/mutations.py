@@ -26,6 +26,7 @@ from archive.graphql.ids import global_id, pk_of
 from archive.graphql.places import PlaceCorrections
 from archive.graphql.prefetch import Related, prefetch, selected, selections
 from archive.graphql.types import Actor, Article, Quote
+from archive.graphql.undo import Undo
 from archive.names import normalize_name
 from archive.settings import Settings
 from archive.tables import (
@@ -69,7 +70,7 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation(Corrections, EventCorrections, PlaceCorrections):
+class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."
