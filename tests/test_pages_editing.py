@@ -627,3 +627,33 @@ def test_the_audit_log_shows_a_change_and_undoes_the_last_one(site: tuple[str, s
         again = editor.post(f"/audit/{older}/undo", data={"csrf": csrf})
         assert again.status_code == 400
     assert before != _speaker(base, quote["id"])
+
+
+def test_an_editor_splits_an_actor_and_corrects_a_quotes_words(site: tuple[str, str]) -> None:
+    base, url = site
+    quote = _a_quote(base)
+    speaker = _actor(base, _speaker(base, quote["id"])["speaker"]["name"])
+    with _signed_in(base, _token(url, "splitter")) as editor:
+        page = editor.get(f"/actors/{speaker['id']}")
+        assert f'name="quote" value="{quote["id"]}"' in page.text
+        csrf = _form_token(page)
+        form = {"csrf": csrf, "quote": [quote["id"]], "name": "Zora Splitoff", "kind": "person"}
+        split = editor.post(f"/actors/{speaker['id']}/split", data=form)
+        assert split.status_code == 303
+        assert split.headers["location"] == f"/actors/{_actor(base, 'Zora Splitoff')['id']}"
+        nothing = editor.post(f"/actors/{speaker['id']}/split", data=form | {"quote": []})
+        assert nothing.status_code == 400
+        words = {"csrf": csrf, "text": "  Words an editor fixed  "}  # direct unchecked
+        assert editor.post(f"/quotes/{quote['id']}/words", data=words).status_code == 303
+    answer = httpx.post(
+        base + "/graphql",
+        json={
+            "query": "query($id: ID!) { node(id: $id) { ... on Quote { text direct speaker { name } } } }",
+            "variables": {"id": quote["id"]},
+        },
+    ).json()["data"]["node"]
+    assert answer == {
+        "text": "Words an editor fixed",
+        "direct": False,
+        "speaker": {"name": "Zora Splitoff"},
+    }

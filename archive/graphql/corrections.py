@@ -23,6 +23,7 @@ from archive.tables import ACTOR_ALIASES, ACTORS, ARTICLES, EVENTS, QUOTES, REJE
 
 MAX_NAME = 300
 MAX_DESCRIPTION = 2000
+MAX_SPLIT = 500
 
 
 async def _reject(
@@ -193,4 +194,62 @@ class Corrections:
             if removed.rowcount == 0:
                 raise BadUserInput(f"{alias!r} is not a spelling of this actor")
             await audit(connection, who, "removeActorAlias", "Actor", pk, {"alias": alias}, None)
+        return await returned(info, Actor.of(row))
+
+    @strawberry.mutation(
+        description="Split an actor: the chosen quotes were said by someone else, a new actor "
+        "of that name (which must not name another actor) who becomes their speaker."
+    )
+    async def split_actor(
+        self,
+        info: Info,
+        actor: strawberry.ID,
+        name: str,
+        kind: ActorKind,
+        quotes: list[strawberry.ID],
+    ) -> Actor:
+        who = await authorize(info)
+        pk = pk_of(actor, "Actor")
+        moving = sorted({pk_of(q, "Quote") for q in quotes})
+        if not moving or len(moving) > MAX_SPLIT:
+            raise BadUserInput(f"choose 1 to {MAX_SPLIT} quotes of the actor to move")
+        async with info.context.database.transaction() as connection:
+            await one_row(connection, ACTORS, pk, "actor")
+            theirs = (
+                (
+                    await connection.execute(
+                        select(QUOTES.c.id).where(
+                            QUOTES.c.id.in_(moving), QUOTES.c.speaker_id == pk
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if sorted(theirs) != moving:
+                raise BadUserInput("every quote moved must be one of the actor's")
+            new_id = (
+                await connection.execute(
+                    insert(ACTORS).values(name="", kind=kind.value).returning(ACTORS.c.id)
+                )
+            ).scalar_one()
+            new_name = await _renamed(connection, new_id, name)
+            await connection.execute(
+                update(ACTORS).where(ACTORS.c.id == new_id).values(name=new_name)
+            )
+            await connection.execute(
+                update(QUOTES)
+                .where(QUOTES.c.id.in_(moving))
+                .values(
+                    speaker_id=new_id, speaker_as_written=new_name, origin="curated", confidence=1.0
+                )
+            )
+            row = await one_row(connection, ACTORS, new_id, "actor")
+            moved = {
+                "from": global_id("Actor", pk),
+                "quotes": [global_id("Quote", q) for q in moving],
+            }
+            await audit(
+                connection, who, "splitActor", "Actor", new_id, moved, audited(row, "Actor")
+            )
         return await returned(info, Actor.of(row))

@@ -26,6 +26,9 @@ ADD_ALIAS = (
 REMOVE_ALIAS = """mutation($id: ID!, $alias: String!) {
   removeActorAlias(actor: $id, alias: $alias) { id }
 }"""
+SPLIT = """mutation($id: ID!, $name: String!, $kind: ActorKind!, $quotes: [ID!]!) {
+  splitActor(actor: $id, name: $name, kind: $kind, quotes: $quotes) { id }
+}"""
 MERGE = "mutation($into: ID!, $from: ID!) { mergeActors(into: $into, from: $from) { id } }"
 NAMED = "query($name: String!) { actor(name: $name) { id } }"
 WHAT_MOVES = """
@@ -82,6 +85,24 @@ async def remove_alias(request: Request) -> Response:
     return _back(actor)
 
 
+async def split(request: Request) -> Response:
+    """Move the checked quotes to a new actor: they were said by someone else."""
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    quotes = [str(q) for q in form.getlist("quote")]
+    if not quotes:
+        raise PageError(400, "Check the quotes someone else said.")
+    kind = str(form.get("kind", "person"))
+    if kind not in KINDS:
+        raise PageError(400, f"Unknown kind of actor {kind!r}.")
+    name = str(form.get("name", ""))
+    actor = request.path_params["id"]
+    made = await change(
+        request, editor, SPLIT, id=actor, name=name, kind=kind.upper(), quotes=quotes
+    )
+    return _back(made["splitActor"]["id"])
+
+
 async def _what_moves(request: Request, actor: str) -> dict[str, Any]:
     record = await node(request, "Actor", actor, WHAT_MOVES)
     mentioned = (await read(request, MENTIONED, id=actor))["articleFacets"]["count"]
@@ -120,6 +141,7 @@ routes = [
     Route("/actors/{id}/edit", edit, methods=["POST"], name="actor_edit"),
     Route("/actors/{id}/aliases", add_alias, methods=["POST"], name="actor_alias_add"),
     Route("/actors/{id}/aliases/remove", remove_alias, methods=["POST"], name="actor_alias_remove"),
+    Route("/actors/{id}/split", split, methods=["POST"], name="actor_split"),
     Route("/actors/{id}/merge", merge_preview, methods=["GET"], name="actor_merge_preview"),
     Route("/actors/{id}/merge", merge, methods=["POST"], name="actor_merge"),
 ]

@@ -22,6 +22,9 @@ SET_SPEAKER = """mutation($quote: ID!, $speaker: ID) {
 CREATE_ACTOR = """mutation($name: String!, $kind: ActorKind!) {
   createActor(name: $name, kind: $kind) { id }
 }"""
+UPDATE_QUOTE = """mutation($id: ID!, $text: String, $direct: Boolean) {
+  updateQuote(quote: $id, text: $text, direct: $direct) { id }
+}"""
 DELETE_QUOTE = "mutation($id: ID!) { deleteQuote(quote: $id) { id } }"
 DELETE_EVENT = "mutation($id: ID!) { deleteEvent(event: $id) { id } }"
 CONFIRM_QUOTE = "mutation($id: ID!) { confirmQuote(quote: $id) { id } }"
@@ -89,6 +92,16 @@ async def set_speaker(request: Request) -> Response:
     return RedirectResponse(f"/quotes/{quote}", status_code=303)
 
 
+async def quote_words(request: Request) -> Response:
+    """Correct a quote's words, and whether it is direct speech."""
+    form = await sessions.form_of(request)
+    editor = await sessions.editor_for_change(request, form)
+    quote = request.path_params["id"]
+    text = str(form.get("text", ""))
+    await change(request, editor, UPDATE_QUOTE, id=quote, text=text, direct="direct" in form)
+    return RedirectResponse(f"/quotes/{quote}", status_code=303)
+
+
 async def delete_quote(request: Request) -> Response:
     """Delete a quote that is no quote; back to its article."""
     return await _deleted(request, DELETE_QUOTE, "deleteQuote")
@@ -146,6 +159,7 @@ routes = [
     Route("/signin", sign_in, methods=["POST"]),
     Route("/signout", sign_out, methods=["POST"], name="signout"),
     Route("/quotes/{id}/speaker", set_speaker, methods=["POST"], name="quote_speaker"),
+    Route("/quotes/{id}/words", quote_words, methods=["POST"], name="quote_words"),
     Route("/quotes/{id}/delete", delete_quote, methods=["POST"], name="quote_delete"),
     Route("/events/{id}/delete", delete_event, methods=["POST"], name="event_delete"),
     Route("/events/{id}/confirm", confirm_event, methods=["POST"], name="event_confirm"),
