@@ -7,6 +7,8 @@ import re
 import shutil
 from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from archive import db
 from archive.tokens import create_token
-from tests.conftest import database_with_samples, run_cli
+from tests.conftest import SAMPLES, database_with_samples, run_cli
 from tests.server import live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -323,3 +325,63 @@ def test_an_admin_merges_two_actors_after_a_preview(page: Page, site: tuple[str,
         json={"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": created}},
     ).json()["data"]["node"]
     assert gone is None
+
+
+def _graph(base: str, query: str, **variables: object) -> dict[str, Any]:
+    answer = httpx.post(base + "/graphql", json={"query": query, "variables": variables}).json()
+    assert "errors" not in answer, answer
+    return answer["data"]  # type: ignore[no-any-return]
+
+
+def test_an_editor_splits_an_actor_moves_a_place_deletes_an_event_and_the_fixes_last(
+    page: Page, site: tuple[str, str], tmp_path: Path
+) -> None:
+    base, url = site
+    engine = db.sync_engine(url)
+    try:
+        token = create_token(engine, "browser-fixer")
+    finally:
+        engine.dispose()
+    page.goto(f"{base}/signin")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+
+    # split: one quote of an actor was said by someone else
+    quote = _graph(
+        base, "{ quotes(first: 1, where: {hasSpeaker: true}) { nodes { id speaker { id } } } }"
+    )["quotes"]["nodes"][0]
+    page.goto(f"{base}/actors/{quote['speaker']['id']}")
+    page.locator(f'input[name="quote"][value="{quote["id"]}"]').check()
+    page.get_by_label("Said by someone else, named").fill("Petra Browsersplit")
+    page.get_by_role("button", name="Move the checked quotes to them").click()
+    expect(page.locator("h1")).to_have_text("Petra Browsersplit")
+
+    # move a place to the gazetteer's entry of the same name in another country
+    valencia = _graph(base, '{ place(name: "Valencia") { id } }')["place"]["id"]
+    page.goto(f"{base}/places/{valencia}")
+    page.get_by_role("link", name="Correct where it is").click()
+    page.locator("label", has_text="· VE ·").first.locator("input").check()
+    page.get_by_role("button", name="Use this entry").click()
+    expect(page.locator("p.meta").first).to_contain_text("VE")
+
+    # delete an event that did not happen
+    event = _graph(base, "{ events(first: 1) { nodes { id article { id } } } }")["events"]["nodes"][
+        0
+    ]
+    page.goto(f"{base}/events/{event['id']}")
+    page.get_by_role("button", name="Delete: no such event").click()
+    expect(page).to_have_url(f"{base}/articles/{event['article']['id']}")
+
+    result = run_cli("import", "--update", str(SAMPLES), database_url=url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    moved = _graph(
+        base,
+        "query($q: ID!, $e: ID!) { q: node(id: $q) { ... on Quote { speaker { name } } }"
+        " e: node(id: $e) { id } }",
+        q=quote["id"],
+        e=event["id"],
+    )
+    assert moved == {"q": {"speaker": {"name": "Petra Browsersplit"}}, "e": None}
+    assert (
+        _graph(base, '{ place(name: "Valencia") { countryCode } }')["place"]["countryCode"] == "VE"
+    )
