@@ -334,6 +334,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    """scrypt of a password its holder signs in on the pages with (``archive user password``)."""
 
 
 class Rejection(Base):

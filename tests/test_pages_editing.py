@@ -19,7 +19,7 @@ import pytest
 from archive import db
 from archive.app import create_app
 from archive.settings import Settings
-from archive.tokens import create_token, revoke_token
+from archive.tokens import create_token, password_hash, password_matches, revoke_token
 from tests.conftest import BACKENDS, database_with_samples, run_cli
 from tests.server import live_server
 
@@ -657,3 +657,74 @@ def test_an_editor_splits_an_actor_and_corrects_a_quotes_words(site: tuple[str, 
         "direct": False,
         "speaker": {"name": "Zora Splitoff"},
     }
+
+
+def test_a_password_round_trips_and_refuses_what_is_not_it() -> None:
+    stored = password_hash("correct horse battery")
+    assert stored.startswith("scrypt$")
+    assert "correct horse" not in stored
+    assert password_matches(stored, "correct horse battery")
+    assert not password_matches(stored, "correct horse batterY")
+    assert not password_matches("scrypt$broken", "anything")
+    assert not password_matches(None, "anything")
+    assert password_hash("same", b"0" * 16) == password_hash("same", b"0" * 16)
+    assert password_hash("same") != password_hash("same")  # a new salt each time
+
+
+def test_an_editor_signs_in_with_a_name_and_a_password(
+    site: tuple[str, str], tmp_path: Path
+) -> None:
+    base, url = site
+    _token(url, "pw-editor")
+    short = run_cli(
+        "user",
+        "password",
+        "pw-editor",
+        "--password-stdin",
+        database_url=url,
+        input_bytes=b"short\n",
+    )
+    assert short.returncode != 0
+    assert "at least 12 characters" in short.stderr
+    nobody = run_cli(
+        "user",
+        "password",
+        "nobody-here",
+        "--password-stdin",
+        database_url=url,
+        input_bytes=b"long enough password\n",
+    )
+    assert nobody.returncode != 0
+    assert "no active token named 'nobody-here'" in nobody.stderr
+    done = run_cli(
+        "user",
+        "password",
+        "pw-editor",
+        "--password-stdin",
+        database_url=url,
+        input_bytes=b"long enough password\n",
+    )
+    assert done.returncode == 0, done.stderr
+    with _anonymous(base) as client:
+        csrf = _form_token(client.get("/signin"))
+        for name, password in (
+            ("pw-editor", "not the password"),
+            ("nobody-here", "long enough password"),
+        ):
+            refused = client.post(
+                "/signin", data={"csrf": csrf, "name": name, "password": password}
+            )
+            assert refused.status_code == 401
+            assert "do not match an editor" in refused.text
+        signed = client.post(
+            "/signin",
+            data={
+                "csrf": csrf,
+                "name": "pw-editor",
+                "password": "long enough password",
+                "next": "/review",
+            },
+        )
+        assert signed.status_code == 303
+        assert signed.headers["location"] == "/review"
+        assert "pw-editor" in client.get("/review").text

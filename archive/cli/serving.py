@@ -102,6 +102,34 @@ def token_list(database: DbOption = None) -> None:
     out.print(table)
 
 
+user_app = typer.Typer(
+    help="Editors who sign in on the pages: the holders of tokens, by name.", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="The name of the editor's token.")],
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input, not a prompt.")
+    ] = False,
+    database: DbOption = None,
+) -> None:
+    """Set the password the holder of token NAME signs in on the pages with (by name)."""
+    from archive.tokens import set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = settings_for(database)
+    with open_engine(settings) as engine:
+        db.require_schema(engine)
+        set_password(engine, name, password)
+    err.print(f"{name!r} can now sign in on the pages with this password")
+
+
 @app.command()
 def serve(
     database: DbOption = None,

@@ -53,10 +53,14 @@ async def sign_in(request: Request) -> Response:
     form = await sessions.form_of(request)
     sessions.check_sign_in_form(request, form)
     token = str(form.get("token", ""))
-    if not token.strip():
-        raise PageError(400, "Paste an API token to sign in (`archive token create NAME`).")
+    name, password = str(form.get("name", "")), str(form.get("password", ""))
     response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
-    await sessions.sign_in(request, token, response)
+    if token.strip():
+        await sessions.sign_in(request, token, response)
+    elif name.strip() and password:
+        await sessions.sign_in_with_password(request, name, password, response)
+    else:
+        raise PageError(400, "Give an API token, or your name and password, to sign in.")
     return response
 
 

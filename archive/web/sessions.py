@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, select
@@ -31,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from archive.graphql.context import Editor
 from archive.graphql.database import Database
 from archive.tables import API_TOKENS, WEB_SESSIONS, utcnow
-from archive.tokens import token_hash
+from archive.tokens import password_matches, token_hash
 from archive.web.graph import PageError
 
 COOKIE = "archive_session"
@@ -85,23 +87,53 @@ async def current(request: Request) -> Session | None:
 async def sign_in(request: Request, token: str, response: Response) -> Editor:
     """Start a session for the holder of ``token`` and set its cookie on ``response``; a
     ``PageError`` (401) when the token is unknown or revoked."""
+    held = API_TOKENS.c.token_hash == token_hash(token.strip())
+    return await _start(
+        request, held, response, lambda row: True, "That token is unknown or revoked."
+    )
+
+
+async def sign_in_with_password(
+    request: Request, name: str, password: str, response: Response
+) -> Editor:
+    """Start a session for the editor ``name`` if ``password`` is theirs (``archive user
+    password``); a ``PageError`` (401) otherwise, the same whichever part was wrong."""
+    named = API_TOKENS.c.name == name.strip()
+    return await _start(
+        request,
+        named,
+        response,
+        lambda row: password_matches(row["password_hash"], password),
+        "That name and password do not match an editor.",
+    )
+
+
+async def _start(
+    request: Request,
+    which: Any,
+    response: Response,
+    accepted: Callable[[Any], bool],
+    refusal: str,
+) -> Editor:
     database = _database(request)
     try:
         async with database.transaction() as connection:
             row = (
                 (
                     await connection.execute(
-                        select(API_TOKENS.c.id, API_TOKENS.c.name, API_TOKENS.c.role).where(
-                            API_TOKENS.c.token_hash == token_hash(token.strip()),
-                            API_TOKENS.c.revoked_at.is_(None),
-                        )
+                        select(
+                            API_TOKENS.c.id,
+                            API_TOKENS.c.name,
+                            API_TOKENS.c.role,
+                            API_TOKENS.c.password_hash,
+                        ).where(which, API_TOKENS.c.revoked_at.is_(None))
                     )
                 )
                 .mappings()
                 .first()
             )
-            if row is None:
-                raise PageError(401, "That token is unknown or revoked.")
+            if row is None or not accepted(row):
+                raise PageError(401, refusal)
             secret = secrets.token_urlsafe(32)
             now = utcnow()
             await connection.execute(
