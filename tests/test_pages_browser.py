@@ -229,6 +229,21 @@ def test_each_page_has_one_h1_and_headings_in_order(page: Page, base: str) -> No
         assert unlabelled == [], path
 
 
+def _sign_in(page: Page, site: tuple[str, str], name: str, next: str, role: str = "editor") -> str:
+    """Create a token ``name`` and sign in with it on the sign-in page, going to ``next``;
+    the token."""
+    base, url = site
+    engine = db.sync_engine(url)
+    try:
+        token = create_token(engine, name, role=role)
+    finally:
+        engine.dispose()
+    page.goto(f"{base}/signin?next={next}")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    return token
+
+
 def test_an_editor_signs_in_fixes_a_speaker_and_signs_out(
     page: Page, site: tuple[str, str]
 ) -> None:
@@ -270,15 +285,8 @@ def test_an_editor_signs_in_fixes_a_speaker_and_signs_out(
 def test_an_editor_works_through_three_review_items_in_place(
     page: Page, site: tuple[str, str]
 ) -> None:
-    base, url = site
-    engine = db.sync_engine(url)
-    try:
-        token = create_token(engine, "browser-reviewer")
-    finally:
-        engine.dispose()
-    page.goto(f"{base}/signin?next=/review")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
+    base, _ = site
+    _sign_in(page, site, "browser-reviewer", "/review")
     expect(page).to_have_url(f"{base}/review")
     items = page.locator("li.review-item")
     before = items.count()
@@ -295,25 +303,17 @@ def test_an_editor_works_through_three_review_items_in_place(
 
 
 def test_an_admin_merges_two_actors_after_a_preview(page: Page, site: tuple[str, str]) -> None:
-    base, url = site
-    engine = db.sync_engine(url)
-    try:
-        token = create_token(engine, "browser-admin", role="admin")
-    finally:
-        engine.dispose()
-    headers = {"Authorization": f"Bearer {token}"}
-    created = httpx.post(
-        base + "/graphql",
-        json={"query": 'mutation { createActor(name: "Hay’at Tahrir", kind: ARMED_GROUP) { id } }'},
-        headers=headers,
-    ).json()["data"]["createActor"]["id"]
+    base, _ = site
     kept = httpx.post(
         base + "/graphql", json={"query": '{ actor(name: "HTS") { id name } }'}
     ).json()["data"]["actor"]
-
-    page.goto(f"{base}/signin?next=/actors/{kept['id']}")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
+    token = _sign_in(page, site, "browser-admin", f"/actors/{kept['id']}", role="admin")
+    created = httpx.post(
+        base + "/graphql",
+        json={"query": 'mutation { createActor(name: "Hay’at Tahrir", kind: ARMED_GROUP) { id } }'},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["data"]["createActor"]["id"]
+    page.reload()
     page.get_by_label("Merge into this actor the one named").fill("Hay’at Tahrir")
     page.get_by_role("button", name="Preview the merge").click()
     expect(page.locator("h1")).to_contain_text(f"Merge Hay’at Tahrir into {kept['name']}")
@@ -337,14 +337,7 @@ def test_an_editor_splits_an_actor_moves_a_place_deletes_an_event_and_the_fixes_
     page: Page, site: tuple[str, str], tmp_path: Path
 ) -> None:
     base, url = site
-    engine = db.sync_engine(url)
-    try:
-        token = create_token(engine, "browser-fixer")
-    finally:
-        engine.dispose()
-    page.goto(f"{base}/signin")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
+    _sign_in(page, site, "browser-fixer", "/")
 
     # split: one quote of an actor was said by someone else
     quote = _graph(

@@ -114,6 +114,20 @@ async def audit(
     await connection.execute(insert(AUDIT_LOG).values(entry))
 
 
+async def audit_rows(
+    connection: AsyncConnection,
+    who: str,
+    action: str,
+    type_name: str,
+    pk: int,
+    before: RowMapping | None,
+    after: RowMapping | None,
+) -> None:
+    """Audit a change of one record of ``type_name`` from row ``before`` to row ``after``."""
+    plain_before, plain_after = audited(before, type_name), audited(after, type_name)
+    await audit(connection, who, action, type_name, pk, plain_before, plain_after)
+
+
 R = TypeVar("R", bound=Related)
 
 

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audited, authorize, one_row, returned
+from archive.graphql.changes import audit, audit_rows, audited, authorize, one_row, returned
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import ActorKind
@@ -62,9 +62,7 @@ async def _confirm(info: Info, table: Any, value: strawberry.ID, type_name: str)
             update(table).where(table.c.id == pk).values(origin="curated", confidence=1.0)
         )
         after = await one_row(connection, table, pk, type_name.lower())
-        before_plain, after_plain = audited(before, type_name), audited(after, type_name)
-        action = f"confirm{type_name}"
-        await audit(connection, who, action, type_name, pk, before_plain, after_plain)
+        await audit_rows(connection, who, f"confirm{type_name}", type_name, pk, before, after)
     return after
 
 
@@ -163,15 +161,7 @@ class Corrections:
             if values:
                 await connection.execute(update(ACTORS).where(ACTORS.c.id == pk).values(**values))
             after = await one_row(connection, ACTORS, pk, "actor")
-            await audit(
-                connection,
-                who,
-                "updateActor",
-                "Actor",
-                pk,
-                audited(before, "Actor"),
-                audited(after, "Actor"),
-            )
+            await audit_rows(connection, who, "updateActor", "Actor", pk, before, after)
         return await returned(info, Actor.of(after))
 
     @strawberry.mutation(

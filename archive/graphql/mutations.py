@@ -16,7 +16,15 @@ from sqlalchemy import delete, insert, select, update
 from strawberry.scalars import JSON
 
 from archive import db
-from archive.graphql.changes import audit, audit_entry, audited, authorize, one_row, returned
+from archive.graphql.changes import (
+    audit,
+    audit_entry,
+    audit_rows,
+    audited,
+    authorize,
+    one_row,
+    returned,
+)
 from archive.graphql.context import Info
 from archive.graphql.corrections import Corrections
 from archive.graphql.errors import BadUserInput
@@ -125,15 +133,7 @@ class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
                 )
             )
             after = await one_row(connection, QUOTES, quote_id, "quote")
-            await audit(
-                connection,
-                who,
-                "setQuoteSpeaker",
-                "Quote",
-                quote_id,
-                audited(before, "Quote"),
-                audited(after, "Quote"),
-            )
+            await audit_rows(connection, who, "setQuoteSpeaker", "Quote", quote_id, before, after)
         return await returned(info, Quote.of(after))
 
     @strawberry.mutation(description="Correct a quote's words or whether it is direct speech.")
@@ -163,15 +163,7 @@ class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
                 )
             await connection.execute(update(QUOTES).where(QUOTES.c.id == quote_id).values(**values))
             after = await one_row(connection, QUOTES, quote_id, "quote")
-            await audit(
-                connection,
-                who,
-                "updateQuote",
-                "Quote",
-                quote_id,
-                audited(before, "Quote"),
-                audited(after, "Quote"),
-            )
+            await audit_rows(connection, who, "updateQuote", "Quote", quote_id, before, after)
         return await returned(info, Quote.of(after))
 
     @strawberry.mutation(

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audited, authorize, one_row, returned
+from archive.graphql.changes import audit_rows, authorize, one_row, returned
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.ids import pk_of
@@ -156,13 +156,5 @@ class PlaceCorrections:
                 if "name" in values:
                     await _spelled(connection, pk, values["name"])
             after = await one_row(connection, PLACES, holder or pk, "place")
-            await audit(
-                connection,
-                who,
-                "updatePlace",
-                "Place",
-                pk,
-                audited(before, "Place"),
-                audited(after, "Place"),
-            )
+            await audit_rows(connection, who, "updatePlace", "Place", pk, before, after)
         return await returned(info, Place.of(after))
