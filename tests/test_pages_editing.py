@@ -728,3 +728,21 @@ def test_an_editor_signs_in_with_a_name_and_a_password(
         assert signed.status_code == 303
         assert signed.headers["location"] == "/review"
         assert "pw-editor" in client.get("/review").text
+
+
+def test_the_article_page_marks_unsure_and_checked_quotes(site: tuple[str, str]) -> None:
+    base, url = site
+    query = "{ quotes(first: 100, where: {confidence: {lt: 0.75}}) { nodes { article { id } } } }"
+    quotes = httpx.post(base + "/graphql", json={"query": query}).json()["data"]["quotes"]["nodes"]
+    with _signed_in(base, _token(url, "marker")) as editor:
+        for article in dict.fromkeys(q["article"]["id"] for q in quotes):
+            page = editor.get(f"/articles/{article}")
+            found = re.search(r'class="quote unsure" href="/quotes/([^"]+)"', page.text)
+            if found:
+                break
+        assert found is not None, "no article marks an unsure quote"
+        quote = found.group(1)
+        csrf = _form_token(editor.get(f"/quotes/{quote}"))
+        assert editor.post(f"/quotes/{quote}/confirm", data={"csrf": csrf}).status_code == 303
+        page = editor.get(f"/articles/{article}")
+        assert f'class="quote checked" href="/quotes/{quote}"' in page.text

@@ -17,6 +17,7 @@ from archive import assets
 from archive.graphql.inputs import json_object
 from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
+from archive.vocab import CONFIDENT
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
 from archive.web.search import SearchState, is_event_kind, query_for
@@ -134,11 +135,18 @@ async def actor(request: Request) -> Response:
 
 ARTICLE_FIELDS = """
   id title body url published publishedPrecision language authors source { id name domain }
-  quotes { id startChar endChar speaker { name } speakerAsWritten }
+  quotes { id startChar endChar speaker { name } speakerAsWritten confidence origin }
   mentions { startChar endChar actor { id name } place { id name } }
   events { id kind subKind date datePrecision place { id name } fatalities evidence
            participants { role actor { id name } } }
 """
+
+
+def _certainty(record: dict[str, Any]) -> str:
+    """The CSS class that marks a record as checked by an editor or as unsure, if either."""
+    if record["origin"] == "CURATED":
+        return " checked"
+    return " unsure" if record["confidence"] < CONFIDENT else ""
 
 
 async def article(request: Request) -> Response:
@@ -148,7 +156,7 @@ async def article(request: Request) -> Response:
             q["startChar"],
             q["endChar"],
             f"/quotes/{q['id']}",
-            "quote",
+            "quote" + _certainty(q),
             (q["speaker"] or {}).get("name") or q["speakerAsWritten"] or "unknown speaker",
         )
         for q in record["quotes"]
