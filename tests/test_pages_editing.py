@@ -746,3 +746,20 @@ def test_the_article_page_marks_unsure_and_checked_quotes(site: tuple[str, str])
         assert editor.post(f"/quotes/{quote}/confirm", data={"csrf": csrf}).status_code == 303
         page = editor.get(f"/articles/{article}")
         assert f'class="quote checked" href="/quotes/{quote}"' in page.text
+
+
+def test_failed_sign_ins_are_braked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'brake.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    token = create_token(engine, "braked")
+    engine.dispose()
+    with live_server(url) as base, _anonymous(base) as client:
+        csrf = _form_token(client.get("/signin"))
+        for _ in range(5):
+            wrong = client.post("/signin", data={"csrf": csrf, "token": "arc_guess"})
+            assert wrong.status_code == 401
+        braked = client.post("/signin", data={"csrf": csrf, "token": token})
+        assert braked.status_code == 429
+        assert "Too many failed sign-ins" in braked.text
+        assert "archive_session" not in client.cookies

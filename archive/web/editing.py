@@ -55,12 +55,20 @@ async def sign_in(request: Request) -> Response:
     token = str(form.get("token", ""))
     name, password = str(form.get("name", "")), str(form.get("password", ""))
     response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
-    if token.strip():
-        await sessions.sign_in(request, token, response)
-    elif name.strip() and password:
-        await sessions.sign_in_with_password(request, name, password, response)
-    else:
+    if not token.strip() and not (name.strip() and password):
         raise PageError(400, "Give an API token, or your name and password, to sign in.")
+    tried, client = sessions.attempts(request)
+    tried.check(client)
+    try:
+        if token.strip():
+            await sessions.sign_in(request, token, response)
+        else:
+            await sessions.sign_in_with_password(request, name, password, response)
+    except PageError as error:
+        if error.status == 401:
+            tried.failed(client)
+        raise
+    tried.succeeded(client)
     return response
 
 

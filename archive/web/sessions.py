@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,6 +39,8 @@ from archive.tokens import password_matches, token_hash
 from archive.web.graph import PageError
 
 COOKIE = "archive_session"
+MAX_FAILURES = 5
+FAILURE_WINDOW_SECONDS = 15 * 60
 SIGN_IN_COOKIE = "archive_signin"
 SESSION_HOURS = 12
 MAX_FORM_BYTES = 64_000
@@ -48,6 +52,42 @@ class Session:
 
     editor: Editor
     csrf: str
+
+
+class Attempts:
+    """Failed sign-ins per client address, in this process: after ``MAX_FAILURES`` within
+    ``FAILURE_WINDOW_SECONDS``, signing in from that address is refused (429) until the
+    oldest of them is that old. A brake on guessing tokens and passwords, beside scrypt's
+    cost; each server process keeps its own count."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, client: str) -> deque[float]:
+        failures = self._failures[client]
+        while failures and failures[0] < time.monotonic() - FAILURE_WINDOW_SECONDS:
+            failures.popleft()
+        return failures
+
+    def check(self, client: str) -> None:
+        failures = self._recent(client)
+        if len(failures) >= MAX_FAILURES:
+            wait = int(failures[0] + FAILURE_WINDOW_SECONDS - time.monotonic()) // 60 + 1
+            raise PageError(429, f"Too many failed sign-ins; try again in {wait} minutes.")
+
+    def failed(self, client: str) -> None:
+        self._recent(client).append(time.monotonic())
+
+    def succeeded(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+
+def attempts(request: Request) -> tuple[Attempts, str]:
+    """This server's failed sign-ins, and the request's client address."""
+    state = request.app.state
+    if not hasattr(state, "sign_in_attempts"):
+        state.sign_in_attempts = Attempts()
+    return state.sign_in_attempts, request.client.host if request.client else "unknown"
 
 
 def _hash(secret: str) -> str:
