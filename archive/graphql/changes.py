@@ -18,6 +18,7 @@ from archive.graphql.context import Info
 from archive.graphql.errors import Forbidden, NotFound, Unauthenticated
 from archive.graphql.ids import global_id
 from archive.graphql.prefetch import Related, read_ahead
+from archive.names import normalize_name
 from archive.tables import API_TOKENS, AUDIT_LOG, utcnow
 from archive.tokens import token_hash
 
@@ -126,6 +127,18 @@ async def audit_rows(
     """Audit a change of one record of ``type_name`` from row ``before`` to row ``after``."""
     plain_before, plain_after = audited(before, type_name), audited(after, type_name)
     await audit(connection, who, action, type_name, pk, plain_before, plain_after)
+
+
+async def spelling_owner(
+    connection: AsyncConnection, aliases: Any, parent: str, name: str
+) -> int | None:
+    """The id of the actor or place (``aliases`` with its ``parent`` column) one of whose
+    spellings is ``name``, or None."""
+    key = normalize_name(name)
+    found = (
+        await connection.execute(select(aliases.c[parent]).where(aliases.c.normalized == key))
+    ).scalar()
+    return None if found is None else int(found)
 
 
 R = TypeVar("R", bound=Related)

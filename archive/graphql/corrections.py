@@ -11,7 +11,15 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audit_rows, audited, authorize, one_row, returned
+from archive.graphql.changes import (
+    audit,
+    audit_rows,
+    audited,
+    authorize,
+    one_row,
+    returned,
+    spelling_owner,
+)
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import ActorKind
@@ -66,25 +74,42 @@ async def _confirm(info: Info, table: Any, value: strawberry.ID, type_name: str)
     return after
 
 
+def _name(name: str) -> str:
+    """``name`` with its spacing folded; refused without letters or digits, or too long."""
+    name = " ".join(name.split())
+    if not normalize_name(name) or len(name) > MAX_NAME:
+        raise BadUserInput(f"a name needs letters or digits, at most {MAX_NAME} characters")
+    return name
+
+
 async def _renamed(connection: AsyncConnection, pk: int, name: str) -> str:
     """``name``, spacing folded, made a spelling of actor ``pk``; refused when it names
     another actor (two actors would then be one: merge them)."""
-    name = " ".join(name.split())
-    key = normalize_name(name)
-    if not key or len(name) > MAX_NAME:
-        raise BadUserInput(f"a name needs letters or digits, at most {MAX_NAME} characters")
-    owner = (
-        await connection.execute(
-            select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
-        )
-    ).scalar()
+    name = _name(name)
+    owner = await spelling_owner(connection, ACTOR_ALIASES, "actor_id", name)
     if owner is not None and owner != pk:
         raise BadUserInput(f"{name!r} already names another actor; merge the two")
     if owner is None:
         await connection.execute(
-            insert(ACTOR_ALIASES).values(actor_id=pk, alias=name, normalized=key)
+            insert(ACTOR_ALIASES).values(actor_id=pk, alias=name, normalized=normalize_name(name))
         )
     return name
+
+
+async def new_actor(connection: AsyncConnection, name: str, kind: str) -> int:
+    """A new actor of ``kind`` named ``name`` (spacing folded), its name its first spelling;
+    refused when the name already names an actor."""
+    name = _name(name)
+    owner = await spelling_owner(connection, ACTOR_ALIASES, "actor_id", name)
+    if owner is not None:
+        raise BadUserInput(f"{name!r} already names an actor ({global_id('Actor', owner)})")
+    actor_id = (
+        await connection.execute(insert(ACTORS).values(name=name, kind=kind).returning(ACTORS.c.id))
+    ).scalar_one()
+    await connection.execute(
+        insert(ACTOR_ALIASES).values(actor_id=actor_id, alias=name, normalized=normalize_name(name))
+    )
+    return int(actor_id)
 
 
 @strawberry.type
@@ -218,23 +243,18 @@ class Corrections:
             )
             if sorted(theirs) != moving:
                 raise BadUserInput("every quote moved must be one of the actor's")
-            new_id = (
-                await connection.execute(
-                    insert(ACTORS).values(name="", kind=kind.value).returning(ACTORS.c.id)
-                )
-            ).scalar_one()
-            new_name = await _renamed(connection, new_id, name)
-            await connection.execute(
-                update(ACTORS).where(ACTORS.c.id == new_id).values(name=new_name)
-            )
+            new_id = await new_actor(connection, name, kind.value)
+            row = await one_row(connection, ACTORS, new_id, "actor")
             await connection.execute(
                 update(QUOTES)
                 .where(QUOTES.c.id.in_(moving))
                 .values(
-                    speaker_id=new_id, speaker_as_written=new_name, origin="curated", confidence=1.0
+                    speaker_id=new_id,
+                    speaker_as_written=row["name"],
+                    origin="curated",
+                    confidence=1.0,
                 )
             )
-            row = await one_row(connection, ACTORS, new_id, "actor")
             moved = {
                 "from": global_id("Actor", pk),
                 "quotes": [global_id("Quote", q) for q in moving],

@@ -11,13 +11,12 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audited, authorize, one_row, returned
+from archive.graphql.changes import audit, audited, authorize, one_row, returned, spelling_owner
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import DatePrecision, EventKind, ParticipantRole
 from archive.graphql.ids import pk_of
 from archive.graphql.types import Event
-from archive.names import normalize_name
 from archive.tables import ACTOR_ALIASES, EVENTS, PARTICIPANTS, PLACE_ALIASES
 
 MAX_FATALITIES = 10_000_000
@@ -25,15 +24,11 @@ MAX_FATALITIES = 10_000_000
 
 async def _named(connection: AsyncConnection, aliases: Any, parent: str, name: str) -> int:
     """The id of the actor or place one of whose spellings is ``name``; refused if none."""
-    found = (
-        await connection.execute(
-            select(aliases.c[parent]).where(aliases.c.normalized == normalize_name(name))
-        )
-    ).scalar()
+    found = await spelling_owner(connection, aliases, parent, name)
     if found is None:
         what = "actor" if parent == "actor_id" else "place"
         raise BadUserInput(f"no {what} is named {name[:100]!r}; create it or pick another")
-    return int(found)
+    return found
 
 
 async def _changed(info: Info, value: strawberry.ID, action: str, change: Any) -> Event:

@@ -24,9 +24,10 @@ from archive.graphql.changes import (
     authorize,
     one_row,
     returned,
+    spelling_owner,
 )
 from archive.graphql.context import Info
-from archive.graphql.corrections import Corrections
+from archive.graphql.corrections import Corrections, new_actor
 from archive.graphql.errors import BadUserInput
 from archive.graphql.event_corrections import EventCorrections
 from archive.graphql.filters import ActorKind
@@ -172,26 +173,8 @@ class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
     )
     async def create_actor(self, info: Info, name: str, kind: ActorKind) -> Actor:
         who = await authorize(info)
-        name = " ".join(name.split())
-        key = normalize_name(name)
-        if not key or len(name) > 300:
-            raise BadUserInput("a name needs letters or digits, at most 300 characters")
         async with info.context.database.transaction() as connection:
-            owner = (
-                await connection.execute(
-                    select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
-                )
-            ).scalar()
-            if owner is not None:
-                raise BadUserInput(f"{name!r} already names an actor ({global_id('Actor', owner)})")
-            actor_id = (
-                await connection.execute(
-                    insert(ACTORS).values(name=name, kind=kind.value).returning(ACTORS.c.id)
-                )
-            ).scalar_one()
-            await connection.execute(
-                insert(ACTOR_ALIASES).values(actor_id=actor_id, alias=name, normalized=key)
-            )
+            actor_id = await new_actor(connection, name, kind.value)
             row = await one_row(connection, ACTORS, actor_id, "actor")
             await audit(
                 connection, who, "createActor", "Actor", actor_id, None, audited(row, "Actor")
@@ -209,11 +192,7 @@ class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
             raise BadUserInput("an alias needs letters or digits, at most 300 characters")
         async with info.context.database.transaction() as connection:
             row = await one_row(connection, ACTORS, actor_id, "actor")
-            owner = (
-                await connection.execute(
-                    select(ACTOR_ALIASES.c.actor_id).where(ACTOR_ALIASES.c.normalized == key)
-                )
-            ).scalar()
+            owner = await spelling_owner(connection, ACTOR_ALIASES, "actor_id", alias)
             if owner is not None and owner != actor_id:
                 raise BadUserInput(
                     f"{alias!r} already names another actor; merge the two with mergeActors"

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit_rows, authorize, one_row, returned
+from archive.graphql.changes import audit_rows, authorize, one_row, returned, spelling_owner
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.ids import pk_of
@@ -80,12 +80,7 @@ async def _merge_into(connection: AsyncConnection, gone: int, kept: int) -> None
 async def _spelled(connection: AsyncConnection, pk: int, name: str) -> None:
     """``name`` made a spelling of place ``pk``, unless it already spells a place."""
     key = normalize_name(name)
-    owner = (
-        await connection.execute(
-            select(PLACE_ALIASES.c.place_id).where(PLACE_ALIASES.c.normalized == key)
-        )
-    ).scalar()
-    if key and owner is None:
+    if key and await spelling_owner(connection, PLACE_ALIASES, "place_id", name) is None:
         await connection.execute(
             insert(PLACE_ALIASES).values(place_id=pk, alias=name, normalized=key)
         )

@@ -11,8 +11,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from archive.vocab import ACTOR_KINDS
 from archive.web import sessions
-from archive.web.editing import KINDS
+from archive.web.editing import choice
 from archive.web.graph import PageError, change, node, read
 
 UPDATE = """mutation($id: ID!, $name: String, $kind: ActorKind, $description: String,
@@ -47,19 +48,16 @@ def _back(actor: str) -> Response:
 
 
 async def edit(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     actor = request.path_params["id"]
-    kind = str(form.get("kind", ""))
-    if kind and kind not in KINDS:
-        raise PageError(400, f"Unknown kind of actor {kind!r}.")
+    kind = choice(str(form.get("kind", "")), ACTOR_KINDS, "kind of actor")
     await change(
         request,
         editor,
         UPDATE,
         id=actor,
         name=str(form.get("name", "")).strip() or None,
-        kind=kind.upper() or None,
+        kind=kind,
         description=str(form.get("description", "")),
         wikidata=str(form.get("wikidata_id", "")),
     )
@@ -67,8 +65,7 @@ async def edit(request: Request) -> Response:
 
 
 async def add_alias(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     actor = request.path_params["id"]
     alias = str(form.get("alias", "")).strip()
     if not alias:
@@ -78,8 +75,7 @@ async def add_alias(request: Request) -> Response:
 
 
 async def remove_alias(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     actor = request.path_params["id"]
     await change(request, editor, REMOVE_ALIAS, id=actor, alias=str(form.get("alias", "")))
     return _back(actor)
@@ -87,19 +83,14 @@ async def remove_alias(request: Request) -> Response:
 
 async def split(request: Request) -> Response:
     """Move the checked quotes to a new actor: they were said by someone else."""
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     quotes = [str(q) for q in form.getlist("quote")]
     if not quotes:
         raise PageError(400, "Check the quotes someone else said.")
-    kind = str(form.get("kind", "person"))
-    if kind not in KINDS:
-        raise PageError(400, f"Unknown kind of actor {kind!r}.")
+    kind = choice(str(form.get("kind", "person")), ACTOR_KINDS, "kind of actor")
     name = str(form.get("name", ""))
     actor = request.path_params["id"]
-    made = await change(
-        request, editor, SPLIT, id=actor, name=name, kind=kind.upper(), quotes=quotes
-    )
+    made = await change(request, editor, SPLIT, id=actor, name=name, kind=kind, quotes=quotes)
     return _back(made["splitActor"]["id"])
 
 
@@ -130,8 +121,7 @@ async def merge_preview(request: Request) -> Response:
 
 
 async def merge(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form, role="admin")
+    form, editor = await sessions.changing(request, role="admin")
     into = request.path_params["id"]
     await change(request, editor, MERGE, into=into, **{"from": str(form.get("from", ""))})
     return _back(into)

@@ -58,8 +58,7 @@ async def log(request: Request) -> Response:
 
 
 async def undo(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    _, editor = await sessions.changing(request)
     await change(request, editor, UNDO, entry=request.path_params["id"])
     return RedirectResponse("/audit", status_code=303)
 

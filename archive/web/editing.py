@@ -6,12 +6,15 @@ page it came from (303)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from archive.vocab import ACTOR_KINDS
 from archive.web import sessions
 from archive.web.graph import PageError, change, read
 from archive.web.routes import is_partial
@@ -33,7 +36,16 @@ ACTOR_NAMED = "query($name: String!) { actor(name: $name) { id } }"
 SUGGESTIONS = """query($name: String!) {
   actors(first: 10, where: {name: {contains: $name}}) { nodes { id name kind } }
 }"""
-KINDS = ("person", "organization", "state", "armed_group", "group", "media", "other")
+
+
+def choice(value: str, allowed: Iterable[str], what: str) -> str | None:
+    """A form's choice among ``allowed`` (the archive's vocabulary) as the API's enum names
+    it; None when nothing was chosen, a 400 for anything else."""
+    if not value:
+        return None
+    if value not in allowed:
+        raise PageError(400, f"Unknown {what} {value[:40]!r}.")
+    return value.upper()
 
 
 async def sign_in_page(request: Request) -> Response:
@@ -73,8 +85,7 @@ async def sign_in(request: Request) -> Response:
 
 
 async def sign_out(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    await sessions.editor_for_change(request, form)
+    form, _ = await sessions.changing(request)
     response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
     await sessions.sign_out(request, response)
     return response
@@ -83,8 +94,7 @@ async def sign_out(request: Request) -> Response:
 async def set_speaker(request: Request) -> Response:
     """Set a quote's speaker to the actor a name spells (created with ``kind`` when none
     does), or clear it (``clear``)."""
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     quote = request.path_params["id"]
     speaker: str | None = None
     if "clear" not in form:
@@ -95,10 +105,8 @@ async def set_speaker(request: Request) -> Response:
         if found is not None:
             speaker = found["id"]
         else:
-            kind = str(form.get("kind", "person"))
-            if kind not in KINDS:
-                raise PageError(400, f"Unknown kind of actor {kind!r}.")
-            created = await change(request, editor, CREATE_ACTOR, name=name, kind=kind.upper())
+            kind = choice(str(form.get("kind", "person")), ACTOR_KINDS, "kind of actor")
+            created = await change(request, editor, CREATE_ACTOR, name=name, kind=kind)
             speaker = created["createActor"]["id"]
     await change(request, editor, SET_SPEAKER, quote=quote, speaker=speaker)
     return RedirectResponse(f"/quotes/{quote}", status_code=303)
@@ -106,8 +114,7 @@ async def set_speaker(request: Request) -> Response:
 
 async def quote_words(request: Request) -> Response:
     """Correct a quote's words, and whether it is direct speech."""
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     quote = request.path_params["id"]
     text = str(form.get("text", ""))
     await change(request, editor, UPDATE_QUOTE, id=quote, text=text, direct="direct" in form)
@@ -125,8 +132,7 @@ async def delete_event(request: Request) -> Response:
 
 
 async def _deleted(request: Request, document: str, field: str) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     article = (await change(request, editor, document, id=request.path_params["id"]))[field]
     return _done(request, form, f"/articles/{article['id']}")
 
@@ -142,8 +148,7 @@ async def confirm_event(request: Request) -> Response:
 
 
 async def _confirmed(request: Request, document: str, pages: str) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     await change(request, editor, document, id=request.path_params["id"])
     return _done(request, form, f"{pages}/{request.path_params['id']}")
 

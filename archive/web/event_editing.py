@@ -3,14 +3,13 @@ fatalities, and who took part in which role."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from archive.vocab import DATE_PRECISIONS, EVENT_KINDS, PARTICIPANT_ROLES
 from archive.web import sessions
+from archive.web.editing import choice
 from archive.web.graph import PageError, change
 
 UPDATE = """mutation($id: ID!, $kind: EventKind, $date: Date, $precision: DatePrecision,
@@ -26,21 +25,12 @@ REMOVE_PARTICIPANT = """mutation($id: ID!, $actor: ID!) {
 }"""
 
 
-def _choice(value: str, allowed: Any, what: str) -> str | None:
-    if not value:
-        return None
-    if value not in allowed:
-        raise PageError(400, f"Unknown {what} {value[:40]!r}.")
-    return value.upper()
-
-
 def _back(event: str) -> Response:
     return RedirectResponse(f"/events/{event}", status_code=303)
 
 
 async def edit(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     event = request.path_params["id"]
     fatalities = str(form.get("fatalities", "")).strip()
     if fatalities and not fatalities.isdigit():
@@ -50,9 +40,9 @@ async def edit(request: Request) -> Response:
         editor,
         UPDATE,
         id=event,
-        kind=_choice(str(form.get("kind", "")), EVENT_KINDS, "kind of event"),
+        kind=choice(str(form.get("kind", "")), EVENT_KINDS, "kind of event"),
         date=str(form.get("date", "")).strip() or None,
-        precision=_choice(str(form.get("date_precision", "")), DATE_PRECISIONS, "precision"),
+        precision=choice(str(form.get("date_precision", "")), DATE_PRECISIONS, "precision"),
         place=str(form.get("place", "")),
         fatalities=int(fatalities) if fatalities else None,
     )
@@ -60,20 +50,18 @@ async def edit(request: Request) -> Response:
 
 
 async def set_participant(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     event = request.path_params["id"]
     actor = " ".join(str(form.get("actor", "")).split())
     if not actor:
         raise PageError(400, "Name the actor who took part.")
-    role = _choice(str(form.get("role", "actor1")), PARTICIPANT_ROLES, "role")
+    role = choice(str(form.get("role", "actor1")), PARTICIPANT_ROLES, "role")
     await change(request, editor, SET_PARTICIPANT, id=event, actor=actor, role=role)
     return _back(event)
 
 
 async def remove_participant(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     event = request.path_params["id"]
     actor = str(form.get("actor", ""))
     await change(request, editor, REMOVE_PARTICIPANT, id=event, actor=actor)

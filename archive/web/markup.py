@@ -3,11 +3,14 @@ the offsets the archive stores. Nothing here trusts the text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from markupsafe import Markup, escape
+
+from archive.vocab import CONFIDENT
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,14 @@ class Span:
     href: str
     css: str
     title: str = ""
+
+
+def certainty(record: Mapping[str, Any]) -> str:
+    """How sure the archive is of an extracted quote or event (with its ``origin`` and
+    ``confidence``): ``checked`` by an editor, ``unsure`` under ``CONFIDENT``, else empty."""
+    if record["origin"] == "CURATED":
+        return "checked"
+    return "unsure" if record["confidence"] < CONFIDENT else ""
 
 
 def paragraph_around(body: str, start: int, end: int) -> tuple[int, int]:

@@ -36,8 +36,7 @@ async def where(request: Request) -> Response:
 
 
 async def move(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     try:
         entry = int(str(form.get("geonames_id", "")))
     except ValueError:
@@ -48,8 +47,7 @@ async def move(request: Request) -> Response:
 
 
 async def locate(request: Request) -> Response:
-    form = await sessions.form_of(request)
-    editor = await sessions.editor_for_change(request, form)
+    form, editor = await sessions.changing(request)
     try:
         lat, lon = float(str(form.get("latitude"))), float(str(form.get("longitude")))
     except ValueError:

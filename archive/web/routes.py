@@ -17,9 +17,14 @@ from archive import assets
 from archive.graphql.inputs import json_object
 from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
-from archive.vocab import CONFIDENT
 from archive.web.graph import PageError, execute, node, read
-from archive.web.markup import Span, highlighted_in_paragraph, marked, month_chart
+from archive.web.markup import (
+    Span,
+    certainty,
+    highlighted_in_paragraph,
+    marked,
+    month_chart,
+)
 from archive.web.search import SearchState, is_event_kind, query_for
 
 CONSOLE_LIMIT = 20_000
@@ -142,13 +147,6 @@ ARTICLE_FIELDS = """
 """
 
 
-def _certainty(record: dict[str, Any]) -> str:
-    """The CSS class that marks a record as checked by an editor or as unsure, if either."""
-    if record["origin"] == "CURATED":
-        return " checked"
-    return " unsure" if record["confidence"] < CONFIDENT else ""
-
-
 async def article(request: Request) -> Response:
     record = await node(request, "Article", request.path_params["id"], ARTICLE_FIELDS)
     quotes = [
@@ -156,7 +154,7 @@ async def article(request: Request) -> Response:
             q["startChar"],
             q["endChar"],
             f"/quotes/{q['id']}",
-            "quote" + _certainty(q),
+            f"quote {certainty(q)}".strip(),
             (q["speaker"] or {}).get("name") or q["speakerAsWritten"] or "unknown speaker",
         )
         for q in record["quotes"]

@@ -252,6 +252,12 @@ async def editor_for_change(request: Request, form: FormData, role: str = "edito
     return session.editor
 
 
+async def changing(request: Request, role: str = "editor") -> tuple[FormData, Editor]:
+    """The posted form of a change, and the editor making it (see ``editor_for_change``)."""
+    form = await form_of(request)
+    return form, await editor_for_change(request, form, role)
+
+
 def back_to(target: str | None, default: str = "/") -> str:
     """A path on this site to go to after a form: ``target`` if it is one, else ``default``
     (a full URL or ``//host`` would send the editor elsewhere)."""

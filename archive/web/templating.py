@@ -12,7 +12,8 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from archive.dates import format_date
-from archive.vocab import CONFIDENT, EVENT_KINDS
+from archive.vocab import ACTOR_KINDS, EVENT_KINDS, PARTICIPANT_ROLES
+from archive.web.markup import certainty
 from archive.web.sessions import shown
 
 
@@ -56,6 +57,8 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
-    environment.globals["confident"] = CONFIDENT
+    environment.globals["certainty"] = certainty
+    environment.globals["actor_kinds"] = ACTOR_KINDS
     environment.globals["event_kinds"] = tuple(EVENT_KINDS)
+    environment.globals["participant_roles"] = PARTICIPANT_ROLES
     return Jinja2Templates(env=environment, context_processors=[shown])
