@@ -338,9 +338,13 @@ class ApiToken(Base):
     """scrypt of a password its holder signs in on the pages with (``archive user password``)."""
 
 
+REJECTION_KINDS = ("quote", "event", "affiliation")
+
+
 class Rejection(Base):
-    """A quote or an event an editor deleted as wrong: its words, so that extracting the
-    article again (``archive import --update`` of a new version) does not bring it back."""
+    """A quote, an event or an affiliation an editor deleted as wrong: its words, so that
+    extracting the article again (``archive import --update`` of a new version) does not bring
+    it back."""
 
     __tablename__ = "rejections"
 
@@ -348,9 +352,10 @@ class Rejection(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(_choice(("quote", "event"), "rejection_kind"))
+    kind: Mapped[str] = mapped_column(_choice(REJECTION_KINDS, "rejection_kind"))
     words: Mapped[str] = mapped_column(Text)
-    """The quote's text or the event's evidence, its spacing folded."""
+    """The quote's text or the event's evidence, its spacing folded; for an affiliation, the
+    normalized names of the actor and the organisation and the role, tab-separated."""
     who: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -370,6 +375,17 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SignInFailure(Base):
+    """A failed sign-in on the pages, by client address: every server process counts the
+    same failures, so that several workers brake guessing as one."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditEntry(Base):

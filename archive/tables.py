@@ -24,6 +24,7 @@ from archive.models import (
     PlaceAlias,
     Quote,
     Rejection,
+    SignInFailure,
     Source,
     WebSession,
 )
@@ -46,6 +47,7 @@ API_TOKENS: Table = ApiToken.__table__  # type: ignore[assignment]
 AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
 WEB_SESSIONS: Table = WebSession.__table__  # type: ignore[assignment]
 REJECTIONS: Table = Rejection.__table__  # type: ignore[assignment]
+SIGN_IN_FAILURES: Table = SignInFailure.__table__  # type: ignore[assignment]
 
 ARTICLE_CHILDREN = (QUOTES, EVENTS, MENTIONS, AFFILIATIONS)
 

@@ -69,8 +69,8 @@ async def sign_in(request: Request) -> Response:
     response = RedirectResponse(sessions.back_to(str(form.get("next", ""))), status_code=303)
     if not token.strip() and not (name.strip() and password):
         raise PageError(400, "Give an API token, or your name and password, to sign in.")
-    tried, client = sessions.attempts(request)
-    tried.check(client)
+    tried = sessions.Attempts(request)
+    await tried.check()
     try:
         if token.strip():
             await sessions.sign_in(request, token, response)
@@ -78,9 +78,9 @@ async def sign_in(request: Request) -> Response:
             await sessions.sign_in_with_password(request, name, password, response)
     except PageError as error:
         if error.status == 401:
-            tried.failed(client)
+            await tried.failed()
         raise
-    tried.succeeded(client)
+    await tried.succeeded()
     return response
 
 

@@ -18,15 +18,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from archive.graphql.context import Editor
 from archive.graphql.database import Database
-from archive.tables import API_TOKENS, WEB_SESSIONS, utcnow
+from archive.tables import API_TOKENS, SIGN_IN_FAILURES, WEB_SESSIONS, utcnow
 from archive.tokens import password_matches, token_hash
 from archive.web.graph import PageError
 
@@ -55,39 +53,52 @@ class Session:
 
 
 class Attempts:
-    """Failed sign-ins per client address, in this process: after ``MAX_FAILURES`` within
-    ``FAILURE_WINDOW_SECONDS``, signing in from that address is refused (429) until the
-    oldest of them is that old. A brake on guessing tokens and passwords, beside scrypt's
-    cost; each server process keeps its own count."""
+    """Failed sign-ins per client address, kept in the database so that every server process
+    counts the same ones: after ``MAX_FAILURES`` within ``FAILURE_WINDOW_SECONDS``, signing in
+    from that address is refused (429) until the oldest of them is that old. A brake on
+    guessing tokens and passwords, beside scrypt's cost. Behind a proxy, the client address
+    is the proxy's unless the server trusts its forwarded headers (uvicorn's
+    ``--forwarded-allow-ips``)."""
 
-    def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    def __init__(self, request: Request) -> None:
+        self.engine = request.app.state.engine
+        self.client = (request.client.host if request.client else "unknown")[:100]
 
-    def _recent(self, client: str) -> deque[float]:
-        failures = self._failures[client]
-        while failures and failures[0] < time.monotonic() - FAILURE_WINDOW_SECONDS:
-            failures.popleft()
-        return failures
+    def _since(self) -> Any:
+        return utcnow() - timedelta(seconds=FAILURE_WINDOW_SECONDS)
 
-    def check(self, client: str) -> None:
-        failures = self._recent(client)
-        if len(failures) >= MAX_FAILURES:
-            wait = int(failures[0] + FAILURE_WINDOW_SECONDS - time.monotonic()) // 60 + 1
+    async def check(self) -> None:
+        recent = select(
+            func.min(SIGN_IN_FAILURES.c.at).label("oldest"), func.count().label("count")
+        ).where(SIGN_IN_FAILURES.c.address == self.client, SIGN_IN_FAILURES.c.at > self._since())
+        database = Database(self.engine)
+        try:
+            failures = (await database.rows(recent))[0]
+        finally:
+            await database.end()
+        if failures["count"] >= MAX_FAILURES:
+            left = failures["oldest"] + timedelta(seconds=FAILURE_WINDOW_SECONDS) - utcnow()
+            wait = int(left.total_seconds()) // 60 + 1
             raise PageError(429, f"Too many failed sign-ins; try again in {wait} minutes.")
 
-    def failed(self, client: str) -> None:
-        self._recent(client).append(time.monotonic())
+    async def failed(self) -> None:
+        """Count a failure; failures past the window, from any address, are forgotten."""
+        await self._write(
+            delete(SIGN_IN_FAILURES).where(SIGN_IN_FAILURES.c.at <= self._since()),
+            insert(SIGN_IN_FAILURES).values(address=self.client, at=utcnow()),
+        )
 
-    def succeeded(self, client: str) -> None:
-        self._failures.pop(client, None)
+    async def succeeded(self) -> None:
+        await self._write(delete(SIGN_IN_FAILURES).where(SIGN_IN_FAILURES.c.address == self.client))
 
-
-def attempts(request: Request) -> tuple[Attempts, str]:
-    """This server's failed sign-ins, and the request's client address."""
-    state = request.app.state
-    if not hasattr(state, "sign_in_attempts"):
-        state.sign_in_attempts = Attempts()
-    return state.sign_in_attempts, request.client.host if request.client else "unknown"
+    async def _write(self, *statements: Any) -> None:
+        database = Database(self.engine)
+        try:
+            async with database.transaction() as connection:
+                for statement in statements:
+                    await connection.execute(statement)
+        finally:
+            await database.end()
 
 
 def _hash(secret: str) -> str:
