@@ -42,3 +42,10 @@ def normalize_name(name: str) -> str:
 def clean_text(text: str) -> str:
     """Collapse runs of whitespace inside a short field (a title, a name) and trim it."""
     return _SPACES.sub(" ", text).strip()
+
+
+def affiliation_words(actor: str, organization: str | None, role: str | None) -> str:
+    """How ``rejections`` keeps an affiliation an editor removed from an article: the actor's
+    and the organisation's names as comparison keys (any spelling finds them again, after a
+    rename or a merge too) and the role as written, tab-separated."""
+    return "\t".join((normalize_name(actor), normalize_name(organization or ""), role or ""))

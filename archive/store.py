@@ -8,12 +8,18 @@ commits: the caller owns the transaction, which is what makes a batch land whole
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
 
 from archive.bulk import insert_ids, insert_rows
+from archive.curated import (
+    affiliation_key,
+    after_curated,
+    curated_affiliations,
+    drop_rejected_affiliations,
+)
 from archive.models import EARLIEST
 from archive.names import normalize_name
 from archive.records import (
@@ -34,7 +40,6 @@ from archive.tables import (
     MENTIONS,
     PARTICIPANTS,
     QUOTES,
-    REJECTIONS,
     chunks,
     utcnow,
 )
@@ -112,44 +117,9 @@ class Store:
         self.connection.execute(  # the curated quotes that stay
             update(QUOTES).where(QUOTES.c.article_id == article_id).values(**_copied(row))
         )
-        extraction = self._after_curated(article_id, record.body, extraction)
+        extraction = after_curated(self.connection, article_id, record.body, extraction)
         self._add_extractions([(article_id, extraction)], {article_id: _copied(row)})
-
-    def _after_curated(self, article_id: int, body: str, extraction: Extraction) -> Extraction:
-        """What a new version of an article adds to the records an editor curated in it: each
-        curated quote and event follows its words to their place in the new body (no place
-        when they are gone), and the extraction's own copy of a curated one, or of one an
-        editor deleted, is left out, so that a fix is neither overwritten, doubled nor undone."""
-        curated: dict[str, set[str]] = {}
-        for table, words, kind in ((QUOTES, "text", "quote"), (EVENTS, "evidence", "event")):
-            rows = self.connection.execute(
-                select(table.c.id, table.c[words]).where(
-                    table.c.article_id == article_id, table.c.origin == "curated"
-                )
-            ).all()
-            curated[kind] = {_words(text) for _, text in rows if text}
-            for pk, text in rows:
-                start = body.find(text) if text else -1
-                span = (start, start + len(text)) if start >= 0 else (None, None)
-                self.connection.execute(
-                    update(table)
-                    .where(table.c.id == pk)
-                    .values(start_char=span[0], end_char=span[1])
-                )
-        rejected = self.connection.execute(
-            select(REJECTIONS.c.kind, REJECTIONS.c.words).where(
-                REJECTIONS.c.article_id == article_id
-            )
-        ).all()
-        for kind, words in rejected:
-            curated[kind].add(words)
-        return replace(
-            extraction,
-            quotes=[q for q in extraction.quotes if _words(q.text) not in curated["quote"]],
-            events=[
-                e for e in extraction.events if _words(e.evidence or "") not in curated["event"]
-            ],
-        )
+        drop_rejected_affiliations(self.connection, article_id)
 
     def _article_row(self, record: ArticleRecord, extraction: Extraction) -> dict[str, Any]:
         published, precision = record.published, record.published_precision
@@ -183,6 +153,8 @@ class Store:
         place_ids = self.names.place_ids(
             [place for _, extraction in items for place in _with_referenced_places(extraction)]
         )
+        # An editor's affiliation holds for its actor: the machine does not repeat it.
+        curated = curated_affiliations(self.connection, actor_ids.values())
         quotes, events, mentions, affiliations = [], [], [], []
         participants: list[list[dict[str, Any]]] = []
         for article_id, extraction in items:
@@ -241,12 +213,12 @@ class Store:
                             "end_char": m.end,
                         }
                     )
-            seen: set[tuple[int, int | None, str | None]] = set()
+            seen = set(curated)
             for actor in extraction.actors:
                 actor_id = actor_ids.get(normalize_name(actor.name))
                 for a in actor.affiliations:
                     org = actor_ids.get(normalize_name(a.organization)) if a.organization else None
-                    key = (actor_id or 0, org, a.role)
+                    key = affiliation_key(actor_id or 0, org, a.role)
                     if actor_id is None or key in seen or (org is None and not a.role):
                         continue
                     seen.add(key)
@@ -334,11 +306,6 @@ def _copied(article: Mapping[Any, Any]) -> dict[str, Any]:
     """The columns a quote copies from its article (``article``: its row), so that quotes are
     ordered by time and counted per outlet without reading their articles."""
     return {"published": article["published"] or EARLIEST, "source_id": article["source_id"]}
-
-
-def _words(text: str) -> str:
-    """``text`` with its spacing folded: the same words, wherever a line broke them."""
-    return " ".join(text.split())
 
 
 def _clip(text: str | None, length: int) -> str | None:

@@ -9,7 +9,6 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from archive.app import create_app
 from archive.settings import Settings
 from archive.tokens import create_token, password_hash, password_matches, revoke_token
 from tests.conftest import BACKENDS, database_with_samples, run_cli
+from tests.editors import anonymous, editor_token, form_token, signed_in
 from tests.server import live_server
 
 
@@ -31,36 +31,6 @@ def site(
     folder = tmp_path_factory.mktemp("pages-editing")
     with database_with_samples(request.param, folder) as url, live_server(url) as base:
         yield base, url
-
-
-def _token(url: str, name: str) -> str:
-    engine = db.sync_engine(url)
-    try:
-        return create_token(engine, name)
-    finally:
-        engine.dispose()
-
-
-def _form_token(page: httpx.Response) -> str:
-    assert page.status_code == 200, page.text[:300]
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found is not None, "the page has no form token"
-    return found.group(1)
-
-
-@contextmanager
-def _signed_in(base: str, token: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base) as client:
-        csrf = _form_token(client.get("/signin"))
-        answer = client.post("/signin", data={"csrf": csrf, "token": token, "next": "/"})
-        assert answer.status_code == 303, answer.text[:300]
-        yield client
-
-
-@contextmanager
-def _anonymous(base: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base) as client:
-        yield client
 
 
 def _a_quote(base: str) -> dict[str, Any]:
@@ -82,10 +52,10 @@ def _speaker(base: str, quote: str) -> Any:
 
 def test_the_session_cookie_is_http_only_and_same_site(site: tuple[str, str]) -> None:
     base, url = site
-    with _anonymous(base) as client:
-        csrf = _form_token(client.get("/signin"))
+    with anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
         answer = client.post(
-            "/signin", data={"csrf": csrf, "token": _token(url, "cookie-check"), "next": "/"}
+            "/signin", data={"csrf": csrf, "token": editor_token(url, "cookie-check"), "next": "/"}
         )
     cookie = next(
         c for c in answer.headers.get_list("set-cookie") if c.startswith("archive_session=")
@@ -99,8 +69,8 @@ def test_the_session_cookie_is_http_only_and_same_site(site: tuple[str, str]) ->
 
 def test_an_unknown_token_does_not_sign_in(site: tuple[str, str]) -> None:
     base, _ = site
-    with _anonymous(base) as client:
-        csrf = _form_token(client.get("/signin"))
+    with anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
         answer = client.post("/signin", data={"csrf": csrf, "token": "arc_not-a-token"})
         assert answer.status_code == 401
         assert "unknown or revoked" in answer.text
@@ -109,20 +79,20 @@ def test_an_unknown_token_does_not_sign_in(site: tuple[str, str]) -> None:
 
 def test_a_sign_in_without_its_form_token_is_refused(site: tuple[str, str]) -> None:
     base, url = site
-    answer = httpx.post(base + "/signin", data={"token": _token(url, "no-form-token")})
+    answer = httpx.post(base + "/signin", data={"token": editor_token(url, "no-form-token")})
     assert answer.status_code == 403
     assert "archive_session" not in answer.headers.get("set-cookie", "")
 
 
 def test_an_editor_fixes_a_speaker_and_the_change_is_audited(site: tuple[str, str]) -> None:
     base, url = site
-    token = _token(url, "fixer")
+    token = editor_token(url, "fixer")
     quote = _a_quote(base)
-    with _signed_in(base, token) as client:
+    with signed_in(base, token) as client:
         page = client.get(f"/quotes/{quote['id']}")
         assert "Set speaker" in page.text
         assert "fixer" in page.text  # the header names who is signed in
-        csrf = _form_token(page)
+        csrf = form_token(page)
 
         moved = client.post(
             f"/quotes/{quote['id']}/speaker",
@@ -161,8 +131,8 @@ def test_a_known_name_sets_that_actor_without_creating_one(site: tuple[str, str]
     base, url = site
     quote = _a_quote(base)
     before = _actor_count(base)
-    with _signed_in(base, _token(url, "namer")) as client:
-        csrf = _form_token(client.get(f"/quotes/{quote['id']}"))
+    with signed_in(base, editor_token(url, "namer")) as client:
+        csrf = form_token(client.get(f"/quotes/{quote['id']}"))
         # any spelling of a known actor: the sample names al-Jolani by his real name too
         form = {"csrf": csrf, "speaker": "ahmed AL-SHARAA"}
         assert client.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 303
@@ -174,16 +144,16 @@ def test_posts_without_a_session_or_a_form_token_change_nothing(site: tuple[str,
     base, url = site
     quote = _a_quote(base)
     before = _speaker(base, quote["id"])
-    with _anonymous(base) as anonymous:
-        page = anonymous.get(f"/quotes/{quote['id']}")
+    with anonymous(base) as reader:
+        page = reader.get(f"/quotes/{quote['id']}")
         assert "Set speaker" not in page.text
         assert "Sign in to edit" in page.text
-        refused = anonymous.post(
+        refused = reader.post(
             f"/quotes/{quote['id']}/speaker", data={"csrf": "guess", "speaker": "Mallory"}
         )
         assert refused.status_code == 403
 
-    with _signed_in(base, _token(url, "forgetful")) as editor:
+    with signed_in(base, editor_token(url, "forgetful")) as editor:
         for form in ({"speaker": "Mallory"}, {"csrf": "wrong", "speaker": "Mallory"}):
             assert editor.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 403
     assert _speaker(base, quote["id"]) == before
@@ -192,19 +162,19 @@ def test_posts_without_a_session_or_a_form_token_change_nothing(site: tuple[str,
 def test_signing_out_or_revoking_the_token_ends_the_session(site: tuple[str, str]) -> None:
     base, url = site
     quote = _a_quote(base)
-    with _signed_in(base, _token(url, "leaver")) as first:
+    with signed_in(base, editor_token(url, "leaver")) as first:
         cookie = first.cookies["archive_session"]
-        csrf = _form_token(first.get(f"/quotes/{quote['id']}"))
+        csrf = form_token(first.get(f"/quotes/{quote['id']}"))
         assert first.post("/signout", data={"csrf": csrf, "next": "/"}).status_code == 303
         assert "archive_session" not in first.cookies
-    with _anonymous(base) as replay:  # the old cookie, sent again: the session is gone
+    with anonymous(base) as replay:  # the old cookie, sent again: the session is gone
         replay.cookies.set("archive_session", cookie)
         assert "Set speaker" not in replay.get(f"/quotes/{quote['id']}").text
         form = {"csrf": csrf, "clear": "1"}
         assert replay.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 403
 
-    with _signed_in(base, _token(url, "revoked")) as second:
-        csrf = _form_token(second.get(f"/quotes/{quote['id']}"))
+    with signed_in(base, editor_token(url, "revoked")) as second:
+        csrf = form_token(second.get(f"/quotes/{quote['id']}"))
         engine = db.sync_engine(url)
         try:
             revoke_token(engine, "revoked")
@@ -217,11 +187,15 @@ def test_signing_out_or_revoking_the_token_ends_the_session(site: tuple[str, str
 
 def test_a_redirect_after_a_form_stays_on_this_site(site: tuple[str, str]) -> None:
     base, url = site
-    with _anonymous(base) as client:
-        csrf = _form_token(client.get("/signin"))
+    with anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
         answer = client.post(
             "/signin",
-            data={"csrf": csrf, "token": _token(url, "redirected"), "next": "//evil.example/"},
+            data={
+                "csrf": csrf,
+                "token": editor_token(url, "redirected"),
+                "next": "//evil.example/",
+            },
         )
     assert answer.headers["location"] == "/"
 
@@ -245,7 +219,7 @@ def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
     async def sign_in() -> list[str]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://localhost") as client:
-            csrf = _form_token(await client.get("/signin"))
+            csrf = form_token(await client.get("/signin"))
             answer = await client.post("/signin", data={"csrf": csrf, "token": token})
             assert answer.status_code == 303
             return answer.headers.get_list("set-cookie")
@@ -305,8 +279,8 @@ def test_what_an_editor_deletes_or_confirms_stays_so_after_an_update(
     clash = next(e for e in article["events"] if e["kind"] == "CLASH")
     protest = next(e for e in article["events"] if e["kind"] == "PROTEST")
 
-    with _signed_in(base, _token(url, "corrector")) as editor:
-        csrf = _form_token(editor.get(f"/events/{protest['id']}"))
+    with signed_in(base, editor_token(url, "corrector")) as editor:
+        csrf = form_token(editor.get(f"/events/{protest['id']}"))
         confirmed = editor.post(f"/events/{protest['id']}/confirm", data={"csrf": csrf})
         assert confirmed.status_code == 303
         assert "checked by an editor" in editor.get(f"/events/{protest['id']}").text
@@ -336,17 +310,17 @@ def _review_ids(page: httpx.Response) -> list[str]:
 
 def test_the_review_queue_is_worked_through_in_place(site: tuple[str, str]) -> None:
     base, url = site
-    with _anonymous(base) as reader:
+    with anonymous(base) as reader:
         page = reader.get("/review")
         assert page.status_code == 200
         assert _review_ids(page) == []  # readers see the queue, not the buttons
         unsure = _left(page, "quotes")
     assert unsure >= 3
 
-    with _signed_in(base, _token(url, "reviewer")) as editor:
+    with signed_in(base, editor_token(url, "reviewer")) as editor:
         page = editor.get("/review")
         first, second, third = _review_ids(page)[:3]
-        csrf = _form_token(page)
+        csrf = form_token(page)
         # without JavaScript: back to the queue
         accepted = editor.post(
             f"/quotes/{first}/confirm", data={"csrf": csrf, "next": "/review?kind=quotes"}
@@ -370,7 +344,7 @@ def test_the_review_queue_is_worked_through_in_place(site: tuple[str, str]) -> N
 
 def test_the_review_queue_narrows_to_an_outlet(site: tuple[str, str]) -> None:
     base, _ = site
-    with _anonymous(base) as reader:
+    with anonymous(base) as reader:
         everything = _left(reader.get("/review"), "quotes")
         outlets = re.findall(r'<option value="([^"]+)"', reader.get("/review").text)
         narrowed = [_left(reader.get("/review", params={"outlet": o}), "quotes") for o in outlets]
@@ -382,7 +356,7 @@ def test_the_review_queue_narrows_to_an_outlet(site: tuple[str, str]) -> None:
 
 def test_unsure_records_are_marked_and_can_be_left_out_of_a_search(site: tuple[str, str]) -> None:
     base, _ = site
-    with _anonymous(base) as reader:
+    with anonymous(base) as reader:
         everything = reader.get("/", params={"kind": "quotes"}).text
         sure = reader.get("/", params={"kind": "quotes", "sure": "1"}).text
         events = reader.get("/", params={"kind": "events", "sure": "1"}).text
@@ -403,21 +377,13 @@ def _actor(base: str, name: str) -> Any:
     return answer.json()["data"]["actor"]
 
 
-def _admin_token(url: str, name: str) -> str:
-    engine = db.sync_engine(url)
-    try:
-        return create_token(engine, name, role="admin")
-    finally:
-        engine.dispose()
-
-
 def test_an_editor_corrects_an_actor_and_its_spellings(site: tuple[str, str]) -> None:
     base, url = site
     actor = _actor(base, "Mazloum Abdi")
     assert actor is not None
-    with _signed_in(base, _token(url, "actor-editor")) as editor:
+    with signed_in(base, editor_token(url, "actor-editor")) as editor:
         page = editor.get(f"/actors/{actor['id']}")
-        csrf = _form_token(page)
+        csrf = form_token(page)
         form = {
             "csrf": csrf,
             "name": "Mazloum Kobani Abdi",
@@ -447,17 +413,17 @@ def test_an_editor_corrects_an_actor_and_its_spellings(site: tuple[str, str]) ->
 
 def test_an_admin_merges_two_actors_after_a_preview(site: tuple[str, str]) -> None:
     base, url = site
-    with _signed_in(base, _token(url, "merge-editor")) as editor:
+    with signed_in(base, editor_token(url, "merge-editor")) as editor:
         kept = _actor(base, "Syrian Democratic Forces")
         assert editor.get(f"/actors/{kept['id']}/merge", params={"from": "SDF"}).status_code == 403
-    with _signed_in(base, _admin_token(url, "merge-admin")) as admin:
+    with signed_in(base, editor_token(url, "merge-admin", role="admin")) as admin:
         assert "Preview the merge" in admin.get(f"/actors/{kept['id']}").text
         created = httpx.post(
             base + "/graphql",
             json={
                 "query": 'mutation { createActor(name: "Quwat Suriya al-Dimuqratiya", kind: ARMED_GROUP) { id } }'
             },
-            headers={"Authorization": f"Bearer {_admin_token(url, 'merge-api')}"},
+            headers={"Authorization": f"Bearer {editor_token(url, 'merge-api', role='admin')}"},
         ).json()["data"]["createActor"]
         preview = admin.get(
             f"/actors/{kept['id']}/merge", params={"from": "Quwat Suriya al-Dimuqratiya"}
@@ -465,7 +431,7 @@ def test_an_admin_merges_two_actors_after_a_preview(site: tuple[str, str]) -> No
         assert preview.status_code == 200
         assert "Quwat Suriya al-Dimuqratiya" in preview.text
         assert "Syrian Democratic Forces" in preview.text
-        form = {"csrf": _form_token(preview), "from": created["id"]}
+        form = {"csrf": form_token(preview), "from": created["id"]}
         assert admin.post(f"/actors/{kept['id']}/merge", data=form).status_code == 303
     assert _actor(base, "Quwat Suriya al-Dimuqratiya")["id"] == kept["id"]
 
@@ -483,9 +449,9 @@ def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
     base, url = site
     valencia = _place(base, "Valencia")
     assert valencia["countryCode"] == "ES"
-    with _anonymous(base) as reader:
+    with anonymous(base) as reader:
         assert reader.get(f"/places/{valencia['id']}/where").status_code == 403
-    with _signed_in(base, _token(url, "geographer")) as editor:
+    with signed_in(base, editor_token(url, "geographer")) as editor:
         assert "Correct where it is" in editor.get(f"/places/{valencia['id']}").text
         page = editor.get(f"/places/{valencia['id']}/where")
         entries = dict(
@@ -496,7 +462,7 @@ def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
         venezuelan = next(entry for entry, country in entries.items() if country == "VE")
         moved = editor.post(
             f"/places/{valencia['id']}/entry",
-            data={"csrf": _form_token(page), "geonames_id": venezuelan},
+            data={"csrf": form_token(page), "geonames_id": venezuelan},
         )
         assert moved.status_code == 303
         after = _place(base, "Valencia")
@@ -508,7 +474,7 @@ def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
         located = editor.post(
             f"/places/{valencia['id']}/location",
             data={
-                "csrf": _form_token(page),
+                "csrf": form_token(page),
                 "latitude": "39.47",
                 "longitude": "-0.376",
                 "country_code": "es",
@@ -517,7 +483,7 @@ def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
         assert located.status_code == 303
         wrong = editor.post(
             f"/places/{valencia['id']}/location",
-            data={"csrf": _form_token(page), "latitude": "139", "longitude": "0"},
+            data={"csrf": form_token(page), "latitude": "139", "longitude": "0"},
         )
         assert wrong.status_code == 400
     after = _place(base, "Valencia")
@@ -531,7 +497,7 @@ def test_an_editor_moves_a_place_to_another_entry_or_sets_its_coordinates(
 
 def test_a_place_given_another_places_entry_is_merged_into_it(site: tuple[str, str]) -> None:
     base, url = site
-    token = _admin_token(url, "place-merger")
+    token = editor_token(url, "place-merger", role="admin")
     damascus = _place(base, "Damascus")
     created = httpx.post(
         base + "/graphql",
@@ -564,10 +530,10 @@ def test_an_editor_corrects_an_event_and_who_took_part(site: tuple[str, str]) ->
         base + "/graphql",
         json={"query": "{ events(first: 1, where: {origin: [EXTRACTED]}) { nodes { id } } }"},
     ).json()["data"]["events"]["nodes"][0]["id"]
-    with _signed_in(base, _token(url, "event-editor")) as editor:
+    with signed_in(base, editor_token(url, "event-editor")) as editor:
         page = editor.get(f"/events/{event}")
         assert "Correct this event" in page.text
-        csrf = _form_token(page)
+        csrf = form_token(page)
         form = {
             "csrf": csrf,
             "kind": "clash",
@@ -604,10 +570,10 @@ def test_the_audit_log_shows_a_change_and_undoes_the_last_one(site: tuple[str, s
     base, url = site
     quote = _a_quote(base)
     before = _speaker(base, quote["id"])
-    with _anonymous(base) as reader:
+    with anonymous(base) as reader:
         assert reader.get("/audit").status_code == 403
-    with _signed_in(base, _token(url, "undoer")) as editor:
-        csrf = _form_token(editor.get(f"/quotes/{quote['id']}"))
+    with signed_in(base, editor_token(url, "undoer")) as editor:
+        csrf = form_token(editor.get(f"/quotes/{quote['id']}"))
         for name in ("Xanthe Firstfix", "Yolanda Secondfix"):
             form = {"csrf": csrf, "speaker": name}
             assert editor.post(f"/quotes/{quote['id']}/speaker", data=form).status_code == 303
@@ -633,10 +599,10 @@ def test_an_editor_splits_an_actor_and_corrects_a_quotes_words(site: tuple[str, 
     base, url = site
     quote = _a_quote(base)
     speaker = _actor(base, _speaker(base, quote["id"])["speaker"]["name"])
-    with _signed_in(base, _token(url, "splitter")) as editor:
+    with signed_in(base, editor_token(url, "splitter")) as editor:
         page = editor.get(f"/actors/{speaker['id']}")
         assert f'name="quote" value="{quote["id"]}"' in page.text
-        csrf = _form_token(page)
+        csrf = form_token(page)
         form = {"csrf": csrf, "quote": [quote["id"]], "name": "Zora Splitoff", "kind": "person"}
         split = editor.post(f"/actors/{speaker['id']}/split", data=form)
         assert split.status_code == 303
@@ -675,7 +641,7 @@ def test_an_editor_signs_in_with_a_name_and_a_password(
     site: tuple[str, str], tmp_path: Path
 ) -> None:
     base, url = site
-    _token(url, "pw-editor")
+    editor_token(url, "pw-editor")
     short = run_cli(
         "user",
         "password",
@@ -705,8 +671,8 @@ def test_an_editor_signs_in_with_a_name_and_a_password(
         input_bytes=b"long enough password\n",
     )
     assert done.returncode == 0, done.stderr
-    with _anonymous(base) as client:
-        csrf = _form_token(client.get("/signin"))
+    with anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
         for name, password in (
             ("pw-editor", "not the password"),
             ("nobody-here", "long enough password"),
@@ -734,7 +700,7 @@ def test_the_article_page_marks_unsure_and_checked_quotes(site: tuple[str, str])
     base, url = site
     query = "{ quotes(first: 100, where: {confidence: {lt: 0.75}}) { nodes { article { id } } } }"
     quotes = httpx.post(base + "/graphql", json={"query": query}).json()["data"]["quotes"]["nodes"]
-    with _signed_in(base, _token(url, "marker")) as editor:
+    with signed_in(base, editor_token(url, "marker")) as editor:
         for article in dict.fromkeys(q["article"]["id"] for q in quotes):
             page = editor.get(f"/articles/{article}")
             found = re.search(r'class="quote unsure" href="/quotes/([^"]+)"', page.text)
@@ -742,7 +708,7 @@ def test_the_article_page_marks_unsure_and_checked_quotes(site: tuple[str, str])
                 break
         assert found is not None, "no article marks an unsure quote"
         quote = found.group(1)
-        csrf = _form_token(editor.get(f"/quotes/{quote}"))
+        csrf = form_token(editor.get(f"/quotes/{quote}"))
         assert editor.post(f"/quotes/{quote}/confirm", data={"csrf": csrf}).status_code == 303
         page = editor.get(f"/articles/{article}")
         assert f'class="quote checked" href="/quotes/{quote}"' in page.text
@@ -754,14 +720,14 @@ def test_failed_sign_ins_are_braked(tmp_path: Path) -> None:
     db.migrate(engine)
     token = create_token(engine, "braked")
     engine.dispose()
-    with live_server(url) as base, _anonymous(base) as client:
-        csrf = _form_token(client.get("/signin"))
+    with live_server(url) as base, anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
         for _ in range(4):
             wrong = client.post("/signin", data={"csrf": csrf, "token": "arc_guess"})
             assert wrong.status_code == 401
         # A second server process on the same archive counts the same failures.
-        with live_server(url) as other_base, _anonymous(other_base) as other:
-            other_csrf = _form_token(other.get("/signin"))
+        with live_server(url) as other_base, anonymous(other_base) as other:
+            other_csrf = form_token(other.get("/signin"))
             fifth = other.post("/signin", data={"csrf": other_csrf, "token": "arc_guess"})
             assert fifth.status_code == 401
             braked = other.post("/signin", data={"csrf": other_csrf, "token": token})

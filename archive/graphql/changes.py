@@ -15,7 +15,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from archive.graphql.context import Info
-from archive.graphql.errors import Forbidden, NotFound, Unauthenticated
+from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenticated
 from archive.graphql.ids import global_id
 from archive.graphql.prefetch import Related, read_ahead
 from archive.names import normalize_name
@@ -139,6 +139,15 @@ async def spelling_owner(
         await connection.execute(select(aliases.c[parent]).where(aliases.c.normalized == key))
     ).scalar()
     return None if found is None else int(found)
+
+
+async def named_owner(connection: AsyncConnection, aliases: Any, parent: str, name: str) -> int:
+    """The id of the actor or place one of whose spellings is ``name``; refused if none."""
+    found = await spelling_owner(connection, aliases, parent, name)
+    if found is None:
+        what = "actor" if parent == "actor_id" else "place"
+        raise BadUserInput(f"no {what} is named {name[:100]!r}; create it or pick another")
+    return found
 
 
 R = TypeVar("R", bound=Related)

@@ -11,7 +11,7 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audited, authorize, one_row, returned, spelling_owner
+from archive.graphql.changes import audit, audited, authorize, named_owner, one_row, returned
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import DatePrecision, EventKind, ParticipantRole
@@ -20,15 +20,6 @@ from archive.graphql.types import Event
 from archive.tables import ACTOR_ALIASES, EVENTS, PARTICIPANTS, PLACE_ALIASES
 
 MAX_FATALITIES = 10_000_000
-
-
-async def _named(connection: AsyncConnection, aliases: Any, parent: str, name: str) -> int:
-    """The id of the actor or place one of whose spellings is ``name``; refused if none."""
-    found = await spelling_owner(connection, aliases, parent, name)
-    if found is None:
-        what = "actor" if parent == "actor_id" else "place"
-        raise BadUserInput(f"no {what} is named {name[:100]!r}; create it or pick another")
-    return found
 
 
 async def _changed(info: Info, value: strawberry.ID, action: str, change: Any) -> Event:
@@ -86,7 +77,7 @@ class EventCorrections:
                 values["date_precision"] = date_precision.value
             if place is not None:
                 values["place_id"] = (
-                    await _named(connection, PLACE_ALIASES, "place_id", place)
+                    await named_owner(connection, PLACE_ALIASES, "place_id", place)
                     if place.strip()
                     else None
                 )
@@ -105,7 +96,7 @@ class EventCorrections:
         self, info: Info, event: strawberry.ID, actor: str, role: ParticipantRole
     ) -> Event:
         async def change(connection: AsyncConnection, pk: int) -> None:
-            actor_id = await _named(connection, ACTOR_ALIASES, "actor_id", actor)
+            actor_id = await named_owner(connection, ACTOR_ALIASES, "actor_id", actor)
             await connection.execute(
                 delete(PARTICIPANTS).where(
                     PARTICIPANTS.c.event_id == pk, PARTICIPANTS.c.actor_id == actor_id

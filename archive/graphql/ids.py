@@ -13,7 +13,17 @@ from typing import Any
 
 from archive.graphql.errors import BadUserInput
 
-NODE_TYPES = ("Article", "Source", "Quote", "Actor", "Place", "Event", "Mention", "AuditEntry")
+NODE_TYPES = (
+    "Article",
+    "Source",
+    "Quote",
+    "Actor",
+    "Place",
+    "Event",
+    "Mention",
+    "Affiliation",
+    "AuditEntry",
+)
 
 
 def _encode(text: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from strawberry.scalars import JSON
 
 from archive import db
+from archive.graphql.affiliation_corrections import AffiliationCorrections
 from archive.graphql.changes import (
     audit,
     audit_entry,
@@ -79,7 +80,7 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation(Corrections, EventCorrections, PlaceCorrections, Undo):
+class Mutation(Corrections, EventCorrections, PlaceCorrections, AffiliationCorrections, Undo):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."

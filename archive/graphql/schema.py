@@ -84,6 +84,7 @@ from archive.settings import Settings
 from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
+    AFFILIATIONS,
     ARTICLES,
     AUDIT_LOG,
     EVENTS,
@@ -103,6 +104,7 @@ NODE_TABLES = {
     "Place": PLACES,
     "Event": EVENTS,
     "Mention": MENTIONS,
+    "Affiliation": AFFILIATIONS,
     "AuditEntry": AUDIT_LOG,
 }
 T = TypeVar("T", bound=Related)

@@ -185,9 +185,10 @@ class Quote(Node):
         )
 
 
-@strawberry.type(description="An actor's role in an organisation, as an article states it.")
-class Affiliation:
-    row: strawberry.Private[Row]
+@strawberry.type(
+    description="An actor's role in an organisation, as an article states it or an editor set it."
+)
+class Affiliation(Node):
     organization: Actor | None = _relation("The organisation.")
     role: str | None = strawberry.field(description='The role ("chief", "editor"), when stated.')
     valid_from: date | None = strawberry.field(
@@ -196,13 +197,20 @@ class Affiliation:
     valid_to: date | None = strawberry.field(
         description="Last day the affiliation is known to hold."
     )
-    article: Article | None = _relation("The article that states it.")
-    relations: ClassVar[Mapping[str, Relation]] = {}
+    article: Article | None = _relation(
+        "The first article that states it; null for one an editor set."
+    )
+    origin: Origin = strawberry.field(description="Extracted, or curated by an editor.")
 
     @classmethod
     def of(cls, row: Row) -> Affiliation:
         return cls(
-            row=row, role=row["role"], valid_from=row["valid_from"], valid_to=row["valid_to"]
+            id=cls.node_id(row),
+            row=row,
+            role=row["role"],
+            valid_from=row["valid_from"],
+            valid_to=row["valid_to"],
+            origin=Origin(row["origin"]),
         )
 
 
@@ -462,5 +470,6 @@ Mention.relations = {
 }
 
 NODE_CLASSES: dict[str, type[Node]] = {
-    cls.__name__: cls for cls in (Article, Source, Quote, Actor, Place, Event, Mention, AuditEntry)
+    cls.__name__: cls
+    for cls in (Article, Source, Quote, Actor, Place, Event, Mention, Affiliation, AuditEntry)
 }

@@ -1,5 +1,5 @@
 """An actor corrected where it is seen: its name, kind, description and Wikidata ID, its
-spellings, and (admins) another actor merged into it after a preview of what moves. Each is a
+spellings, its affiliations (role, organisation, from and to), and (admins) another actor merged into it after a preview of what moves. Each is a
 plain form carrying the session's form token; each runs the API's mutation for the editor."""
 
 from __future__ import annotations
@@ -30,6 +30,17 @@ REMOVE_ALIAS = """mutation($id: ID!, $alias: String!) {
 SPLIT = """mutation($id: ID!, $name: String!, $kind: ActorKind!, $quotes: [ID!]!) {
   splitActor(actor: $id, name: $name, kind: $kind, quotes: $quotes) { id }
 }"""
+ADD_AFFILIATION = """mutation($id: ID!, $organization: String, $role: String, $from: Date,
+                              $to: Date) {
+  addAffiliation(actor: $id, organization: $organization, role: $role, validFrom: $from,
+                 validTo: $to) { id }
+}"""
+UPDATE_AFFILIATION = """mutation($id: ID!, $organization: String, $role: String, $from: Date,
+                                 $to: Date) {
+  updateAffiliation(affiliation: $id, organization: $organization, role: $role,
+                    validFrom: $from, validTo: $to) { id }
+}"""
+DELETE_AFFILIATION = "mutation($id: ID!) { deleteAffiliation(affiliation: $id) { id } }"
 MERGE = "mutation($into: ID!, $from: ID!) { mergeActors(into: $into, from: $from) { id } }"
 NAMED = "query($name: String!) { actor(name: $name) { id } }"
 WHAT_MOVES = """
@@ -94,6 +105,37 @@ async def split(request: Request) -> Response:
     return _back(made["splitActor"]["id"])
 
 
+def _affiliation(form: Any) -> dict[str, str | None]:
+    """The fields of an affiliation form, an empty field as null (it clears the value)."""
+    fields = {
+        "organization": "organization",
+        "role": "role",
+        "from": "valid_from",
+        "to": "valid_to",
+    }
+    return {key: str(form.get(name, "")).strip() or None for key, name in fields.items()}
+
+
+async def add_affiliation(request: Request) -> Response:
+    form, editor = await sessions.changing(request)
+    actor = request.path_params["id"]
+    await change(request, editor, ADD_AFFILIATION, id=actor, **_affiliation(form))
+    return _back(actor)
+
+
+async def edit_affiliation(request: Request) -> Response:
+    form, editor = await sessions.changing(request)
+    fields = _affiliation(form)
+    made = await change(request, editor, UPDATE_AFFILIATION, id=request.path_params["id"], **fields)
+    return _back(made["updateAffiliation"]["id"])
+
+
+async def delete_affiliation(request: Request) -> Response:
+    _, editor = await sessions.changing(request)
+    made = await change(request, editor, DELETE_AFFILIATION, id=request.path_params["id"])
+    return _back(made["deleteAffiliation"]["id"])
+
+
 async def _what_moves(request: Request, actor: str) -> dict[str, Any]:
     record = await node(request, "Actor", actor, WHAT_MOVES)
     mentioned = (await read(request, MENTIONED, id=actor))["articleFacets"]["count"]
@@ -132,6 +174,11 @@ routes = [
     Route("/actors/{id}/aliases", add_alias, methods=["POST"], name="actor_alias_add"),
     Route("/actors/{id}/aliases/remove", remove_alias, methods=["POST"], name="actor_alias_remove"),
     Route("/actors/{id}/split", split, methods=["POST"], name="actor_split"),
+    Route("/actors/{id}/affiliations", add_affiliation, methods=["POST"], name="affiliation_add"),
+    Route("/affiliations/{id}/edit", edit_affiliation, methods=["POST"], name="affiliation_edit"),
+    Route(
+        "/affiliations/{id}/delete", delete_affiliation, methods=["POST"], name="affiliation_delete"
+    ),
     Route("/actors/{id}/merge", merge_preview, methods=["GET"], name="actor_merge_preview"),
     Route("/actors/{id}/merge", merge, methods=["POST"], name="actor_merge"),
 ]

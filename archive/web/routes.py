@@ -108,7 +108,7 @@ async def quote(request: Request) -> Response:
 
 ACTOR_FIELDS = """
   id name kind description wikidataId aliases
-  affiliations { role validFrom validTo organization { id name } article { id title } }
+  affiliations { id role validFrom validTo origin organization { id name } article { id title } }
   quotes(first: 20) { totalCount nodes { id text article { id title published } } }
   events(first: 20) { totalCount nodes {
     id kind date datePrecision place { id name } participants { role actor { id } } } }

@@ -1,0 +1,210 @@
+"""Corrections of affiliations, and undo of every change the audit log can take back, over
+plain HTTP on SQLite and PostgreSQL, in articles written for these tests and imported with
+their annotations (so that what the machine states is known)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import BACKENDS, postgres_database, run_cli
+from tests.editors import anonymous, editor_token, form_token, signed_in
+from tests.server import live_server
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, Path]]:
+    """A served archive (base URL, database URL) and a folder to write articles in."""
+    folder = tmp_path_factory.mktemp("corrections")
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{folder / 'archive.db'}"
+        else:
+            url = stack.enter_context(postgres_database())
+        assert run_cli("init", database_url=url).returncode == 0
+        base = stack.enter_context(live_server(url))
+        yield base, url, folder
+
+
+def _import(site: tuple[str, str, Path], name: str, record: dict[str, Any], *flags: str) -> None:
+    _, url, folder = site
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(record))
+    result = run_cli("import", *flags, str(path), database_url=url, cwd=folder)
+    assert result.returncode == 0, result.stderr
+
+
+def _ferry_story(version: int, town: str) -> dict[str, Any]:
+    """A story that states two roles of its mayor; version 2 adds a line above."""
+    mayor, council, company = f"Orla Vance of {town}", f"{town} Council", f"{town} Ferry Company"
+    body = f"{mayor}, the mayor, opened the new ferry pier in {town} on Monday."
+    if version == 2:
+        body = "Corrected the day of the opening. " + body
+    return {
+        "title": f"A ferry pier for {town}",
+        "url": f"https://harbour.example/{town.lower()}-pier",
+        "published": "2026-11-30",
+        "body": body,
+        "actors": [
+            {
+                "name": mayor,
+                "kind": "person",
+                "affiliations": [
+                    {"organization": council, "role": "mayor"},
+                    {"organization": company, "role": "board member"},
+                ],
+            },
+            {"name": council, "kind": "organization"},
+            {"name": company, "kind": "organization"},
+        ],
+    }
+
+
+def _affiliations(base: str, name: str) -> list[tuple[str, str | None, str, str, str]]:
+    query = """query($n: String!) { actor(name: $n) {
+      affiliations { role validFrom validTo origin organization { name } } } }"""
+    answer = httpx.post(f"{base}/graphql", json={"query": query, "variables": {"n": name}})
+    rows = answer.json()["data"]["actor"]["affiliations"]
+    return sorted(
+        (
+            a["role"] or "",
+            a["organization"]["name"] if a["organization"] else None,
+            a["validFrom"] or "",
+            a["validTo"] or "",
+            a["origin"],
+        )
+        for a in rows
+    )
+
+
+def _actor_id(base: str, name: str) -> str:
+    query = "query($n: String!) { actor(name: $n) { id } }"
+    answer = httpx.post(f"{base}/graphql", json={"query": query, "variables": {"n": name}})
+    return str(answer.json()["data"]["actor"]["id"])
+
+
+def _affiliation_ids(page: httpx.Response) -> list[str]:
+    return re.findall(r'action="/affiliations/([^/"]+)/edit"', page.text)
+
+
+def test_an_editor_corrects_adds_and_deletes_affiliations_and_they_stay_so(
+    site: tuple[str, str, Path],
+) -> None:
+    base, url, _ = site
+    _import(site, "dunmore", _ferry_story(1, "Dunmore"))
+    mayor = "Orla Vance of Dunmore"
+    actor = _actor_id(base, mayor)
+    with anonymous(base) as reader:
+        page = reader.get(f"/actors/{actor}")
+        assert "Add affiliation" not in page.text
+        assert _affiliation_ids(page) == []
+    with signed_in(base, editor_token(url, "affiliations")) as editor:
+        page = editor.get(f"/actors/{actor}")
+        csrf = form_token(page)
+        mayoralty, board = _affiliation_ids(page)  # listed by id: as the file lists them
+        corrected = {
+            "csrf": csrf,
+            "role": "former mayor",
+            "organization": "Dunmore Council",
+            "valid_from": "",
+            "valid_to": "2025-12-31",
+        }
+        assert editor.post(f"/affiliations/{mayoralty}/edit", data=corrected).status_code == 303
+        gone = editor.post(f"/affiliations/{board}/delete", data={"csrf": csrf})
+        assert gone.status_code == 303
+        assert gone.headers["location"] == f"/actors/{actor}"
+        added = {
+            "csrf": csrf,
+            "role": "spokesperson",
+            "organization": "dunmore council",  # any spelling of a known actor
+            "valid_from": "2026-01-01",
+            "valid_to": "",
+        }
+        assert editor.post(f"/actors/{actor}/affiliations", data=added).status_code == 303
+        page = editor.get(f"/actors/{actor}")
+        assert page.text.count('<span class="checked">checked</span>') == 2
+        log = editor.get("/audit").text
+        for action in ("addAffiliation", "deleteAffiliation", "updateAffiliation"):
+            assert f"<strong>{action}</strong> by affiliations" in log
+    expected = [
+        ("former mayor", "Dunmore Council", "", "2025-12-31", "CURATED"),
+        ("spokesperson", "Dunmore Council", "2026-01-01", "", "CURATED"),
+    ]
+    assert _affiliations(base, mayor) == expected
+
+    # A new version of the story states the mayor and the board seat again: neither returns.
+    _import(site, "dunmore", _ferry_story(2, "Dunmore"), "--update")
+    assert _affiliations(base, mayor) == expected
+
+
+def test_the_machine_does_not_repeat_an_affiliation_an_editor_set(
+    site: tuple[str, str, Path],
+) -> None:
+    base, url, _ = site
+    story = _ferry_story(1, "Kelso")
+    _import(site, "kelso", story)
+    mayor = "Orla Vance of Kelso"
+    with signed_in(base, editor_token(url, "kelso-editor")) as editor:
+        page = editor.get(f"/actors/{_actor_id(base, mayor)}")
+        _, board = _affiliation_ids(page)
+        dated = {
+            "csrf": form_token(page),
+            "role": "board member",
+            "organization": "Kelso Ferry Company",
+            "valid_from": "2024-05-01",
+        }
+        assert editor.post(f"/affiliations/{board}/edit", data=dated).status_code == 303
+    # Another article states the same board seat, in other capitals, without dates.
+    other = story | {
+        "url": "https://harbour.example/kelso-board",
+        "title": "The ferry board",
+        "body": "The ferry company of Kelso named its board on Tuesday.",
+    }
+    other["actors"][0]["affiliations"] = [
+        {"organization": "Kelso Ferry Company", "role": "Board Member"}
+    ]
+    _import(site, "kelso-board", other)
+    assert _affiliations(base, mayor) == [
+        ("board member", "Kelso Ferry Company", "2024-05-01", "", "CURATED"),
+        ("mayor", "Kelso Council", "", "", "EXTRACTED"),
+    ]
+
+
+def test_affiliation_changes_that_make_no_sense_are_refused_and_change_nothing(
+    site: tuple[str, str, Path],
+) -> None:
+    base, url, _ = site
+    _import(site, "brora", _ferry_story(1, "Brora"))
+    mayor = "Orla Vance of Brora"
+    actor = _actor_id(base, mayor)
+    before = _affiliations(base, mayor)
+    with anonymous(base) as reader:
+        refused = reader.post(f"/actors/{actor}/affiliations", data={"role": "mayor"})
+        assert refused.status_code == 403
+    with signed_in(base, editor_token(url, "careful")) as editor:
+        page = editor.get(f"/actors/{actor}")
+        csrf = form_token(page)
+        affiliation = _affiliation_ids(page)[0]
+        wrong = {
+            "ends before it begins": {"valid_from": "2026-05-01", "valid_to": "2026-01-01"},
+            "no organisation and no role": {"role": "", "organization": ""},
+            "an organisation the archive lacks": {"organization": "Brora Nowhere Trust"},
+            "itself": {"organization": mayor},
+            "not a day": {"valid_from": "2026-13-45"},
+        }
+        for why, fields in wrong.items():
+            form = {"csrf": csrf, "role": "mayor", "organization": "Brora Council"} | fields
+            answer = editor.post(f"/affiliations/{affiliation}/edit", data=form)
+            assert answer.status_code == 400, why
+        no_token = {"role": "mayor", "organization": "Brora Council"}
+        assert editor.post(f"/affiliations/{affiliation}/edit", data=no_token).status_code == 403
+    assert _affiliations(base, mayor) == before
