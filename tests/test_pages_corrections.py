@@ -208,3 +208,133 @@ def test_affiliation_changes_that_make_no_sense_are_refused_and_change_nothing(
         no_token = {"role": "mayor", "organization": "Brora Council"}
         assert editor.post(f"/affiliations/{affiliation}/edit", data=no_token).status_code == 403
     assert _affiliations(base, mayor) == before
+
+
+def _harbour_story(town: str) -> dict[str, Any]:
+    """Two people quoted, a union one of them serves, and a march the union led."""
+    march = f"Dock workers marched in {town} on Monday."
+    body = f"“We will not sell the harbour,” said Mira Holt. {march} “The ferry stays,” said Tomas Reed."
+    union = f"{town} Dockers Union"
+    return {
+        "title": f"Dockers march in {town}",
+        "url": f"https://harbour.example/{town.lower()}-march",
+        "published": "2026-11-30",
+        "body": body,
+        "quotes": [
+            {"text": "We will not sell the harbour,", "speaker": "Mira Holt"},
+            {"text": "The ferry stays,", "speaker": "Tomas Reed"},
+        ],
+        "actors": [
+            {
+                "name": "Mira Holt",
+                "kind": "person",
+                "affiliations": [{"organization": union, "role": "secretary"}],
+            },
+            {"name": "Tomas Reed", "kind": "person"},
+            {"name": union, "kind": "organization"},
+        ],
+        "events": [
+            {"kind": "protest", "evidence": march, "actors": [{"name": union, "role": "actor1"}]}
+        ],
+    }
+
+
+STATE = """query($url: String!) { article(url: $url) {
+  quotes { id text origin speaker { name } }
+  events { id kind origin participants { role actor { name } } }
+  mentions: quotes { speaker { aliases affiliations { role origin organization { name } } } }
+} }"""
+
+
+def _state(base: str, url: str) -> Any:
+    answer = httpx.post(f"{base}/graphql", json={"query": STATE, "variables": {"url": url}})
+    return answer.json()["data"]["article"]
+
+
+def _undo_last(client: httpx.Client, action: str) -> httpx.Response:
+    """Undo the newest change of kind ``action`` from the audit log page."""
+    page = client.get("/audit")
+    for entry in page.text.split('<li class="card">')[1:]:
+        if f"<strong>{action}</strong>" in entry:
+            found = re.search(r'action="/audit/([^/"]+)/undo"', entry)
+            assert found is not None, f"{action} offers no undo"
+            return client.post(f"/audit/{found.group(1)}/undo", data={"csrf": form_token(page)})
+    raise AssertionError(f"no {action} in the audit log")
+
+
+def test_every_correction_is_undone_from_the_audit_log(site: tuple[str, str, Path]) -> None:
+    base, url, _ = site
+    story = _harbour_story("Leith")
+    _import(site, "leith", story)
+    original = _state(base, story["url"])
+    mira, tomas = (q["id"] for q in original["quotes"])
+    march = original["events"][0]["id"]
+    mira_id = _actor_id(base, "Mira Holt")
+    with signed_in(base, editor_token(url, "second-thoughts")) as editor:
+        csrf = form_token(editor.get(f"/actors/{mira_id}"))
+        changes = {
+            "deleteQuote": (f"/quotes/{tomas}/delete", {}),
+            "deleteEvent": (f"/events/{march}/delete", {}),
+            "setEventParticipant": (
+                f"/events/{march}/participants",
+                {"actor": "Mira Holt", "role": "actor2"},
+            ),
+            "updateEvent": (f"/events/{march}/edit", {"kind": "riot", "fatalities": "2"}),
+            "addActorAlias": (f"/actors/{mira_id}/aliases", {"alias": "M. Holt"}),
+            "splitActor": (f"/actors/{mira_id}/split", {"quote": mira, "name": "Mira Holt-Berg"}),
+        }
+        for action, (path, form) in changes.items():
+            assert editor.post(path, data={"csrf": csrf} | form).status_code == 303, action
+            assert _state(base, story["url"]) != original, action
+            undone = _undo_last(editor, action)
+            assert undone.status_code == 303, (action, undone.text[:300])
+            assert _state(base, story["url"]) == original, action
+        assert _actor_id(base, "Mira Holt") == mira_id
+        gone = httpx.post(
+            f"{base}/graphql",
+            json={"query": '{ actor(name: "Mira Holt-Berg") { id } }'},
+        ).json()["data"]["actor"]
+        assert gone is None  # the actor the split made went with its undo
+
+        # An affiliation deleted, then brought back: a new version of the article states it.
+        page = editor.get(f"/actors/{mira_id}")
+        (secretary,) = _affiliation_ids(page)
+        assert (
+            editor.post(f"/affiliations/{secretary}/delete", data={"csrf": csrf}).status_code == 303
+        )
+        assert _state(base, story["url"]) != original
+        assert _undo_last(editor, "deleteAffiliation").status_code == 303
+        assert _state(base, story["url"]) == original
+        # An undo taken back twice is refused: the undo is the record's last change.
+        assert _undo_last(editor, "deleteAffiliation").status_code == 400
+    _import(site, "leith", story | {"body": "Updated. " + story["body"]}, "--update")
+    assert _state(base, story["url"])["mentions"] == original["mentions"]
+
+
+def test_an_admin_undoes_a_merge_and_every_row_moves_back(site: tuple[str, str, Path]) -> None:
+    base, url, _ = site
+    story = _harbour_story("Wick")
+    story["actors"][1]["aliases"] = ["T. Reed"]
+    _import(site, "wick", story)
+    original = _state(base, story["url"])
+    mira_id, tomas_id = _actor_id(base, "Mira Holt"), _actor_id(base, "Tomas Reed")
+    with signed_in(base, editor_token(url, "wick-admin", role="admin")) as admin:
+        csrf = form_token(admin.get(f"/actors/{mira_id}"))
+        merged = admin.post(f"/actors/{mira_id}/merge", data={"csrf": csrf, "from": tomas_id})
+        assert merged.status_code == 303
+        assert _actor_id(base, "T. Reed") == mira_id
+        assert [q["speaker"]["name"] for q in _state(base, story["url"])["quotes"]] == [
+            "Mira Holt",
+            "Mira Holt",
+        ]
+        with signed_in(base, editor_token(url, "wick-editor")) as editor:
+            log = editor.get("/audit").text
+            assert "<strong>mergeActors</strong>" in log
+            assert (
+                'action="/audit/'
+                not in log.split("<strong>mergeActors</strong>")[1].split("</li>")[0]
+            )
+        assert _undo_last(admin, "mergeActors").status_code == 303
+    assert _state(base, story["url"]) == original
+    assert _actor_id(base, "Tomas Reed") == tomas_id
+    assert _actor_id(base, "T. Reed") == tomas_id

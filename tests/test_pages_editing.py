@@ -736,3 +736,24 @@ def test_failed_sign_ins_are_braked(tmp_path: Path) -> None:
         assert braked.status_code == 429
         assert "Too many failed sign-ins" in braked.text
         assert "archive_session" not in client.cookies
+
+
+def test_behind_a_trusted_proxy_failed_sign_ins_count_per_reader(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'proxied.db'}"
+    engine = db.sync_engine(url)
+    db.migrate(engine)
+    token = create_token(engine, "proxied")
+    engine.dispose()
+    with live_server(url, "--forwarded-allow-ips", "*") as base, anonymous(base) as client:
+        csrf = form_token(client.get("/signin"))
+        guesser = {"X-Forwarded-For": "203.0.113.7"}
+        for _ in range(5):
+            wrong = client.post(
+                "/signin", data={"csrf": csrf, "token": "arc_guess"}, headers=guesser
+            )
+            assert wrong.status_code == 401
+        braked = client.post("/signin", data={"csrf": csrf, "token": token}, headers=guesser)
+        assert braked.status_code == 429
+        reader = {"X-Forwarded-For": "198.51.100.20"}
+        answer = client.post("/signin", data={"csrf": csrf, "token": token}, headers=reader)
+        assert answer.status_code == 303

@@ -143,15 +143,24 @@ def serve(
             f"subdomains); others get a 400. [env: {ALLOWED_HOSTS_VARIABLE}; default: any]"
         ),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of proxies whose X-Forwarded-For names the client (comma-separated, "
+            "* for any): the address failed sign-ins are counted by. [default: 127.0.0.1]"
+        ),
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql) and the pages with uvicorn."""
     settings = settings_for(database, allowed_hosts=tuple(allowed_host) if allowed_host else None)
     with open_engine(settings) as engine:
         db.require_schema(engine)
-    _run_server(settings, host, port, workers)
+    _run_server(settings, host, port, workers, forwarded_allow_ips)
 
 
-def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+def _run_server(
+    settings: Settings, host: str, port: int, workers: int, proxies: str | None = None
+) -> None:
     import uvicorn
 
     # Worker processes rebuild the app from the environment, so hand the settings over there.
@@ -160,7 +169,14 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
     err.print(
         f"serving {db.display_url(settings.database_url)} on http://{host}:{port}/ (Ctrl+C to stop)"
     )
-    uvicorn.run("archive.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "archive.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        forwarded_allow_ips=proxies,
+    )
 
 
 @app.command()

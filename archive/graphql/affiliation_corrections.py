@@ -80,14 +80,12 @@ async def _checked(
     }
 
 
-async def _reject(connection: AsyncConnection, rows: list[RowMapping], who: str) -> None:
-    """Keep each extracted row of ``rows`` out of later extractions of its article."""
-    names = {}
-    ids = {r[c] for r in rows for c in ("actor_id", "organization_id")} - {None}
-    for pk, name in await connection.execute(
-        select(ACTORS.c.id, ACTORS.c.name).where(ACTORS.c.id.in_(ids))
-    ):
-        names[pk] = name
+async def _reject(connection: AsyncConnection, rows: list[RowMapping], who: str) -> list[int]:
+    """Keep each extracted row of ``rows`` out of later extractions of its article; the ids
+    of the rejections."""
+    actors = {r[c] for r in rows for c in ("actor_id", "organization_id")} - {None}
+    statement = select(ACTORS.c.id, ACTORS.c.name).where(ACTORS.c.id.in_(actors))
+    names: dict[int, str] = dict((await connection.execute(statement)).tuples().all())
     rejected = {
         (
             row["article_id"],
@@ -98,12 +96,13 @@ async def _reject(connection: AsyncConnection, rows: list[RowMapping], who: str)
         for row in rows
         if row["origin"] == "extracted" and row["article_id"] is not None
     }
+    ids = []
     for article_id, words in sorted(rejected):
-        await connection.execute(
-            insert(REJECTIONS).values(
-                article_id=article_id, kind="affiliation", words=words, who=who, at=utcnow()
-            )
+        rejection = insert(REJECTIONS).values(
+            article_id=article_id, kind="affiliation", words=words, who=who, at=utcnow()
         )
+        ids.append((await connection.execute(rejection.returning(REJECTIONS.c.id))).scalar_one())
+    return ids
 
 
 async def _filled(
@@ -146,7 +145,7 @@ async def _change(
         if new is not None:
             new = await _checked(connection, actor_id, **new)
             gone += [r for r in await _restated(connection, new) if r not in gone]
-        await _reject(connection, gone, who)
+        rejections = await _reject(connection, gone, who)
         if gone:
             ids = [r["id"] for r in gone]
             await connection.execute(delete(AFFILIATIONS).where(AFFILIATIONS.c.id.in_(ids)))
@@ -163,7 +162,10 @@ async def _change(
             "Actor",
             actor_id,
             {"affiliations": [audited(r, "Affiliation") for r in gone]},
-            {"affiliations": [audited(r, "Affiliation") for r in added]},
+            {
+                "affiliations": [audited(r, "Affiliation") for r in added],
+                "rejections": rejections,
+            },
         )
     return await returned(info, Actor.of(actor_row))
 

@@ -19,7 +19,7 @@ from archive.graphql.errors import BadUserInput, Forbidden, NotFound, Unauthenti
 from archive.graphql.ids import global_id
 from archive.graphql.prefetch import Related, read_ahead
 from archive.names import normalize_name
-from archive.tables import API_TOKENS, AUDIT_LOG, utcnow
+from archive.tables import API_TOKENS, AUDIT_LOG, PARTICIPANTS, utcnow
 from archive.tokens import token_hash
 
 
@@ -148,6 +148,17 @@ async def named_owner(connection: AsyncConnection, aliases: Any, parent: str, na
         what = "actor" if parent == "actor_id" else "place"
         raise BadUserInput(f"no {what} is named {name[:100]!r}; create it or pick another")
     return found
+
+
+async def participants_of(connection: AsyncConnection, event_id: int) -> list[list[str]]:
+    """Who took part in an event, as the audit log keeps it: ``[actor's global ID, role]``
+    pairs, in a stable order."""
+    rows = await connection.execute(
+        select(PARTICIPANTS.c.actor_id, PARTICIPANTS.c.role)
+        .where(PARTICIPANTS.c.event_id == event_id)
+        .order_by(PARTICIPANTS.c.actor_id)
+    )
+    return [[global_id("Actor", actor), role] for actor, role in rows]
 
 
 R = TypeVar("R", bound=Related)

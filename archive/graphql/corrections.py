@@ -17,6 +17,7 @@ from archive.graphql.changes import (
     audited,
     authorize,
     one_row,
+    participants_of,
     returned,
     spelling_owner,
 )
@@ -43,6 +44,9 @@ async def _reject(
     pk = pk_of(value, type_name)
     async with info.context.database.transaction() as connection:
         row = await one_row(connection, table, pk, type_name.lower())
+        before = audited(row, type_name) or {}
+        if table is EVENTS:
+            before["participants"] = await participants_of(connection, pk)
         await connection.execute(delete(table).where(table.c.id == pk))
         if row[words_of]:
             await connection.execute(
@@ -55,7 +59,7 @@ async def _reject(
                 )
             )
         action = f"delete{type_name}"
-        await audit(connection, who, action, type_name, pk, audited(row, type_name), None)
+        await audit(connection, who, action, type_name, pk, before, None)
         article = await one_row(connection, ARTICLES, row["article_id"], "article")
     return await returned(info, Article.of(article))
 
@@ -243,6 +247,11 @@ class Corrections:
             )
             if sorted(theirs) != moving:
                 raise BadUserInput("every quote moved must be one of the actor's")
+            moved_rows = (
+                (await connection.execute(select(QUOTES).where(QUOTES.c.id.in_(moving))))
+                .mappings()
+                .all()
+            )
             new_id = await new_actor(connection, name, kind.value)
             row = await one_row(connection, ACTORS, new_id, "actor")
             await connection.execute(
@@ -257,7 +266,7 @@ class Corrections:
             )
             moved = {
                 "from": global_id("Actor", pk),
-                "quotes": [global_id("Quote", q) for q in moving],
+                "quotes": [audited(q, "Quote") for q in moved_rows],
             }
             await audit(
                 connection, who, "splitActor", "Actor", new_id, moved, audited(row, "Actor")

@@ -8,10 +8,18 @@ from datetime import date
 from typing import Any
 
 import strawberry
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from archive.graphql.changes import audit, audited, authorize, named_owner, one_row, returned
+from archive.graphql.changes import (
+    audit,
+    audited,
+    authorize,
+    named_owner,
+    one_row,
+    participants_of,
+    returned,
+)
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import DatePrecision, EventKind, ParticipantRole
@@ -29,21 +37,18 @@ async def _changed(info: Info, value: strawberry.ID, action: str, change: Any) -
     pk = pk_of(value, "Event")
     async with info.context.database.transaction() as connection:
         before = await one_row(connection, EVENTS, pk, "event")
+        plain_before = (audited(before, "Event") or {}) | {
+            "participants": await participants_of(connection, pk)
+        }
         await change(connection, pk)
         await connection.execute(
             update(EVENTS).where(EVENTS.c.id == pk).values(origin="curated", confidence=1.0)
         )
         after = await one_row(connection, EVENTS, pk, "event")
-        participants = (
-            await connection.execute(
-                select(PARTICIPANTS.c.actor_id, PARTICIPANTS.c.role)
-                .where(PARTICIPANTS.c.event_id == pk)
-                .order_by(PARTICIPANTS.c.actor_id)
-            )
-        ).all()
-        plain_after = audited(after, "Event") or {}
-        plain_after["participants"] = [[a, r] for a, r in participants]
-        await audit(connection, who, action, "Event", pk, audited(before, "Event"), plain_after)
+        plain_after = (audited(after, "Event") or {}) | {
+            "participants": await participants_of(connection, pk)
+        }
+        await audit(connection, who, action, "Event", pk, plain_before, plain_after)
     return await returned(info, Event.of(after))
 
 

@@ -8,7 +8,7 @@ not at all.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import strawberry
@@ -33,6 +33,7 @@ from archive.graphql.errors import BadUserInput
 from archive.graphql.event_corrections import EventCorrections
 from archive.graphql.filters import ActorKind
 from archive.graphql.ids import global_id, pk_of
+from archive.graphql.merging import Merging
 from archive.graphql.places import PlaceCorrections
 from archive.graphql.prefetch import Related, prefetch, selected, selections
 from archive.graphql.types import Actor, Article, Quote
@@ -42,12 +43,9 @@ from archive.settings import Settings
 from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
-    AFFILIATIONS,
     ARTICLES,
     AUDIT_LOG,
     EVENTS,
-    MENTIONS,
-    PARTICIPANTS,
     QUOTES,
 )
 
@@ -80,7 +78,9 @@ class DeletedArticle:
 
 
 @strawberry.type(description="Changes; each needs `Authorization: Bearer <token>` and is audited.")
-class Mutation(Corrections, EventCorrections, PlaceCorrections, AffiliationCorrections, Undo):
+class Mutation(
+    Corrections, EventCorrections, PlaceCorrections, AffiliationCorrections, Merging, Undo
+):
     @strawberry.mutation(
         description="Import up to 100 articles (objects in any JSON shape `archive import` reads), "
         "extracting quotes, actors, places and events. Idempotent: an article already stored is a duplicate."
@@ -214,92 +214,6 @@ class Mutation(Corrections, EventCorrections, PlaceCorrections, AffiliationCorre
                     {"alias": alias.strip()},
                 )
         return await returned(info, Actor.of(row))
-
-    @strawberry.mutation(
-        description="Merge `from` into `into`: its aliases, quotes, events, mentions and affiliations move, "
-        "then it is deleted. Admin tokens only."
-    )
-    async def merge_actors(
-        self,
-        info: Info,
-        into: strawberry.ID,
-        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-    ) -> Actor:
-        who = await authorize(info, "admin")
-        keep, gone = pk_of(into, "Actor"), pk_of(from_, "Actor")
-        if keep == gone:
-            raise BadUserInput("an actor cannot be merged into itself")
-        async with info.context.database.transaction() as connection:
-            kept = await one_row(connection, ACTORS, keep, "actor")
-            removed = await one_row(connection, ACTORS, gone, "actor")
-            moved: dict[str, int] = {}
-            await connection.execute(
-                update(ACTOR_ALIASES).where(ACTOR_ALIASES.c.actor_id == gone).values(actor_id=keep)
-            )
-            moved["quotes"] = (
-                await connection.execute(
-                    update(QUOTES).where(QUOTES.c.speaker_id == gone).values(speaker_id=keep)
-                )
-            ).rowcount
-            moved["mentions"] = (
-                await connection.execute(
-                    update(MENTIONS).where(MENTIONS.c.actor_id == gone).values(actor_id=keep)
-                )
-            ).rowcount
-            both = select(PARTICIPANTS.c.event_id).where(PARTICIPANTS.c.actor_id == keep)
-            await connection.execute(
-                delete(PARTICIPANTS).where(
-                    PARTICIPANTS.c.actor_id == gone, PARTICIPANTS.c.event_id.in_(both)
-                )
-            )
-            moved["events"] = (
-                await connection.execute(
-                    update(PARTICIPANTS)
-                    .where(PARTICIPANTS.c.actor_id == gone)
-                    .values(actor_id=keep)
-                )
-            ).rowcount
-            for column in ("actor_id", "organization_id"):
-                rows = (
-                    (
-                        await connection.execute(
-                            select(AFFILIATIONS).where(AFFILIATIONS.c[column] == gone)
-                        )
-                    )
-                    .mappings()
-                    .all()
-                )
-                for row in rows:
-                    clash = select(AFFILIATIONS.c.id).where(
-                        *(
-                            AFFILIATIONS.c[c] == (keep if c == column else row[c])
-                            for c in ("actor_id", "organization_id", "article_id")
-                        ),
-                        AFFILIATIONS.c.role == row["role"]
-                        if row["role"] is not None
-                        else AFFILIATIONS.c.role.is_(None),
-                    )
-                    if (await connection.execute(clash)).first() is not None:
-                        await connection.execute(
-                            delete(AFFILIATIONS).where(AFFILIATIONS.c.id == row["id"])
-                        )
-                    else:
-                        await connection.execute(
-                            update(AFFILIATIONS)
-                            .where(AFFILIATIONS.c.id == row["id"])
-                            .values({column: keep})
-                        )
-            await connection.execute(delete(ACTORS).where(ACTORS.c.id == gone))
-            await audit(
-                connection,
-                who,
-                "mergeActors",
-                "Actor",
-                keep,
-                {"into": audited(kept, "Actor"), "from": audited(removed, "Actor")},
-                {"into": audited(kept, "Actor"), "moved": moved},
-            )
-        return await returned(info, Actor.of(kept))
 
     @strawberry.mutation(
         description="Delete an article with its quotes, events and mentions. Admin tokens only."

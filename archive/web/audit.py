@@ -1,5 +1,5 @@
 """The audit log for editors: every change, newest first, who made it and what it changed,
-and an undo for a change that rewrote one record (see ``graphql.undo``)."""
+and an undo for each change that can be taken back (see ``graphql.undo``)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def _changed(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
     """The fields whose value differs between two records of the log, with both values."""
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
-    keys = [k for k in after if k not in ("id", "updated_at") and before.get(k) != after.get(k)]
+    hidden = ("id", "updated_at", "undo")  # "undo": the rows a merge moved, for its undo
+    keys = [k for k in after if k not in hidden and before.get(k) != after.get(k)]
     return [(k, before.get(k), after.get(k)) for k in keys]
 
 
@@ -48,7 +49,8 @@ async def log(request: Request) -> Response:
         | {
             "changed": _changed(entry["before"], entry["after"]),
             "page": PAGES.get(entry["targetType"]),
-            "undoable": entry["action"] in UNDOABLE,
+            "undoable": entry["action"] in UNDOABLE
+            and (entry["action"] != "mergeActors" or session.editor.role == "admin"),
         }
         for entry in data["auditLog"]["nodes"]
     ]
