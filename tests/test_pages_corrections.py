@@ -338,3 +338,63 @@ def test_an_admin_undoes_a_merge_and_every_row_moves_back(site: tuple[str, str, 
     assert _state(base, story["url"]) == original
     assert _actor_id(base, "Tomas Reed") == tomas_id
     assert _actor_id(base, "T. Reed") == tomas_id
+
+
+def test_the_review_queue_puts_the_most_quoted_speakers_first(
+    site: tuple[str, str, Path],
+) -> None:
+    base, _, _ = site
+    said = {
+        "Rona Quill": ["The locks are rusted", "The tide is early", "The pier is closed"],
+        "Sef Arlo": ["The nets are torn"],
+        "Ida Venn": ["Nobody came"],
+    }
+    body = " ".join(f"“{text},” said {who}." for who, texts in said.items() for text in texts)
+    confidence = {"Rona Quill": 0.7, "Sef Arlo": 0.55, "Ida Venn": 0.3}
+    story = {
+        "title": "Voices from the quay",
+        "url": "https://harbour.example/quay-voices",
+        "body": body,
+        "quotes": [
+            {
+                "text": f"{text},",
+                "speaker": who,
+                "confidence": confidence[who],
+                "origin": "extracted",
+            }
+            for who, texts in said.items()
+            for text in texts
+        ],
+    }
+    _import(site, "quay", story)
+    page = httpx.get(f"{base}/review", params={"kind": "quotes"})
+    assert page.status_code == 200
+    listed = [
+        text.rstrip(",")
+        for text in re.findall(r'<blockquote class="quote-text">([^<]+)</blockquote>', page.text)
+        if any(text.rstrip(",") in texts for texts in said.values())
+    ]
+    # Ida Venn's quote is the least sure; then Rona Quill, quoted three times, before Sef
+    # Arlo, quoted once, although his quote is a little less sure than hers.
+    assert listed == [
+        "Nobody came",
+        "The locks are rusted",
+        "The tide is early",
+        "The pier is closed",
+        "The nets are torn",
+    ]
+    # Page by page, the API gives the same order.
+    query = """query($after: String) { quotes(first: 2, after: $after, orderBy: REVIEW,
+      where: {origin: [EXTRACTED], confidence: {lt: 0.75}}) {
+        pageInfo { hasNextPage endCursor } nodes { text } } }"""
+    paged: list[str] = []
+    after = None
+    while True:
+        answer = httpx.post(
+            f"{base}/graphql", json={"query": query, "variables": {"after": after}}
+        ).json()["data"]["quotes"]
+        paged += [node["text"].rstrip(",") for node in answer["nodes"]]
+        if not answer["pageInfo"]["hasNextPage"]:
+            break
+        after = answer["pageInfo"]["endCursor"]
+    assert [text for text in paged if any(text in texts for texts in said.values())] == listed

@@ -381,6 +381,11 @@ class QuoteOrder(Enum):
     LEAST_CONFIDENT = strawberry.enum_value(
         "least_confident", description="Least confident attribution first: what to review."
     )
+    REVIEW = strawberry.enum_value(
+        "review",
+        description="What to review first: the least sure quarter of confidence first, and "
+        "within it the quotes of the most-quoted speakers.",
+    )
 
 
 @strawberry.enum(description="Orders of articles.")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, literal, select
+from sqlalchemy import Date, DateTime, Table, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import coalesce
 
@@ -59,6 +59,18 @@ def _by_time(name: str, when: ColumnElement[Any], pk: Any, newest: bool) -> Orde
 
 def _least_confident(table: Table) -> Order:
     return Order("least_confident", ((table.c.confidence, False), (table.c.id, False)))
+
+
+def _for_review() -> Order:
+    """Quotes to review first: the least sure quarter of confidence first, and within each
+    quarter the quotes of the most-quoted speakers, whose misattributions readers meet most."""
+    confidence = QUOTES.c.confidence
+    quarter = case((confidence < 0.25, 0), (confidence < 0.5, 1), (confidence < 0.75, 2), else_=3)
+    others = QUOTES.alias("others")
+    quoted = (
+        select(func.count()).where(others.c.speaker_id == QUOTES.c.speaker_id).scalar_subquery()
+    )
+    return Order("review", ((quarter, False), (quoted, True), (QUOTES.c.id, False)))
 
 
 def _relevance(rank: ColumnElement[Any] | None, pk: Any) -> Order:
@@ -178,6 +190,8 @@ async def list_quotes(
         order = _relevance(selection.rank, QUOTES.c.id)
     elif order_by is QuoteOrder.LEAST_CONFIDENT:
         order = _least_confident(QUOTES)
+    elif order_by is QuoteOrder.REVIEW:
+        order = _for_review()
     else:
         newest = order_by is QuoteOrder.NEWEST
         order = _by_time(order_by.value, QUOTES.c.published, QUOTES.c.id, newest)

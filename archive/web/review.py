@@ -1,5 +1,6 @@
-"""The review queue: what extraction was least sure of (below ``CONFIDENT``), least confident first, for an editor
-to accept, fix or reject in place. Readers may look; only a signed-in editor sees the
+"""The review queue: what extraction was least sure of (below ``CONFIDENT``), for an editor
+to accept, fix or reject in place: the least confident first, and among quotes of about the
+same confidence, those of the most-quoted speakers first. Readers may look; only a signed-in editor sees the
 buttons. Quotes and events each have their list, narrowed to one outlet if asked."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ PAGE = 20
 
 QUOTES = """
 query($where: QuoteFilter!, $events: EventFilter!, $after: String) {
-  items: quotes(first: 20, after: $after, where: $where, orderBy: LEAST_CONFIDENT) {
+  items: quotes(first: 20, after: $after, where: $where, orderBy: REVIEW) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id text direct confidence speakerAsWritten speaker { id name }
             article { id title source { name } } }
