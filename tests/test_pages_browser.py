@@ -378,3 +378,29 @@ def test_an_editor_splits_an_actor_moves_a_place_deletes_an_event_and_the_fixes_
     assert (
         _graph(base, '{ place(name: "Valencia") { countryCode } }')["place"]["countryCode"] == "VE"
     )
+
+
+def test_an_editor_corrects_an_affiliation_and_undoes_it_from_the_audit_log(
+    page: Page, site: tuple[str, str]
+) -> None:
+    base, _ = site
+    actor = _graph(base, '{ actor(name: "Rami Abdel Rahman") { id } }')["actor"]["id"]
+    _sign_in(page, site, "browser-affiliations", f"/actors/{actor}")
+    affiliations = page.get_by_role("region", name="Affiliations")
+    expect(affiliations).to_contain_text("director, Syrian Observatory for Human Rights")
+    affiliations.locator("summary", has_text="Correct").first.click()
+    affiliations.get_by_label("Role").first.fill("founder")
+    affiliations.get_by_label("From").first.fill("2006-05-01")
+    affiliations.get_by_role("button", name="Save").first.click()
+    expect(affiliations).to_contain_text("founder, Syrian Observatory for Human Rights")
+    expect(affiliations).to_contain_text("(2006-05-01 – …)")
+    expect(affiliations.locator(".checked")).to_have_count(1)
+
+    page.goto(f"{base}/audit")
+    newest = page.locator("li.card").first
+    expect(newest).to_contain_text("updateAffiliation")
+    newest.get_by_role("button", name="Undo").click()
+    page.goto(f"{base}/actors/{actor}")
+    affiliations = page.get_by_role("region", name="Affiliations")
+    expect(affiliations).to_contain_text("director, Syrian Observatory for Human Rights")
+    expect(affiliations.locator(".checked")).to_have_count(0)
