@@ -208,12 +208,19 @@ def test_actor_suggestions_list_names_that_contain_what_is_typed(site: tuple[str
     assert httpx.get(base + "/actors/suggest", params={"speaker": "j"}).text.strip() == ""
 
 
-def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'tls.db'}"
+def _fresh_archive(path: Path, editor: str) -> tuple[str, str]:
+    """A new SQLite archive at ``path`` with a token for ``editor``: its URL and the token."""
+    url = f"sqlite:///{path}"
     engine = db.sync_engine(url)
-    db.migrate(engine)
-    token = create_token(engine, "over-tls")
-    engine.dispose()
+    try:
+        db.migrate(engine)
+        return url, create_token(engine, editor)
+    finally:
+        engine.dispose()
+
+
+def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    url, token = _fresh_archive(tmp_path / "tls.db", "over-tls")
     app = create_app(Settings(database_url=url))
 
     async def sign_in() -> list[str]:
@@ -715,11 +722,7 @@ def test_the_article_page_marks_unsure_and_checked_quotes(site: tuple[str, str])
 
 
 def test_failed_sign_ins_are_braked(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'brake.db'}"
-    engine = db.sync_engine(url)
-    db.migrate(engine)
-    token = create_token(engine, "braked")
-    engine.dispose()
+    url, token = _fresh_archive(tmp_path / "brake.db", "braked")
     with live_server(url) as base, anonymous(base) as client:
         csrf = form_token(client.get("/signin"))
         for _ in range(4):
@@ -739,11 +742,7 @@ def test_failed_sign_ins_are_braked(tmp_path: Path) -> None:
 
 
 def test_behind_a_trusted_proxy_failed_sign_ins_count_per_reader(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'proxied.db'}"
-    engine = db.sync_engine(url)
-    db.migrate(engine)
-    token = create_token(engine, "proxied")
-    engine.dispose()
+    url, token = _fresh_archive(tmp_path / "proxied.db", "proxied")
     with live_server(url, "--forwarded-allow-ips", "*") as base, anonymous(base) as client:
         csrf = form_token(client.get("/signin"))
         guesser = {"X-Forwarded-For": "203.0.113.7"}

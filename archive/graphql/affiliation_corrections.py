@@ -170,6 +170,16 @@ async def _change(
     return await returned(info, Actor.of(actor_row))
 
 
+def _stated(organization: Any, role: Any, valid_from: Any, valid_to: Any) -> dict[str, Any]:
+    """What a mutation's arguments state of an affiliation (``UNSET`` where left out)."""
+    return {
+        "organization": organization,
+        "role": role,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+    }
+
+
 @strawberry.type
 class AffiliationCorrections:
     @strawberry.mutation(
@@ -186,12 +196,7 @@ class AffiliationCorrections:
         valid_from: date | None = None,
         valid_to: date | None = None,
     ) -> Actor:
-        new = {
-            "organization": organization,
-            "role": role,
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-        }
+        new = _stated(organization, role, valid_from, valid_to)
         return await _change(info, "addAffiliation", actor=actor, new=new)
 
     @strawberry.mutation(
@@ -208,12 +213,7 @@ class AffiliationCorrections:
         valid_from: date | None = strawberry.UNSET,
         valid_to: date | None = strawberry.UNSET,
     ) -> Actor:
-        new = {
-            "organization": organization,
-            "role": role,
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-        }
+        new = _stated(organization, role, valid_from, valid_to)
         return await _change(info, "updateAffiliation", shown=affiliation, new=new)
 
     @strawberry.mutation(
