@@ -3,6 +3,7 @@ loopback port, over the sample articles and one hostile article."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -404,3 +405,65 @@ def test_an_editor_corrects_an_affiliation_and_undoes_it_from_the_audit_log(
     affiliations = page.get_by_role("region", name="Affiliations")
     expect(affiliations).to_contain_text("director, Syrian Observatory for Human Rights")
     expect(affiliations.locator(".checked")).to_have_count(0)
+
+
+def test_an_article_marks_quotes_around_names_and_inside_one_another(
+    page: Page, site: tuple[str, str], tmp_path: Path
+) -> None:
+    base, url = site
+    body = (
+        "Mayor Lina Ostrova posted: “Brenmouth will rebuild the pier, as the council said: "
+        "‘we stay’ and we will.”"
+    )
+    outer = "Brenmouth will rebuild the pier, as the council said: ‘we stay’ and we will."
+    record = {
+        "title": "Brenmouth rebuilds",
+        "url": "https://coast.example/brenmouth-pier",
+        "body": body,
+        "quotes": [
+            {
+                "text": outer,
+                "speaker": "Lina Ostrova",
+                "start": body.index(outer),
+                "end": body.index(outer) + len(outer),
+            },
+            {
+                "text": "we stay",
+                "speaker": "Brenmouth Council",
+                "start": body.index("we stay"),
+                "end": body.index("we stay") + len("we stay"),
+            },
+        ],
+        "actors": [{"name": "Lina Ostrova", "kind": "person"}],
+        "mentions": [
+            {
+                "kind": "actor",
+                "name": "Lina Ostrova",
+                "start": body.index("Lina"),
+                "end": body.index("Lina") + len("Lina Ostrova"),
+            },
+            {
+                "kind": "place",
+                "name": "Brenmouth",
+                "start": body.index("Brenmouth"),
+                "end": body.index("Brenmouth") + len("Brenmouth"),
+            },
+        ],
+        "places": [{"name": "Brenmouth", "lat": 50.1, "lon": -5.1, "country": "GB"}],
+    }
+    path = tmp_path / "brenmouth.json"
+    path.write_text(json.dumps(record))
+    assert run_cli("import", str(path), database_url=url, cwd=tmp_path).returncode == 0
+    article = _graph(base, '{ article(url: "https://coast.example/brenmouth-pier") { id } }')
+    page.goto(f"{base}/articles/{article['article']['id']}")
+    text = page.locator(".body")
+    # no link holds another: the quote goes on after the place named in it
+    expect(text.locator("a a")).to_have_count(0)
+    expect(text.locator("a.place.in-quote")).to_have_text("Brenmouth")
+    quoted = "".join(text.locator("a.quote, a.in-quote").all_inner_texts())
+    assert quoted == outer
+    # the quote inside the other is shown, and opens its own page
+    nested = text.locator("a.quote.nested")
+    expect(nested).to_have_text("we stay")
+    nested.click()
+    expect(page.locator("h1")).to_contain_text("Brenmouth Council")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -40,28 +41,32 @@ def paragraph_around(body: str, start: int, end: int) -> tuple[int, int]:
 
 
 def marked(body: str, outer: Sequence[Span], inner: Sequence[Span] = ()) -> Markup:
-    """``body`` escaped, with ``outer`` spans (quotes: they do not overlap) wrapped in links,
-    and ``inner`` spans (names) linked inside or between them; an inner span that crosses an
-    outer one's edge, or overlaps an earlier inner span, is left unlinked."""
-    kept_outer = _apart(outer, len(body))
-    kept_inner = _apart(
-        [
-            span
-            for span in inner
-            if not any(
-                o.start < span.start < o.end < span.end or span.start < o.start < span.end < o.end
-                for o in kept_outer
-            )
-        ],
-        len(body),
-    )
+    """``body`` escaped, with ``outer`` spans (quotes) marked as links and ``inner`` spans
+    (names) linked inside or between them. No link holds another (HTML forbids it): a quote
+    is linked piece by piece around the names in it, which carry ``in-quote`` so that the
+    quote's mark runs on under them. Quotes may hold or cross one another (a quote inside an
+    embedded post): a piece that several cover links to the shortest and carries ``nested``.
+    A name that a quote's edge cuts, or that overlaps an earlier name, is left unlinked."""
+    quotes = [s for s in outer if 0 <= s.start < s.end <= len(body)]
+    edges = {e for q in quotes for e in (q.start, q.end)}
+    names = _apart([s for s in inner if not any(s.start < e < s.end for e in edges)], len(body))
+    starts = {n.start: n for n in names}
+    cuts = sorted({0, len(body), *edges, *(e for n in names for e in (n.start, n.end))})
     parts: list[str] = []
-    position = 0
-    for span in kept_outer:
-        parts.append(_links(body, position, span.start, kept_inner))
-        parts.append(_tag(span, _links(body, span.start, span.end, kept_inner)))
-        position = span.end
-    parts.append(_links(body, position, len(body), kept_inner))
+    for start, end in pairwise(cuts):
+        covering = sorted(
+            (q for q in quotes if q.start <= start and end <= q.end), key=lambda q: q.end - q.start
+        )
+        text = str(escape(body[start:end]))
+        link = starts.get(start) or (covering[0] if covering else None)
+        if link is None:
+            parts.append(text)
+            continue
+        if link is starts.get(start):
+            extra = " in-quote" if covering else ""
+        else:
+            extra = " nested" if len(covering) > 1 else ""
+        parts.append(_tag(link, text, extra))
     return Markup("".join(parts))
 
 
@@ -74,22 +79,10 @@ def _apart(spans: Sequence[Span], length: int) -> list[Span]:
     return kept
 
 
-def _links(body: str, start: int, end: int, spans: list[Span]) -> str:
-    parts: list[str] = []
-    position = start
-    for span in spans:
-        if span.start < start or span.end > end:
-            continue
-        parts.append(str(escape(body[position : span.start])))
-        parts.append(_tag(span, str(escape(body[span.start : span.end]))))
-        position = span.end
-    parts.append(str(escape(body[position:end])))
-    return "".join(parts)
-
-
-def _tag(span: Span, content: str) -> str:
+def _tag(span: Span, content: str, extra_css: str = "") -> str:
     title = f' title="{escape(span.title)}"' if span.title else ""
-    return f'<a class="{escape(span.css)}" href="{escape(span.href)}"{title}>{content}</a>'
+    css = escape(span.css + extra_css)
+    return f'<a class="{css}" href="{escape(span.href)}"{title}>{content}</a>'
 
 
 def highlighted_in_paragraph(body: str, start: int, end: int) -> Markup:
