@@ -217,3 +217,16 @@ def test_a_forged_host_header_is_not_written_into_the_page(base: str) -> None:
     page = _full(httpx.get(base + "/", headers={"host": "evil.example"}))
     assert "evil.example" not in page
     assert '<script src="/static/htmx-2.0.11.min.js" defer></script>' in page
+
+
+def test_a_refused_search_reads_as_prose_with_code_not_backticks(base: str) -> None:
+    page = httpx.get(base + "/", params={"q": "-homs"})
+    assert page.status_code == 400
+    assert "only excludes words" in page.text
+    assert "<code>border -closure</code>" in page.text
+    assert "`" not in page.text.split("<main", 1)[1]
+    # asked by htmx, the answer is the message alone, to swap in place of the results
+    fragment = httpx.get(base + "/", params={"q": "-homs"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 400
+    assert fragment.text.startswith('<p class="error" role="alert">')
+    assert fragment.headers["vary"] == "HX-Request"

@@ -306,11 +306,14 @@ async def page_error(request: Request, exc: Exception) -> Response:
         raise exc
     templates: Jinja2Templates = request.app.state.templates
     headers = dict(getattr(exc, "headers", None) or {})  # a 405's Allow
+    headers["Vary"] = "HX-Request"
     if status == 503:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An htmx request swaps the message in place of what it asked for (base.html's
+    # responseHandling swaps a 4xx), so the reader sees why instead of stale results.
     return templates.TemplateResponse(
         request,
-        "error.html",
+        "_error.html" if is_partial(request) else "error.html",
         {"status": status, "message": message},
         status_code=status,
         headers=headers,

@@ -9,12 +9,26 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from archive.dates import format_date
 from archive.vocab import ACTOR_KINDS, EVENT_KINDS, PARTICIPANT_ROLES
 from archive.web.markup import certainty
 from archive.web.sessions import shown
+
+
+def code_spans(message: str) -> Markup:
+    """A message with its `backticked` parts as ``<code>``, everything escaped."""
+    parts = str(message).split("`")
+    if len(parts) % 2 == 0:  # an odd backtick: leave it as written
+        return Markup(escape(message))
+    return Markup(
+        "".join(
+            f"<code>{escape(part)}</code>" if i % 2 else str(escape(part))
+            for i, part in enumerate(parts)
+        )
+    )
 
 
 def when(value: str | None, precision: str | None = None) -> str:
@@ -54,6 +68,7 @@ def templates(folder: Path) -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["when"] = when
+    environment.filters["code_spans"] = code_spans
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
