@@ -486,3 +486,27 @@ def test_a_refused_query_says_why_in_place_of_the_results(page: Page, base: str)
     expect(refusal).to_contain_text("only excludes words")
     expect(page.locator("#hit-list")).to_have_count(0)  # the previous results are gone
     expect(refusal.locator("code")).to_have_text("border -closure")
+
+
+def test_back_and_forward_through_facets_are_clean(page: Page, base: str) -> None:
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    page.goto(base + "/")
+    page.locator("#q").press_sequentially("said", delay=30)
+    expect(page.locator("#hits-heading")).to_contain_text("for “said”")
+    first = _heading(page)
+    page.locator("a[data-facet=outlet]").first.click()
+    expect(page.locator("#hits-heading")).not_to_have_text(first)
+    narrowed = _heading(page)
+    page.locator("a[data-facet=speaker]").first.click()
+    expect(page.locator("#hits-heading")).not_to_have_text(narrowed)
+    for _ in range(2):
+        page.go_back()
+        page.wait_for_timeout(300)
+        page.go_forward()
+        page.wait_for_timeout(300)
+        page.go_back()
+    expect(page.locator("#hits-heading")).to_have_text(narrowed)
+    assert violations == []
