@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from archive.dates import format_date
+from archive.flat import COLUMNS, flat
 from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
@@ -269,8 +270,17 @@ def _article_keys(
     connection: Connection, table: Table, chunk: Sequence[int]
 ) -> dict[int, dict[str, Any]]:
     rows = connection.execute(
-        select(table.c.id, ARTICLES.c.url, ARTICLES.c.content_hash, ARTICLES.c.title)
+        select(
+            table.c.id,
+            ARTICLES.c.url,
+            ARTICLES.c.content_hash,
+            ARTICLES.c.title,
+            ARTICLES.c.published,
+            ARTICLES.c.published_precision,
+            SOURCES.c.name.label("outlet"),
+        )
         .join(ARTICLES, ARTICLES.c.id == table.c.article_id)
+        .outerjoin(SOURCES, SOURCES.c.id == ARTICLES.c.source_id)
         .where(table.c.id.in_(chunk))
     )
     return {
@@ -278,6 +288,8 @@ def _article_keys(
             "article_url": row.url,
             "article_hash": row.content_hash,
             "article_title": row.title,
+            "published": format_date(row.published, row.published_precision),
+            "outlet": row.outlet,
         }
         for row in rows
     }
@@ -349,23 +361,27 @@ def export_records(connection: Connection, what: str) -> Iterator[dict[str, Any]
 
 
 def export_lines(connection: Connection, what: str, fmt: str) -> Iterator[str]:
-    """The export as text lines (JSONL, or CSV with a header; nested values as JSON cells)."""
+    """The export as text lines: JSONL, or CSV with a header, in flat columns (``flat``)
+    but for an article's own quotes, events and mentions, which stay JSON cells."""
     records = export_records(connection, what)
     if fmt == "jsonl":
         for record in records:
             yield json.dumps(record, ensure_ascii=False, default=str) + "\n"
         return
+    yield from csv_lines(records, COLUMNS.get(what, ARTICLE_CSV_COLUMNS))
+
+
+def csv_lines(records: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    """``records`` as CSV lines under ``columns``, each flattened (``flat``), the header first."""
     buffer = io.StringIO()
-    writer: csv.DictWriter[str] | None = None
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
     for record in records:
-        if writer is None:
-            columns = ARTICLE_CSV_COLUMNS if what == "articles" else list(record)
-            writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-            writer.writeheader()
-        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in flat(record).items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _csv_cell(value: Any) -> Any:

@@ -289,3 +289,25 @@ def test_importing_into_a_read_only_archive_stops_with_one_message(
     assert result.returncode == 2
     assert "read-only" in result.stderr
     assert "rejected tmp" not in result.stderr
+
+
+def test_csv_exports_hold_plain_values_a_spreadsheet_or_a_gis_reads(
+    database_url: str, tmp_path: Path
+) -> None:
+    run_cli("import", str(FIXTURES / "annotated.jsonl"), database_url=database_url, cwd=tmp_path)
+    tables = {}
+    for what in ("quotes", "events", "actors", "places"):
+        result = run_cli("export", "--what", what, "--format", "csv", database_url=database_url)
+        assert result.returncode == 0, result.stderr
+        tables[what] = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert tables[what], what
+        for row in tables[what]:
+            assert not any(str(cell).startswith(("{", "[")) for cell in row.values()), row
+    quote = next(q for q in tables["quotes"] if q["speaker"])
+    assert {"published", "outlet", "speaker_kind"} <= set(quote)
+    assert quote["published"][:2] in ("19", "20")
+    assert quote["speaker"] in {a["name"] for a in tables["actors"]}
+    placed = [e for e in tables["events"] if e["lat"]]
+    assert placed, "no event with coordinates in the fixture"
+    assert -90 <= float(placed[0]["lat"]) <= 90
+    assert -180 <= float(placed[0]["lon"]) <= 180

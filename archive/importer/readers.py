@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
+from archive.flat import nested
 from archive.importer.fields import article_from, record_from
 from archive.importer.values import FieldError
 from archive.records import Located, Rejected
@@ -266,6 +267,8 @@ class Reader:
                     yield Rejected(location, problem)
                     continue
                 data = {key: _cell(value) for key, value in row.items() if key is not None}
+                if data.get("record", "article") != "article":
+                    data = nested(data)
                 yield self._record(data, location, json.dumps(row, ensure_ascii=False))
         except UnicodeDecodeError as exc:
             yield Rejected(f"{name}:{line + 1}", _encoding_problem(exc))
