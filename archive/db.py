@@ -279,7 +279,16 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
 
 
 def require_schema(engine: Engine) -> None:
-    """Raise :class:`DatabaseNotReadyError` unless the database is at the newest revision."""
+    """Raise :class:`DatabaseNotReadyError` unless the database is at the newest revision.
+    A SQLite file that does not exist is not created (connecting would leave an empty one
+    behind a mistyped path)."""
+    path = engine.url.database or ""
+    a_file = path not in ("", ":memory:") and not path.startswith("file:")
+    if engine.url.get_backend_name() == "sqlite" and a_file and not Path(path).exists():
+        raise DatabaseNotReadyError(
+            f"there is no database file {path!r}",
+            suggestion="check --db / ARCHIVE_DATABASE_URL, or run `archive init` to create it",
+        )
     try:
         current = current_revision(engine)
     except OperationalError as exc:

@@ -195,9 +195,22 @@ def test_stats_json(database_url: str, tmp_path: Path) -> None:
 
 
 def test_commands_on_a_database_without_schema_say_to_run_init(tmp_path: Path) -> None:
-    result = run_cli("stats", "--db", f"sqlite:///{tmp_path / 'new.db'}")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = run_cli("stats", "--db", f"sqlite:///{empty}")
     assert result.returncode == 2
     assert "has no archive schema (run `archive init` to create or upgrade it)" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--what", "quotes"], ["serve"]])
+def test_a_mistyped_database_path_is_named_and_not_created(
+    tmp_path: Path, command: list[str]
+) -> None:
+    typo = tmp_path / "typo.db"
+    result = run_cli(*command, "--db", f"sqlite:///{typo}")
+    assert result.returncode == 2
+    assert f"there is no database file '{typo}'" in result.stderr
+    assert not typo.exists()
 
 
 def test_unsupported_database_url_is_a_clear_error(tmp_path: Path) -> None:

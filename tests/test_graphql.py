@@ -812,3 +812,18 @@ def test_mutations_need_tokens_are_audited_and_keep_the_archive_whole(database: 
         assert api.data(
             "query($a: ID!) { node(id: $a) { ... on Article { url } } }", {"a": stored}
         ) == {"node": {"url": "https://example.org/vote-2"}}
+
+
+def test_a_place_is_found_by_a_spelling_transliterated_alike(api: Api) -> None:
+    found = api.data(
+        '{ place(name: "Deir Ezzor") { name } other: place(name: "Dayr az Zawr") { name } }'
+    )
+    assert found == {"place": {"name": "Deir ez-Zor"}, "other": {"name": "Deir ez-Zor"}}
+    assert api.data('{ place(name: "Ezzorville") { name } }') == {"place": None}
+
+
+def test_name_filters_ignore_case_and_accents_like_the_search(api: Api) -> None:
+    query = "query($text: String!) { actors(first: 5, where: {name: {contains: $text}}) { nodes { name } } }"
+    for text in ("Mazon", "MAZÓN", "mazón"):
+        names = [n["name"] for n in api.data(query, {"text": text})["actors"]["nodes"]]
+        assert names == ["Carlos Mazón"], text

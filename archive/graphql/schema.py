@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import DocumentNode, GraphQLError, parse, print_ast
 from lia import HTTPException
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import Response
@@ -197,11 +197,19 @@ class Query:
         return await _one(info, Actor.of, select(ACTORS).where(ACTORS.c.id == pk))
 
     @strawberry.field(
-        description='A place by any spelling of its name ("Sweida" finds Suwayda); null if none.'
+        description='A place by any spelling of its name ("Sweida" finds Suwayda), or by one '
+        'the gazetteer transliterates alike ("Deir Ezzor" finds Deir ez-Zor); null if none.'
     )
     async def place(self, info: Info, name: str) -> Place | None:
         pk = _by_alias(PLACE_ALIASES, "place_id", name)
-        return await _one(info, Place.of, select(PLACES).where(PLACES.c.id == pk))
+        found = await _one(info, Place.of, select(PLACES).where(PLACES.c.id == pk))
+        if found is None:  # a spelling the archive lacks: the gazetteer's entries of it
+            entries = [c.geonames_id for c in await candidates(name[:300])]
+            if entries:
+                rank = case({g: i for i, g in enumerate(entries)}, value=PLACES.c.geonames_id)
+                held = select(PLACES).where(PLACES.c.geonames_id.in_(entries))
+                found = await _one(info, Place.of, held.order_by(rank).limit(1))
+        return found
 
     @strawberry.field(
         description="The gazetteer's entries spelled like `name` (most populous first): what "

@@ -171,16 +171,22 @@ def _combine(
 
 
 def _named(where: Text, name: Any, pk: Any, aliases: Any, parent: str) -> Conditions:
-    """Name conditions where ``eq`` / ``in_`` match any spelling through the alias table."""
+    """Name conditions that match any spelling through the alias table: ``eq`` / ``in_`` by
+    its comparison key, ``contains`` as written or folded."""
     out = []
     spellings = ([where.eq] if where.eq is not None else []) + _values(where.in_, "name")
     if where.eq is not None or where.in_ is not None:
         keys = [normalize_name(s) for s in spellings]
         out.append(pk.in_(select(aliases.c[parent]).where(aliases.c.normalized.in_(keys))))
     if where.contains is not None:
-        pattern = _like(where.contains)
-        spelled = select(aliases.c[parent]).where(aliases.c.alias.ilike(pattern, escape="\\"))
-        out.append(or_(name.ilike(pattern, escape="\\"), pk.in_(spelled)))
+        # Any spelling, compared folded (case, accents, punctuation) as the search compares
+        # words: "Mazon" finds "Carlos Mazón".
+        folded = normalize_name(where.contains)
+        spelled = aliases.c.alias.ilike(_like(where.contains), escape="\\")
+        if folded:
+            spelled = or_(spelled, aliases.c.normalized.like(_like(folded), escape="\\"))
+        by_spelling = pk.in_(select(aliases.c[parent]).where(spelled))
+        out.append(or_(name.ilike(_like(where.contains), escape="\\"), by_spelling))
     return out
 
 
