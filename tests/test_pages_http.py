@@ -63,8 +63,8 @@ def test_every_page_renders_whole_without_javascript(base: str) -> None:
     assert "<svg" in page
     page = _full(httpx.get(f"{base}/articles/{quote['article']['id']}"))
     assert f'href="/quotes/{quote["id"]}"' in page
-    assert 'class="actor" href="/actors/' in page
-    assert 'class="place" href="/places/' in page
+    assert re.search(r'class="actor( in-quote)?" href="/actors/', page)
+    assert re.search(r'class="place( in-quote)?" href="/places/', page)
     page = _full(httpx.get(f"{base}/events/{event['id']}"))
     assert f'href="/places/{event["place"]["id"]}"' in page
     page = _full(httpx.get(f"{base}/places/{event['place']['id']}"))
@@ -100,7 +100,7 @@ def test_the_timeline_of_an_actor_or_a_place_lists_their_events(base: str) -> No
 def test_search_state_lives_in_the_url(base: str) -> None:
     page = _full(httpx.get(base + "/?q=airport"))
     assert 'value="airport"' in page
-    assert re.search(r'<h2 id="hits-heading"[^>]*>\d+ quotes for “airport”</h2>', page)
+    assert re.search(r'<h2 id="hits-heading"[^>]*>\d+ quotes? for “airport”</h2>', page)
     speaker = re.search(r'href="/\?q=airport&amp;speaker=([^"&]+)"', page)
     assert speaker
     narrowed = _full(httpx.get(base + f"/?q=airport&speaker={speaker[1]}"))
@@ -230,3 +230,23 @@ def test_a_refused_search_reads_as_prose_with_code_not_backticks(base: str) -> N
     assert fragment.status_code == 400
     assert fragment.text.startswith('<p class="error" role="alert">')
     assert fragment.headers["vary"] == "HX-Request"
+
+
+def test_counts_read_as_words_and_meta_lines_leave_no_dangling_separator(base: str) -> None:
+    speakers = httpx.post(
+        base + "/graphql",
+        json={
+            "query": "{ quotes(first: 100, where: {hasSpeaker: true}) { nodes { speaker { id"
+            " quotes(first: 0) { totalCount } } } } }"
+        },
+    ).json()["data"]["quotes"]["nodes"]
+    once = next(q["speaker"]["id"] for q in speakers if q["speaker"]["quotes"]["totalCount"] == 1)
+    one = httpx.get(base + "/", params={"speaker": once})
+    assert re.search(r'id="hits-heading"[^>]*>1 quote\b', one.text)
+    events = httpx.get(base + "/", params={"kind": "events"}).text
+    lines = re.findall(r'<span class="meta parts">(.*?)</span>\s*</p>', events, re.S)
+    assert lines, "no event hit"
+    for line in lines:
+        assert "·" not in line  # the stylesheet draws the separators between parts
+        assert "<span></span>" not in line
+    assert not re.search(r"\b1 (quotes|articles|actors|places|events)\b", events + one.text)

@@ -31,6 +31,16 @@ def code_spans(message: str) -> Markup:
     )
 
 
+IRREGULAR = {"person": "people", "body": "bodies", "entry": "entries", "death": "deaths"}
+
+
+def counted(count: Any, noun: str) -> str:
+    """``count`` of ``noun``, in words a reader expects: "1 quote", "1,204 quotes"."""
+    number = int(count or 0)
+    plural = IRREGULAR.get(noun, noun if noun.endswith("s") else noun + "s")
+    return f"{number:,} {noun if number == 1 else plural}"
+
+
 def when(value: str | None, precision: str | None = None) -> str:
     """An ISO date or time from the API as precise as it is known (2024, 2024-12, 2024-12-06)."""
     if not value:
@@ -69,6 +79,7 @@ def templates(folder: Path) -> Jinja2Templates:
     )
     environment.filters["when"] = when
     environment.filters["code_spans"] = code_spans
+    environment.filters["counted"] = counted
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
