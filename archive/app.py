@@ -18,6 +18,8 @@ from archive.graphql.schema import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.actor_editing import routes as actor_editing_routes
+from archive.web.api_access import ApiCors
+from archive.web.api_access import routes as access_routes
 from archive.web.audit import routes as audit_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.event_editing import routes as event_editing_routes
@@ -58,12 +60,18 @@ def create_app(settings: Settings) -> Starlette:
             *event_editing_routes,
             *audit_routes,
             *review_routes,
+            *access_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),
         ],
         lifespan=lifespan,
         middleware=[
+            *(
+                [Middleware(ApiCors, origins=settings.cors_origins)]
+                if settings.cors_origins
+                else []
+            ),
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),

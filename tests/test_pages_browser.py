@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -510,3 +513,58 @@ def test_back_and_forward_through_facets_are_clean(page: Page, base: str) -> Non
         page.go_back()
     expect(page.locator("#hits-heading")).to_have_text(narrowed)
     assert violations == []
+
+
+FETCH_STATS = """async (api) => {
+  try {
+    const answer = await fetch(api + "/graphql", {
+      method: "POST",
+      headers: {"content-type": "application/json"},
+      body: JSON.stringify({query: "{ stats { quotes } }"}),
+    });
+    return (await answer.json()).data.stats.quotes;
+  } catch (error) {
+    return "refused";
+  }
+}"""
+
+
+@contextmanager
+def _tool_origin() -> Iterator[str]:
+    """A plain page of a browser tool, served on another loopback origin; yields its URL."""
+
+    class Tool(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>tool</title>"
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tool)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_tool_on_another_origin_queries_the_api_only_when_cors_allows_it(
+    page: Page, site: tuple[str, str]
+) -> None:
+    closed, url = site
+    with _tool_origin() as tool:
+        page.goto(tool + "/")
+        # Chromium reports the refused request on the console; that refusal is what is tested.
+        ALLOWED[page] = ["CORS policy", "Failed to load resource"]
+        assert page.evaluate(FETCH_STATS, closed) == "refused"
+        with live_server(url, "--cors-origin", tool) as opened:
+            quotes = page.evaluate(FETCH_STATS, opened)
+    assert isinstance(quotes, int)
+    assert quotes > 0

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from archive.app import create_app
 from archive.middleware import CONTENT_SECURITY_POLICY
+from archive.settings import Settings
 from tests.conftest import BACKENDS, database_with_samples, run_cli
-from tests.server import live_server
+from tests.server import live_server, serve_app
 
 HOSTILE = (
     '{"title": "<b>bold</b> & co", "url": "https://hostile.example/2", "published": "2024-12-07",'
@@ -250,3 +253,48 @@ def test_counts_read_as_words_and_meta_lines_leave_no_dangling_separator(base: s
         assert "·" not in line  # the stylesheet draws the separators between parts
         assert "<span></span>" not in line
     assert not re.search(r"\b1 (quotes|articles|actors|places|events)\b", events + one.text)
+
+
+def _preflight(base: str, origin: str) -> httpx.Response:
+    return httpx.options(
+        base + "/graphql",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization",
+        },
+    )
+
+
+def test_cors_is_off_unless_origins_are_configured(tmp_path: Path) -> None:
+    with database_with_samples("sqlite", tmp_path) as url:
+        with live_server(url) as closed:
+            refused = _preflight(closed, "https://tool.example")
+            assert refused.status_code == 405
+            assert "access-control-allow-origin" not in refused.headers
+        with live_server(url, "--cors-origin", "https://tool.example") as opened:
+            allowed = _preflight(opened, "https://tool.example")
+            assert allowed.status_code == 200
+            assert allowed.headers["access-control-allow-origin"] == "https://tool.example"
+            assert "POST" in allowed.headers["access-control-allow-methods"]
+            assert _preflight(opened, "https://other.example").status_code == 400
+            answer = httpx.post(
+                opened + "/graphql",
+                json={"query": "{ stats { quotes } }"},
+                headers={"Origin": "https://tool.example"},
+            )
+            assert answer.headers["access-control-allow-origin"] == "https://tool.example"
+            page = httpx.get(opened + "/", headers={"Origin": "https://tool.example"})
+            assert "access-control-allow-origin" not in page.headers  # the pages stay closed
+
+
+def test_healthz_says_whether_the_database_answers(base: str) -> None:
+    answer = httpx.get(base + "/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+    # a server whose database cannot be reached (nothing listens on port 1)
+    unreachable = create_app(Settings(database_url="postgresql://archive@127.0.0.1:1/none"))
+    with serve_app(unreachable) as down:
+        answer = httpx.get(down + "/healthz", timeout=30)
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "unavailable"

@@ -12,7 +12,12 @@ import typer
 from rich.table import Table
 
 from archive import db
-from archive.settings import ALLOWED_HOSTS_VARIABLE, DATABASE_URL_VARIABLE, Settings
+from archive.settings import (
+    ALLOWED_HOSTS_VARIABLE,
+    CORS_ORIGINS_VARIABLE,
+    DATABASE_URL_VARIABLE,
+    Settings,
+)
 
 if TYPE_CHECKING:
     pass
@@ -143,6 +148,13 @@ def serve(
             f"subdomains); others get a 400. [env: {ALLOWED_HOSTS_VARIABLE}; default: any]"
         ),
     ] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An origin whose pages may query /graphql from a browser (repeat it: "
+            f"https://tool.example.org). [env: {CORS_ORIGINS_VARIABLE}; default: none]"
+        ),
+    ] = None,
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
@@ -152,7 +164,11 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql) and the pages with uvicorn."""
-    settings = settings_for(database, allowed_hosts=tuple(allowed_host) if allowed_host else None)
+    settings = settings_for(
+        database,
+        allowed_hosts=tuple(allowed_host) if allowed_host else None,
+        cors_origins=tuple(cors_origin) if cors_origin else None,
+    )
     with open_engine(settings) as engine:
         db.require_schema(engine)
     _run_server(settings, host, port, workers, forwarded_allow_ips)
@@ -166,6 +182,7 @@ def _run_server(
     # Worker processes rebuild the app from the environment, so hand the settings over there.
     os.environ[DATABASE_URL_VARIABLE] = settings.database_url
     os.environ[ALLOWED_HOSTS_VARIABLE] = ",".join(settings.allowed_hosts)
+    os.environ[CORS_ORIGINS_VARIABLE] = ",".join(settings.cors_origins)
     err.print(
         f"serving {db.display_url(settings.database_url)} on http://{host}:{port}/ (Ctrl+C to stop)"
     )
