@@ -23,6 +23,7 @@ from archive.web.api_access import routes as access_routes
 from archive.web.audit import routes as audit_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.event_editing import routes as event_editing_routes
+from archive.web.exporting import routes as export_routes
 from archive.web.graph import PageError
 from archive.web.place_editing import routes as place_editing_routes
 from archive.web.review import routes as review_routes
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
             *audit_routes,
             *review_routes,
             *access_routes,
+            *export_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),

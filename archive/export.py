@@ -167,103 +167,96 @@ def _event(
     }
 
 
-def _articles(connection: Connection) -> Iterator[dict[str, Any]]:
+def _articles(connection: Connection, chunk: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
     related = _Related(connection)
-    ids = connection.execute(select(ARTICLES.c.id).order_by(ARTICLES.c.id)).scalars().all()
-    for chunk in chunks(ids, CHUNK):
-        rows = connection.execute(
-            select(
-                ARTICLES,
-                SOURCES.c.name.label("source_name"),
-                SOURCES.c.domain.label("source_domain"),
-            )
-            .outerjoin(SOURCES, SOURCES.c.id == ARTICLES.c.source_id)
-            .where(ARTICLES.c.id.in_(chunk))
-            .order_by(ARTICLES.c.id)
-        ).all()
-        quotes = related.by_article(QUOTES, chunk)
-        events = related.by_article(EVENTS, chunk)
-        mentions = related.by_article(MENTIONS, chunk)
-        affiliations = related.by_article(AFFILIATIONS, chunk)
-        participants = related.participants([e.id for group in events.values() for e in group])
-        actor_ids = {q.speaker_id for g in quotes.values() for q in g if q.speaker_id}
-        actor_ids |= {p.actor_id for g in participants.values() for p in g}
-        actor_ids |= {m.actor_id for g in mentions.values() for m in g if m.actor_id}
-        actor_ids |= {a.actor_id for g in affiliations.values() for a in g}
-        actor_ids |= {
-            a.organization_id for g in affiliations.values() for a in g if a.organization_id
-        }
-        actors = related.actors(actor_ids)
-        place_ids = {e.place_id for g in events.values() for e in g if e.place_id}
-        place_ids |= {m.place_id for g in mentions.values() for m in g if m.place_id}
-        places = related.places(place_ids)
-        for row in rows:
-            article_quotes = quotes.get(row.id, [])
-            article_events = events.get(row.id, [])
-            article_mentions = mentions.get(row.id, [])
-            article_affiliations = affiliations.get(row.id, [])
-            used_actors: dict[int, dict[str, Any]] = {}
-            for actor_id in (
-                [q.speaker_id for q in article_quotes if q.speaker_id]
-                + [p.actor_id for e in article_events for p in participants.get(e.id, [])]
-                + [m.actor_id for m in article_mentions if m.actor_id]
-                + [a.actor_id for a in article_affiliations]
-                + [a.organization_id for a in article_affiliations if a.organization_id]
-            ):
-                used_actors.setdefault(actor_id, dict(actors[actor_id], affiliations=[]))
-            for a in article_affiliations:
-                used_actors[a.actor_id]["affiliations"].append(
-                    {
-                        "organization": actors[a.organization_id]["name"]
-                        if a.organization_id
-                        else None,
-                        "role": a.role,
-                        "valid_from": a.valid_from.isoformat() if a.valid_from else None,
-                        "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-                    }
-                )
-            used_places = {
-                place_id: places[place_id]
-                for place_id in [e.place_id for e in article_events if e.place_id]
-                + [m.place_id for m in article_mentions if m.place_id]
-            }
-            record = dict(row.raw or {})  # unrecognised input fields, back at top level
-            record.update(
+    rows = connection.execute(
+        select(
+            ARTICLES,
+            SOURCES.c.name.label("source_name"),
+            SOURCES.c.domain.label("source_domain"),
+        )
+        .outerjoin(SOURCES, SOURCES.c.id == ARTICLES.c.source_id)
+        .where(ARTICLES.c.id.in_(chunk))
+        .order_by(ARTICLES.c.id)
+    ).all()
+    quotes = related.by_article(QUOTES, chunk)
+    events = related.by_article(EVENTS, chunk)
+    mentions = related.by_article(MENTIONS, chunk)
+    affiliations = related.by_article(AFFILIATIONS, chunk)
+    participants = related.participants([e.id for group in events.values() for e in group])
+    actor_ids = {q.speaker_id for g in quotes.values() for q in g if q.speaker_id}
+    actor_ids |= {p.actor_id for g in participants.values() for p in g}
+    actor_ids |= {m.actor_id for g in mentions.values() for m in g if m.actor_id}
+    actor_ids |= {a.actor_id for g in affiliations.values() for a in g}
+    actor_ids |= {a.organization_id for g in affiliations.values() for a in g if a.organization_id}
+    actors = related.actors(actor_ids)
+    place_ids = {e.place_id for g in events.values() for e in g if e.place_id}
+    place_ids |= {m.place_id for g in mentions.values() for m in g if m.place_id}
+    places = related.places(place_ids)
+    for row in rows:
+        article_quotes = quotes.get(row.id, [])
+        article_events = events.get(row.id, [])
+        article_mentions = mentions.get(row.id, [])
+        article_affiliations = affiliations.get(row.id, [])
+        used_actors: dict[int, dict[str, Any]] = {}
+        for actor_id in (
+            [q.speaker_id for q in article_quotes if q.speaker_id]
+            + [p.actor_id for e in article_events for p in participants.get(e.id, [])]
+            + [m.actor_id for m in article_mentions if m.actor_id]
+            + [a.actor_id for a in article_affiliations]
+            + [a.organization_id for a in article_affiliations if a.organization_id]
+        ):
+            used_actors.setdefault(actor_id, dict(actors[actor_id], affiliations=[]))
+        for a in article_affiliations:
+            used_actors[a.actor_id]["affiliations"].append(
                 {
-                    "record": "article",
-                    "url": row.url,
-                    "title": row.title,
-                    "body": row.body,
-                    "published": format_date(row.published, row.published_precision),
-                    "published_precision": row.published_precision,
-                    "language": row.language,
-                    "authors": row.authors or [],
-                    "source": row.source_name,
-                    "source_domain": row.source_domain,
-                    "content_hash": row.content_hash,
-                    "imported_at": row.imported_at.isoformat(),
-                    "quotes": [_quote(q, actors) for q in article_quotes],
-                    "actors": list(used_actors.values()),
-                    "places": list(used_places.values()),
-                    "events": [
-                        _event(e, participants.get(e.id, []), actors, places)
-                        for e in article_events
-                    ],
-                    "mentions": [
-                        {
-                            "kind": m.kind,
-                            "name": (actors[m.actor_id] if m.actor_id else places[m.place_id])[
-                                "name"
-                            ],
-                            "text": m.text,
-                            "start": m.start_char,
-                            "end": m.end_char,
-                        }
-                        for m in article_mentions
-                    ],
+                    "organization": actors[a.organization_id]["name"]
+                    if a.organization_id
+                    else None,
+                    "role": a.role,
+                    "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+                    "valid_to": a.valid_to.isoformat() if a.valid_to else None,
                 }
             )
-            yield record
+        used_places = {
+            place_id: places[place_id]
+            for place_id in [e.place_id for e in article_events if e.place_id]
+            + [m.place_id for m in article_mentions if m.place_id]
+        }
+        record = dict(row.raw or {})  # unrecognised input fields, back at top level
+        record.update(
+            {
+                "record": "article",
+                "url": row.url,
+                "title": row.title,
+                "body": row.body,
+                "published": format_date(row.published, row.published_precision),
+                "published_precision": row.published_precision,
+                "language": row.language,
+                "authors": row.authors or [],
+                "source": row.source_name,
+                "source_domain": row.source_domain,
+                "content_hash": row.content_hash,
+                "imported_at": row.imported_at.isoformat(),
+                "quotes": [_quote(q, actors) for q in article_quotes],
+                "actors": list(used_actors.values()),
+                "places": list(used_places.values()),
+                "events": [
+                    _event(e, participants.get(e.id, []), actors, places) for e in article_events
+                ],
+                "mentions": [
+                    {
+                        "kind": m.kind,
+                        "name": (actors[m.actor_id] if m.actor_id else places[m.place_id])["name"],
+                        "text": m.text,
+                        "start": m.start_char,
+                        "end": m.end_char,
+                    }
+                    for m in article_mentions
+                ],
+            }
+        )
+        yield row.id, record
 
 
 def _article_keys(
@@ -295,69 +288,70 @@ def _article_keys(
     }
 
 
-def _quotes(connection: Connection) -> Iterator[dict[str, Any]]:
+def _quotes(connection: Connection, chunk: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
     related = _Related(connection)
-    ids = connection.execute(select(QUOTES.c.id).order_by(QUOTES.c.id)).scalars().all()
-    for chunk in chunks(ids, CHUNK):
-        rows = connection.execute(
-            select(QUOTES).where(QUOTES.c.id.in_(chunk)).order_by(QUOTES.c.id)
-        ).all()
-        keys = _article_keys(connection, QUOTES, chunk)
-        actors = related.actors(r.speaker_id for r in rows if r.speaker_id)
-        for row in rows:
-            quote = _quote(row, actors)
-            quote["speaker"] = actors[row.speaker_id] if row.speaker_id else None
-            yield {"record": "quote", **keys[row.id], **quote}
+    rows = connection.execute(
+        select(QUOTES).where(QUOTES.c.id.in_(chunk)).order_by(QUOTES.c.id)
+    ).all()
+    keys = _article_keys(connection, QUOTES, chunk)
+    actors = related.actors(r.speaker_id for r in rows if r.speaker_id)
+    for row in rows:
+        quote = _quote(row, actors)
+        quote["speaker"] = actors[row.speaker_id] if row.speaker_id else None
+        yield row.id, {"record": "quote", **keys[row.id], **quote}
 
 
-def _events(connection: Connection) -> Iterator[dict[str, Any]]:
+def _events(connection: Connection, chunk: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
     related = _Related(connection)
-    ids = connection.execute(select(EVENTS.c.id).order_by(EVENTS.c.id)).scalars().all()
-    for chunk in chunks(ids, CHUNK):
-        rows = connection.execute(
-            select(EVENTS).where(EVENTS.c.id.in_(chunk)).order_by(EVENTS.c.id)
-        ).all()
-        keys = _article_keys(connection, EVENTS, chunk)
-        participants = related.participants(chunk)
-        actors = related.actors(p.actor_id for g in participants.values() for p in g)
-        places = related.places(r.place_id for r in rows if r.place_id)
-        for row in rows:
-            event = _event(row, participants.get(row.id, []), actors, places)
-            event["actors"] = [
-                dict(actors[p.actor_id], role=p.role) for p in participants.get(row.id, [])
-            ]
-            event["place"] = places[row.place_id] if row.place_id else None
-            yield {"record": "event", **keys[row.id], **event}
+    rows = connection.execute(
+        select(EVENTS).where(EVENTS.c.id.in_(chunk)).order_by(EVENTS.c.id)
+    ).all()
+    keys = _article_keys(connection, EVENTS, chunk)
+    participants = related.participants(chunk)
+    actors = related.actors(p.actor_id for g in participants.values() for p in g)
+    places = related.places(r.place_id for r in rows if r.place_id)
+    for row in rows:
+        event = _event(row, participants.get(row.id, []), actors, places)
+        event["actors"] = [
+            dict(actors[p.actor_id], role=p.role) for p in participants.get(row.id, [])
+        ]
+        event["place"] = places[row.place_id] if row.place_id else None
+        yield row.id, {"record": "event", **keys[row.id], **event}
 
 
-def _actors(connection: Connection) -> Iterator[dict[str, Any]]:
-    related = _Related(connection)
-    ids = connection.execute(select(ACTORS.c.id).order_by(ACTORS.c.id)).scalars().all()
-    for chunk in chunks(ids, CHUNK):
-        for actor in related.actors(chunk).values():
-            yield {"record": "actor", **actor}
+def _actors(connection: Connection, chunk: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for pk, actor in _Related(connection).actors(chunk).items():
+        yield pk, {"record": "actor", **actor}
 
 
-def _places(connection: Connection) -> Iterator[dict[str, Any]]:
-    related = _Related(connection)
-    ids = connection.execute(select(PLACES.c.id).order_by(PLACES.c.id)).scalars().all()
-    for chunk in chunks(ids, CHUNK):
-        for place in related.places(chunk).values():
-            yield {"record": "place", **place}
+def _places(connection: Connection, chunk: Sequence[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for pk, place in _Related(connection).places(chunk).items():
+        yield pk, {"record": "place", **place}
 
 
 _EXPORTERS = {
-    "articles": _articles,
-    "quotes": _quotes,
-    "actors": _actors,
-    "places": _places,
-    "events": _events,
+    "articles": (ARTICLES, _articles),
+    "quotes": (QUOTES, _quotes),
+    "actors": (ACTORS, _actors),
+    "places": (PLACES, _places),
+    "events": (EVENTS, _events),
 }
 
 
 def export_records(connection: Connection, what: str) -> Iterator[dict[str, Any]]:
     """Every record of one kind, as dictionaries ``archive import`` reads back."""
-    return _EXPORTERS[what](connection)
+    table, _ = _EXPORTERS[what]
+    ids = connection.execute(select(table.c.id).order_by(table.c.id)).scalars().all()
+    for chunk in chunks(ids, CHUNK):
+        yield from records_of(connection, what, chunk)
+
+
+def records_of(connection: Connection, what: str, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The records of one kind with primary keys ``ids`` (at most ``CHUNK``), in that order
+    (an id with no record left is skipped)."""
+    _, build = _EXPORTERS[what]
+    found = dict(build(connection, sorted(set(ids))))
+    return [found[pk] for pk in ids if pk in found]
 
 
 def export_lines(connection: Connection, what: str, fmt: str) -> Iterator[str]:
@@ -371,11 +365,15 @@ def export_lines(connection: Connection, what: str, fmt: str) -> Iterator[str]:
     yield from csv_lines(records, COLUMNS.get(what, ARTICLE_CSV_COLUMNS))
 
 
-def csv_lines(records: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
-    """``records`` as CSV lines under ``columns``, each flattened (``flat``), the header first."""
+def csv_lines(
+    records: Iterable[dict[str, Any]], columns: list[str], *, header: bool = True
+) -> Iterator[str]:
+    """``records`` as CSV lines under ``columns``, each flattened (``flat``), after the
+    header unless ``header`` is false (a later part of one file)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for record in records:
         writer.writerow({k: _csv_cell(v) for k, v in flat(record).items()})
         yield buffer.getvalue()

@@ -3,6 +3,8 @@ loopback port, over the sample articles and one hostile article."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -568,3 +570,32 @@ def test_a_tool_on_another_origin_queries_the_api_only_when_cors_allows_it(
             quotes = page.evaluate(FETCH_STATS, opened)
     assert isinstance(quotes, int)
     assert quotes > 0
+
+
+def test_a_search_downloads_and_the_download_imports_back(
+    page: Page, base: str, tmp_path: Path
+) -> None:
+    page.goto(base + "/?kind=articles")
+    with page.expect_download() as articles:
+        page.locator(".export").get_by_role("link", name="JSONL").click()
+    page.goto(base + "/")
+    page.locator("#q").press_sequentially("said", delay=30)
+    expect(page.locator("#hits-heading")).to_contain_text("for “said”")
+    with page.expect_download() as quotes:
+        page.locator(".export").get_by_role("link", name="CSV").click()
+    assert quotes.value.suggested_filename == "archive-quotes.csv"
+    files = [tmp_path / "articles.jsonl", tmp_path / "quotes.csv"]
+    articles.value.save_as(files[0])
+    quotes.value.save_as(files[1])
+    rows = list(csv.DictReader(io.StringIO(files[1].read_text())))
+    assert len(rows) == int(_heading(page).split()[0])
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    for path in files:
+        result = run_cli("import", str(path), "--db", target, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    with live_server(target) as copy:
+        texts = {
+            q["text"]
+            for q in _graph(copy, "{ quotes(first: 100) { nodes { text } } }")["quotes"]["nodes"]
+        }
+    assert {row["text"] for row in rows} <= texts

@@ -4,6 +4,9 @@ security headers are sent."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,7 @@ import pytest
 from archive.app import create_app
 from archive.middleware import CONTENT_SECURITY_POLICY
 from archive.settings import Settings
+from archive.web import exporting
 from tests.conftest import BACKENDS, database_with_samples, run_cli
 from tests.server import live_server, serve_app
 
@@ -298,3 +302,43 @@ def test_healthz_says_whether_the_database_answers(base: str) -> None:
         answer = httpx.get(down + "/healthz", timeout=30)
     assert answer.status_code == 503
     assert answer.json()["status"] == "unavailable"
+
+
+def _total(base: str, query: str) -> int:
+    answer = httpx.post(base + "/graphql", json={"query": query}).json()
+    return int(next(iter(answer["data"].values()))["totalCount"])
+
+
+def test_a_search_downloads_whole_in_columns_a_spreadsheet_reads(base: str) -> None:
+    everything = httpx.get(base + "/export", params={"format": "jsonl"})
+    assert everything.status_code == 200
+    assert "attachment" in everything.headers["content-disposition"]
+    records = [json.loads(line) for line in everything.text.splitlines()]
+    assert len(records) == _total(base, "{ quotes(first: 0) { totalCount } }")
+    assert {r["record"] for r in records} == {"quote"}
+
+    searched = httpx.get(base + "/export", params={"q": "said", "format": "csv"})
+    assert searched.status_code == 200
+    assert searched.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(searched.text)))
+    assert len(rows) == _total(base, '{ quotes(first: 0, search: "said") { totalCount } }')
+    assert {"published", "outlet", "speaker", "speaker_kind"} <= set(rows[0])
+    events = httpx.get(base + "/export", params={"kind": "events", "format": "csv"}).text
+    assert "lat,lon" in events.splitlines()[0]
+    assert httpx.get(base + "/export", params={"format": "xls"}).status_code == 400
+    assert httpx.get(base + "/export", params={"q": "-homs"}).status_code == 400
+
+
+def test_a_download_runs_over_many_pages_in_the_search_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database_with_samples("sqlite", tmp_path) as url:
+        monkeypatch.setattr(exporting, "PAGE_SIZE", 7)
+        with serve_app(create_app(Settings(database_url=url))) as base:
+            shown = httpx.post(
+                base + "/graphql",
+                json={"query": "{ quotes(first: 100) { nodes { text } } }"},
+            ).json()["data"]["quotes"]["nodes"]
+            lines = httpx.get(base + "/export", params={"format": "jsonl"}).text.splitlines()
+    assert len(shown) > 7 * 3
+    assert [json.loads(line)["text"] for line in lines] == [q["text"] for q in shown]
