@@ -3,6 +3,7 @@ through the real pipeline."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -827,3 +828,25 @@ def test_name_filters_ignore_case_and_accents_like_the_search(api: Api) -> None:
     for text in ("Mazon", "MAZÓN", "mazón"):
         names = [n["name"] for n in api.data(query, {"text": text})["actors"]["nodes"]]
         assert names == ["Carlos Mazón"], text
+
+
+def test_a_persisted_query_runs_by_its_hash(api: Api) -> None:
+    document = "query Counted { stats { quotes } }"
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    url = api.base + "/graphql"
+    unknown = httpx.post(url, json={"extensions": persisted}).json()
+    assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    sent = httpx.post(url, json={"query": document, "extensions": persisted}).json()
+    assert sent["data"]["stats"]["quotes"] > 0
+    by_hash = httpx.post(url, json={"extensions": persisted}).json()
+    assert by_hash == sent
+    fetched = httpx.get(url, params={"extensions": json.dumps(persisted)})
+    assert fetched.status_code == 200
+    assert fetched.json() == sent
+    wrong = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    mismatch = httpx.post(url, json={"query": document, "extensions": wrong})
+    assert mismatch.status_code == 400
+    assert "does not match" in mismatch.text
+    malformed = {"persistedQuery": {"version": 1, "sha256Hash": "not-a-hash"}}
+    assert httpx.post(url, json={"extensions": malformed}).status_code == 400

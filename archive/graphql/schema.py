@@ -25,7 +25,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.schema.schema import validate_document
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.nodes import SelectedField
 
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
@@ -62,6 +62,7 @@ from archive.graphql.lists import (
     quote_selection,
 )
 from archive.graphql.mutations import Mutation
+from archive.graphql.persisted import PersistedQueries, PersistedQueryNotFound
 from archive.graphql.places import PlaceCandidate, candidates
 from archive.graphql.prefetch import Related, read_ahead
 from archive.graphql.types import (
@@ -440,6 +441,22 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide=None)
         self.engine = engine
         self.settings = settings
+        self.persisted = PersistedQueries()
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET of a persisted query carries no ``query``: it is an operation all the same."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """The request's operation, its document found by hash for a persisted query."""
+        data = await super().parse_http_body(request)
+        return (
+            [self.persisted.resolve(d) for d in data]
+            if isinstance(data, list)
+            else (self.persisted.resolve(data))
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         """A request's JSON (its body, or the ``variables`` of a GET): an object, else a 400.
@@ -465,6 +482,8 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Any:
         try:
             result = await super().execute_operation(request, context, root_value, sub_response)
+        except PersistedQueryNotFound as missing:
+            return ExecutionResult(data=None, errors=[missing.error()])
         finally:
             await context.database.end()
         errors = getattr(result, "errors", None)
