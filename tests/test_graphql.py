@@ -850,3 +850,29 @@ def test_a_persisted_query_runs_by_its_hash(api: Api) -> None:
     assert "does not match" in mismatch.text
     malformed = {"persistedQuery": {"version": 1, "sha256Hash": "not-a-hash"}}
     assert httpx.post(url, json={"extensions": malformed}).status_code == 400
+
+
+def test_places_and_events_are_found_within_an_area(api: Api) -> None:
+    circle = {"near": {"latitude": 34.80, "longitude": 36.73, "km": 20}}
+    query = """query($area: GeoArea!) {
+      places(first: 50, where: {within: $area}) { nodes { name } }
+      events(first: 50, where: {place: {within: $area}}) { nodes { place { name } } }
+    }"""
+    found = api.data(query, {"area": circle})
+    names = {p["name"] for p in found["places"]["nodes"]}
+    assert {"Homs", "Rastan", "Talbiseh"} <= names
+    assert "Hama" not in names  # 37 km from the point
+    assert {e["place"]["name"] for e in found["events"]["nodes"]} <= names
+    assert found["events"]["nodes"]
+    spain = {"box": {"south": 36, "west": -10, "north": 44, "east": 4}}
+    boxed = {p["name"] for p in api.data(query, {"area": spain})["places"]["nodes"]}
+    assert {"Madrid", "Valencia", "Paiporta"} <= boxed
+    assert "Damascus" not in boxed
+    for wrong in (
+        {"box": {"south": 44, "west": -10, "north": 36, "east": 4}},
+        {"near": {"latitude": 95, "longitude": 0, "km": 10}},
+        {"near": {"latitude": 34, "longitude": 36, "km": 0}},
+        spain | circle,
+        {},
+    ):
+        assert api.error_code(query, {"area": wrong}) == "BAD_USER_INPUT", wrong

@@ -18,6 +18,8 @@ import strawberry
 
 from archive.graphql.ids import pk_of
 from archive.queries import conditions as q
+from archive.queries.areas import Box
+from archive.queries.areas import Circle as CircleArea
 from archive.vocab import ACTOR_KINDS, DATE_PRECISIONS, EVENT_KINDS, ORIGINS, PARTICIPANT_ROLES
 
 ActorKind = strawberry.enum(  # type: ignore[call-overload]
@@ -157,6 +159,39 @@ class SourceFilter:
         )
 
 
+@strawberry.input(description="A box of latitudes and longitudes, bounds included.")
+class BoundingBox:
+    south: float = strawberry.field(description="Southern latitude, -90 to 90.")
+    west: float = strawberry.field(
+        description="Western longitude, -180 to 180 (more than `east` across the 180th meridian)."
+    )
+    north: float = strawberry.field(description="Northern latitude.")
+    east: float = strawberry.field(description="Eastern longitude.")
+
+
+@strawberry.input(description="Within a distance of a point.")
+class Circle:
+    latitude: float = strawberry.field(description="The point's latitude.")
+    longitude: float = strawberry.field(description="The point's longitude.")
+    km: float = strawberry.field(description="The radius in kilometres, at most 5,000.")
+
+
+@strawberry.input(description="An area of the map: give `box` or `near`, not both.")
+class GeoArea:
+    box: BoundingBox | None = strawberry.field(default=None, description="A box.")
+    near: Circle | None = strawberry.field(default=None, description="A circle.")
+
+    def plain(self) -> Box | CircleArea:
+        if (self.box is None) == (self.near is None):
+            raise q.QueryError("an area is a `box` or a circle `near` a point: give one")
+        if self.box is not None:
+            b = self.box
+            return Box(south=b.south, west=b.west, north=b.north, east=b.east)
+        assert self.near is not None
+        n = self.near
+        return CircleArea(latitude=n.latitude, longitude=n.longitude, km=n.km)
+
+
 @strawberry.input(description="Conditions on a place.")
 class PlaceFilter:
     and_: list[PlaceFilter] | None = strawberry.field(
@@ -179,6 +214,9 @@ class PlaceFilter:
     kind: StringFilter | None = strawberry.field(
         default=None, description="city, country, region, …"
     )
+    within: GeoArea | None = strawberry.field(
+        default=None, description="Its coordinates lie in this area (places without none)."
+    )
 
     def plain(self) -> q.PlaceWhere:
         return q.PlaceWhere(
@@ -187,6 +225,7 @@ class PlaceFilter:
             name=_plain(self.name),
             country=_plain(self.country),
             kind=_plain(self.kind),
+            within=self.within.plain() if self.within else None,
         )
 
 

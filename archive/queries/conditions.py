@@ -18,6 +18,7 @@ from sqlalchemy import and_, exists, false, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from archive.names import normalize_name
+from archive.queries.areas import AreaError, Box, Circle
 from archive.tables import (
     ACTOR_ALIASES,
     ACTORS,
@@ -224,6 +225,8 @@ class PlaceWhere(Combined):
     """``eq`` / ``in_`` also match any spelling ("Sweida" finds Suwayda)."""
     country: Text | None = None
     kind: Text | None = None
+    within: Box | Circle | None = None
+    """Places with coordinates inside this area."""
 
 
 def place_condition(where: PlaceWhere) -> ColumnElement[bool]:
@@ -237,6 +240,11 @@ def place_condition(where: PlaceWhere) -> ColumnElement[bool]:
             out += w.country.compile(PLACES.c.country_code)
         if w.kind:
             out += w.kind.compile(PLACES.c.kind)
+        if w.within:
+            try:
+                out.append(w.within.condition(PLACES.c.latitude, PLACES.c.longitude))
+            except AreaError as error:
+                raise QueryError(str(error)) from None
         return out
 
     return _combine(where, own, place_condition)
