@@ -599,3 +599,23 @@ def test_a_search_downloads_and_the_download_imports_back(
             for q in _graph(copy, "{ quotes(first: 100) { nodes { text } } }")["quotes"]["nodes"]
         }
     assert {row["text"] for row in rows} <= texts
+
+
+def test_a_chart_has_axes_and_redraws_per_week_over_a_range(page: Page, base: str) -> None:
+    page.goto(base + "/timeline")
+    chart = page.locator("figure.chart")
+    expect(chart.locator("svg text.tick").first).to_be_visible()
+    assert chart.locator("svg line.axis").count() >= 2
+    chart.get_by_label("Per", exact=True).select_option("week")
+    chart.get_by_label("from", exact=True).fill("2024-11-01")
+    chart.get_by_label("to", exact=True).fill("2024-12-31")
+    chart.get_by_role("button", name="Redraw").click()
+    expect(page.locator("figure.chart svg title").first).to_contain_text("per week")
+    assert "interval=week" in page.url
+    chart = page.locator("figure.chart")
+    chart.locator("summary", has_text="table").click()
+    weeks = chart.locator("tbody th").all_inner_texts()
+    assert weeks[0] == "28 Oct 2024"  # the week holding the 1st of November
+    assert weeks[-1] == "30 Dec 2024"
+    shown = sum(int(c) for c in chart.locator("tbody td").all_inner_texts())
+    assert shown > 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from itertools import pairwise
 from typing import Any
 
@@ -91,70 +90,3 @@ def highlighted_in_paragraph(body: str, start: int, end: int) -> Markup:
     return Markup(
         f"{escape(body[first:start])}<mark>{escape(body[start:end])}</mark>{escape(body[end:last])}"
     )
-
-
-# ------------------------------------------------------------------------------ charts
-
-CHART_WIDTH = 640
-CHART_HEIGHT = 120
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    css: str
-
-
-def month_chart(series: dict[str, list[dict[str, object]]]) -> dict[str, object]:
-    """Bars per month for each named series of buckets ({start, count}), side by side, with
-    every month between the first and the last; the geometry an inline SVG draws."""
-    counts: dict[str, dict[date, int]] = {}
-    for name, buckets in series.items():
-        for bucket in buckets:
-            day = date.fromisoformat(str(bucket["start"]))
-            month = day.replace(day=1)
-            counts.setdefault(name, {})
-            counts[name][month] = counts[name].get(month, 0) + int(str(bucket["count"]))
-    months = sorted({m for per in counts.values() for m in per})
-    if not months:
-        return {"bars": [], "months": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
-    every: list[date] = []
-    month = months[0]
-    while month <= months[-1]:
-        every.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    names = list(series)
-    top = max((c for per in counts.values() for c in per.values()), default=1) or 1
-    slot = CHART_WIDTH / len(every)
-    width = max(slot / max(len(names), 1) - 1, 1)
-    bars = []
-    for i, month in enumerate(every):
-        for j, name in enumerate(names):
-            count = counts.get(name, {}).get(month, 0)
-            height = (CHART_HEIGHT - 20) * count / top
-            bars.append(
-                Bar(
-                    x=round(i * slot + j * width, 2),
-                    y=round(CHART_HEIGHT - 16 - height, 2),
-                    width=round(width, 2),
-                    height=round(height, 2),
-                    label=f"{month:%b %Y}: {count} {name}",
-                    css=f"series-{j}",
-                )
-            )
-    labels = [
-        {"x": round(i * slot, 2), "text": f"{m:%b %Y}"}
-        for i, m in enumerate(every)
-        if len(every) <= 12 or i % max(len(every) // 6, 1) == 0
-    ]
-    return {
-        "bars": bars,
-        "months": labels,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "names": names,
-    }

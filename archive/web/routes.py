@@ -17,13 +17,13 @@ from archive import assets
 from archive.graphql.inputs import json_object
 from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
+from archive.web.charts import Chart, interval_of, range_of, time_chart
 from archive.web.graph import PageError, execute, node, read
 from archive.web.markup import (
     Span,
     certainty,
     highlighted_in_paragraph,
     marked,
-    month_chart,
 )
 from archive.web.search import SearchState, is_event_kind, query_for
 
@@ -117,8 +117,8 @@ ACTOR_FIELDS = """
 ACTOR_AROUND = """
 query($actor: ID!) {
   together: articleFacets(where: {mentionsActor: {id: {eq: $actor}}}) { actors(limit: 11) { id label count } }
-  quoted: quoteFacets(where: {speaker: {id: {eq: $actor}}}) { timeline(interval: MONTH) { start count } }
-  acting: eventFacets(where: {participant: {id: {eq: $actor}}}) { timeline(interval: MONTH) { start count } }
+  quoted: quoteFacets(where: {speaker: {id: {eq: $actor}}}) { timeline(interval: DAY) { start count } }
+  acting: eventFacets(where: {participant: {id: {eq: $actor}}}) { timeline(interval: DAY) { start count } }
 }"""
 
 
@@ -130,12 +130,22 @@ async def actor(request: Request) -> Response:
         event["roles"] = sorted(
             {p["role"] for p in event["participants"] if p["actor"]["id"] == record["id"]}
         )
-    chart = month_chart(
-        {"quotes": around["quoted"]["timeline"], "events": around["acting"]["timeline"]}
-    )
-    return render(
-        request, "actor.html", None, {"actor": record, "together": together, "chart": chart}
-    )
+    series = {"quotes": around["quoted"]["timeline"], "events": around["acting"]["timeline"]}
+    chart, picked = _chart(request, series)
+    context = {"actor": record, "together": together, "chart": chart, "picked": picked}
+    return render(request, "actor.html", None, context)
+
+
+def _chart(
+    request: Request, series: dict[str, list[dict[str, Any]]]
+) -> tuple[Chart, dict[str, str]]:
+    """The chart of a page's daily ``series`` as the reader asked it (``interval``, ``from``,
+    ``to``), and what was asked, for the form that redraws it."""
+    params = request.query_params
+    interval = interval_of(params)
+    start, end = range_of(params)
+    picked = {k: params[k] for k in ("interval", "from", "to") if params.get(k)}
+    return time_chart(series, interval, start, end), picked
 
 
 ARTICLE_FIELDS = """
@@ -199,20 +209,18 @@ PLACE_AROUND = """
 query($place: ID!) {
   quotes(first: 20, where: {article: {mentionsPlace: {id: {eq: $place}}}}) {
     totalCount nodes { id text speaker { id name } speakerAsWritten article { id title published } } }
-  quoted: quoteFacets(where: {article: {mentionsPlace: {id: {eq: $place}}}}) { timeline(interval: MONTH) { start count } }
-  happened: eventFacets(where: {place: {id: {eq: $place}}}) { timeline(interval: MONTH) { start count } }
+  quoted: quoteFacets(where: {article: {mentionsPlace: {id: {eq: $place}}}}) { timeline(interval: DAY) { start count } }
+  happened: eventFacets(where: {place: {id: {eq: $place}}}) { timeline(interval: DAY) { start count } }
 }"""
 
 
 async def place(request: Request) -> Response:
     record = await node(request, "Place", request.path_params["id"], PLACE_FIELDS)
     around = await read(request, PLACE_AROUND, place=record["id"])
-    chart = month_chart(
-        {"events": around["happened"]["timeline"], "quotes": around["quoted"]["timeline"]}
-    )
-    return render(
-        request, "place.html", None, {"place": record, "quotes": around["quotes"], "chart": chart}
-    )
+    series = {"quotes": around["quoted"]["timeline"], "events": around["happened"]["timeline"]}
+    chart, picked = _chart(request, series)
+    context = {"place": record, "quotes": around["quotes"], "chart": chart, "picked": picked}
+    return render(request, "place.html", None, context)
 
 
 # ------------------------------------------------------------------------------ timeline
@@ -224,7 +232,7 @@ query($where: EventFilter, $after: String) {
     nodes { id kind date datePrecision fatalities place { id name } participants { role actor { id name } } }
   }
   facets: eventFacets(where: $where) {
-    timeline(interval: MONTH) { start count }
+    timeline(interval: DAY) { start count }
     kinds { label count }
     places { id label count }
     actors { id label count }
@@ -246,14 +254,16 @@ async def timeline(request: Request) -> Response:
         conditions.append({"kind": [kind]})
     where = {"and": conditions} if conditions else None
     data = await read(request, TIMELINE, where=where, after=params.get("after") or None)
-    chart = month_chart({"events": data["facets"]["timeline"]})
+    chart, picked = _chart(request, {"events": data["facets"]["timeline"]})
     filters = {k: params[k] for k in ("actor", "place", "event_kind") if params.get(k)}
-    return render(
-        request,
-        "timeline.html",
-        "_timeline.html",
-        {"events": data["events"], "facets": data["facets"], "chart": chart, "filters": filters},
-    )
+    context = {
+        "events": data["events"],
+        "facets": data["facets"],
+        "chart": chart,
+        "picked": picked,
+        "filters": filters,
+    }
+    return render(request, "timeline.html", "_timeline.html", context)
 
 
 # ------------------------------------------------------------------------------ API page
