@@ -619,3 +619,14 @@ def test_a_chart_has_axes_and_redraws_per_week_over_a_range(page: Page, base: st
     assert weeks[-1] == "30 Dec 2024"
     shown = sum(int(c) for c in chart.locator("tbody td").all_inner_texts())
     assert shown > 0
+
+
+def test_a_point_on_the_map_opens_its_place(page: Page, base: str) -> None:
+    page.goto(base + "/timeline")
+    point = page.locator("figure.map a.point").first
+    expect(point).to_be_visible()
+    name = point.locator("title").text_content()
+    point.click()
+    expect(page).to_have_url(re.compile(r"/places/"))
+    expect(page.locator("h1")).to_have_text(name)
+    expect(page.locator("figure.map a.point")).to_have_count(1)

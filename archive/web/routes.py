@@ -19,6 +19,7 @@ from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
 from archive.web.charts import Chart, interval_of, range_of, time_chart
 from archive.web.graph import PageError, execute, node, read
+from archive.web.maps import Point, world_map
 from archive.web.markup import (
     Span,
     certainty,
@@ -48,6 +49,17 @@ def render(request: Request, page: str, partial: str | None, context: dict[str, 
     return response
 
 
+def places_map(places: list[dict[str, Any] | None], kind: str = "place") -> dict[str, Any] | None:
+    """A map of the ``places`` (API records with id, name, latitude, longitude) that have
+    coordinates, each linking to its page."""
+    points = [
+        Point(p["latitude"], p["longitude"], p["name"], f"/places/{p['id']}", kind)
+        for p in places
+        if p and p.get("latitude") is not None and p.get("longitude") is not None
+    ]
+    return world_map(points)
+
+
 # ------------------------------------------------------------------------------ search
 
 
@@ -58,11 +70,17 @@ async def search(request: Request) -> Response:
     partial = is_partial(request)
     # The counts in the heading belong to the whole page; a fragment (each keystroke) skips them.
     stats = None if partial else (await read(request, STATS))["stats"]
+    hits = [edge["node"] for edge in data["results"]["edges"]]
+    found_at = {
+        "events": lambda: places_map([h["place"] for h in hits], "event"),
+        "places": lambda: places_map(hits),
+    }
     context = {
         "state": state,
         "results": data["results"],
         "facets": data.get("facets"),
         "stats": stats,
+        "map": found_at[state.kind]() if state.kind in found_at else None,
     }
     fragment = "_more.html" if partial and state.after is not None else "_results.html"
     return render(request, "search.html", fragment, context)
@@ -111,7 +129,8 @@ ACTOR_FIELDS = """
   affiliations { id role validFrom validTo origin organization { id name } article { id title } }
   quotes(first: 20) { totalCount nodes { id text article { id title published } } }
   events(first: 20) { totalCount nodes {
-    id kind date datePrecision place { id name } participants { role actor { id } } } }
+    id kind date datePrecision place { id name latitude longitude }
+    participants { role actor { id } } } }
 """
 
 ACTOR_AROUND = """
@@ -132,7 +151,13 @@ async def actor(request: Request) -> Response:
         )
     series = {"quotes": around["quoted"]["timeline"], "events": around["acting"]["timeline"]}
     chart, picked = _chart(request, series)
-    context = {"actor": record, "together": together, "chart": chart, "picked": picked}
+    context = {
+        "actor": record,
+        "together": together,
+        "chart": chart,
+        "picked": picked,
+        "map": places_map([e["place"] for e in record["events"]["nodes"]], "event"),
+    }
     return render(request, "actor.html", None, context)
 
 
@@ -197,7 +222,8 @@ async def event(request: Request) -> Response:
     nearby = []
     if record["place"]:
         nearby = [e for e in record["place"]["events"]["nodes"] if e["id"] != record["id"]][:10]
-    return render(request, "event.html", None, {"event": record, "nearby": nearby})
+    context = {"event": record, "nearby": nearby, "map": places_map([record["place"]], "event")}
+    return render(request, "event.html", None, context)
 
 
 PLACE_FIELDS = """
@@ -219,7 +245,13 @@ async def place(request: Request) -> Response:
     around = await read(request, PLACE_AROUND, place=record["id"])
     series = {"quotes": around["quoted"]["timeline"], "events": around["happened"]["timeline"]}
     chart, picked = _chart(request, series)
-    context = {"place": record, "quotes": around["quotes"], "chart": chart, "picked": picked}
+    context = {
+        "place": record,
+        "quotes": around["quotes"],
+        "chart": chart,
+        "picked": picked,
+        "map": places_map([record]),
+    }
     return render(request, "place.html", None, context)
 
 
@@ -229,7 +261,8 @@ TIMELINE = """
 query($where: EventFilter, $after: String) {
   events(first: 50, where: $where, after: $after, orderBy: OLDEST) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id kind date datePrecision fatalities place { id name } participants { role actor { id name } } }
+    nodes { id kind date datePrecision fatalities place { id name latitude longitude }
+            participants { role actor { id name } } }
   }
   facets: eventFacets(where: $where) {
     timeline(interval: DAY) { start count }
@@ -262,6 +295,7 @@ async def timeline(request: Request) -> Response:
         "chart": chart,
         "picked": picked,
         "filters": filters,
+        "map": places_map([e["place"] for e in data["events"]["nodes"]], "event"),
     }
     return render(request, "timeline.html", "_timeline.html", context)
 

@@ -200,7 +200,7 @@ query($first: Int!, $after: String, $where: EventFilter, $facets: Boolean!) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id kind subKind date datePrecision fatalities evidence confidence origin
-      place { id name }
+      place { id name latitude longitude }
       participants { role actor { id name } } } }
   }
   facets: eventFacets(where: $where) @include(if: $facets) {
