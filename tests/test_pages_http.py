@@ -141,7 +141,7 @@ def test_htmx_gets_partials_and_history_restores_get_pages(base: str) -> None:
         ("/?month=2024-13", 400, "month"),
         ("/?speaker_kind=ALIEN", 400, "speaker_kind must be one of"),
         ("/?after=bm9wZQ", 400, "cursor"),
-        ("/?speaker=not-an-id", 400, "not a valid ID"),
+        ("/?speaker=not-an-id", 404, "no actor is named"),
         ("/quotes/UXVvdGU6OTk5OTk5", 404, "no quote"),
         ("/actors/garbage", 404, "no actor"),
         ("/events/QWN0b3I6MQ", 404, "no event"),
@@ -342,3 +342,22 @@ def test_a_download_runs_over_many_pages_in_the_search_order(
             lines = httpx.get(base + "/export", params={"format": "jsonl"}).text.splitlines()
     assert len(shown) > 7 * 3
     assert [json.loads(line)["text"] for line in lines] == [q["text"] for q in shown]
+
+
+def test_urls_read_as_names_and_hold_no_empty_parameters(base: str) -> None:
+    empty = httpx.get(base + "/", params={"q": "said", "from": "", "to": "", "speaker": ""})
+    assert empty.status_code == 303
+    assert empty.headers["location"] == "/?q=said"
+    pushed = httpx.get(base + "/", params={"q": "said", "from": ""}, headers={"HX-Request": "true"})
+    assert pushed.headers["hx-push-url"] == "/?q=said"
+    home = httpx.get(base + "/").text
+    link = re.search(r'href="/\?speaker=([a-z0-9-]+)"', home)
+    assert link is not None, "the speaker facet links by name"
+    by_name = httpx.get(base + "/", params={"speaker": link.group(1)})
+    assert by_name.status_code == 200
+    heading = re.search(r'id="hits-heading"[^>]*>(\d+) quote', by_name.text)
+    assert heading is not None
+    label = re.search(r'aria-label="Remove filter speaker: ([^"]+)"', by_name.text)
+    assert label is not None
+    assert "-" not in label.group(1) or " " in label.group(1)  # a name, not the slug
+    assert httpx.get(base + "/", params={"speaker": "no-such-speaker-here"}).status_code == 404

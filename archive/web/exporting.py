@@ -17,7 +17,7 @@ from archive.flat import COLUMNS
 from archive.graphql.connections import MAX_PAGE
 from archive.graphql.ids import pk_of
 from archive.web.graph import PageError, read
-from archive.web.search import SearchState, query_for
+from archive.web.search import SearchState, query_for, resolved
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 FILTER_TYPES = {
@@ -44,7 +44,7 @@ def _ids_document(kind: str) -> str:
 
 async def _pages(request: Request, state: SearchState) -> AsyncIterator[list[int]]:
     """The primary keys of every match, a page at a time, in the search page's order."""
-    _, variables = query_for(state)
+    _, variables = query_for(await resolved(request, state))
     wanted = {"where": variables.get("where"), "first": PAGE_SIZE, "after": None}
     if state.kind in SEARCHED:
         wanted["search"] = variables.get("search")

@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
@@ -26,7 +26,7 @@ from archive.web.markup import (
     highlighted_in_paragraph,
     marked,
 )
-from archive.web.search import SearchState, is_event_kind, query_for
+from archive.web.search import SearchState, is_event_kind, query_for, resolved
 
 CONSOLE_LIMIT = 20_000
 
@@ -65,9 +65,14 @@ def places_map(places: list[dict[str, Any] | None], kind: str = "place") -> dict
 
 async def search(request: Request) -> Response:
     state = SearchState.from_params(request.query_params)
-    document, variables = query_for(state)
-    data = await read(request, document, **variables)
     partial = is_partial(request)
+    # The address of these results is the shortest that reopens them: a form's empty
+    # fields (from=&to=) are left out, after a redirect or in the URL htmx pushes.
+    canonical = state.url(after=state.after)
+    if not partial and any(not value for _, value in request.query_params.multi_items()):
+        return RedirectResponse(canonical, status_code=303)
+    document, variables = query_for(await resolved(request, state))
+    data = await read(request, document, **variables)
     # The counts in the heading belong to the whole page; a fragment (each keystroke) skips them.
     stats = None if partial else (await read(request, STATS))["stats"]
     hits = [edge["node"] for edge in data["results"]["edges"]]
@@ -83,7 +88,10 @@ async def search(request: Request) -> Response:
         "map": found_at[state.kind]() if state.kind in found_at else None,
     }
     fragment = "_more.html" if partial and state.after is not None else "_results.html"
-    return render(request, "search.html", fragment, context)
+    response = render(request, "search.html", fragment, context)
+    if partial and state.after is None:
+        response.headers["HX-Push-Url"] = canonical
+    return response
 
 
 STATS = "{ stats { articles quotes actors places events } }"

@@ -10,8 +10,11 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from archive.graphql.errors import BadUserInput
+from archive.graphql.ids import parse_global_id
+from archive.names import normalize_name
 from archive.vocab import CONFIDENT, EVENT_KINDS
-from archive.web.graph import PageError
+from archive.web.graph import PageError, read
 
 KINDS = ("quotes", "articles", "actors", "events", "places")
 PAGE = 20
@@ -262,3 +265,39 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
         return EVENTS, variables | {"where": where, "facets": facets}
     where = _all({"name": text} if text else None)
     return PLACES, variables | {"where": where}
+
+
+# ------------------------------------------------------------------------------ names in URLs
+
+NAMED = {"speaker": ("actor", "Actor"), "place": ("place", "Place")}
+"""Filters a URL may give by name or slug (``speaker=abbas-araghchi``) instead of an ID."""
+
+
+def slug(name: str) -> str:
+    """A name as a URL writes it: its comparison key, words joined by dashes, which finds the
+    record again through any of its spellings (``Abbas Araghchi`` -> ``abbas-araghchi``)."""
+    return normalize_name(name).replace(" ", "-")
+
+
+async def resolved(request: Any, state: SearchState) -> SearchState:
+    """``state`` with the filters given by name or slug as the IDs the API takes; a 404
+    when no record has that name."""
+    filters = dict(state.filters)
+    for name, (field_name, type_name) in NAMED.items():
+        value = filters.get(name)
+        if not value or _is_id(value, type_name):
+            continue
+        document = f"query($name: String!) {{ found: {field_name}(name: $name) {{ id }} }}"
+        found = (await read(request, document, name=value))["found"]
+        if found is None:
+            raise PageError(404, f"no {field_name} is named {value[:100]!r}")
+        filters[name] = found["id"]
+    return replace(state, filters=filters)
+
+
+def _is_id(value: str, type_name: str) -> bool:
+    try:
+        parse_global_id(value, type_name)
+    except BadUserInput:
+        return False
+    return True

@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from archive.dates import format_date
 from archive.vocab import ACTOR_KINDS, EVENT_KINDS, PARTICIPANT_ROLES
 from archive.web.markup import certainty
+from archive.web.search import slug
 from archive.web.sessions import shown
 
 
@@ -66,7 +67,8 @@ def url_params(current: dict[str, str], **changes: str | None) -> str:
 def facet_label(facets: dict[str, Any], name: str, value: str) -> str:
     """How an active filter reads: the label its facet gives the value, else the value."""
     for item in facets.get(name) or []:
-        if item.get("id") == value or str(item.get("label", "")).upper() == value:
+        label = str(item.get("label", ""))
+        if value in (item.get("id"), label.upper(), slug(label)):
             return words(item["label"]) if name.endswith("kind") else str(item["label"])
     return value
 
@@ -80,6 +82,7 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.filters["when"] = when
     environment.filters["code_spans"] = code_spans
     environment.filters["counted"] = counted
+    environment.filters["slug"] = slug
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
