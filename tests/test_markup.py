@@ -92,3 +92,17 @@ def test_stored_markup_stays_text() -> None:
     html = str(marked(body, [_span(body, "<b>No</b> & never,", "/quotes/q", "quote")]))
     assert "<b>" not in html
     assert "&lt;b&gt;No&lt;/b&gt; &amp; never," in html
+
+
+def test_dates_and_counts_read_as_words() -> None:
+    from archive.web.templating import counted, when
+
+    assert when("2024-12-06", "DAY") == "6 Dec 2024"
+    assert when("2024-12-01", "MONTH") == "Dec 2024"
+    assert when("2024-01-01", "YEAR") == "2024"
+    assert when("2024-11-10T17:30:00", "TIME") == "10 Nov 2024, 17:30 UTC"
+    assert when("2026-12-04T16:05:00.123456") == "4 Dec 2026, 16:05 UTC"
+    assert when(None) == ""
+    assert counted(1, "quote") == "1 quote"
+    assert counted(1204, "quote") == "1,204 quotes"
+    assert counted(0, "death") == "0 deaths"

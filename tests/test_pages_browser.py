@@ -630,3 +630,39 @@ def test_a_point_on_the_map_opens_its_place(page: Page, base: str) -> None:
     expect(page).to_have_url(re.compile(r"/places/"))
     expect(page.locator("h1")).to_have_text(name)
     expect(page.locator("figure.map a.point")).to_have_count(1)
+
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+"""Where the page screenshots are written (kept out of git), to look at after a run."""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_main_pages_fit_a_desktop_and_a_phone(browser: Browser, base: str, width: int) -> None:
+    found = _graph(
+        base,
+        "{ quotes(first: 1, where: {hasSpeaker: true}) { nodes { speaker { id } article { id } } }"
+        " events(first: 1, where: {place: {within: {box: {south: -90, west: -180, north: 90,"
+        " east: 180}}}}) { nodes { id } } }",
+    )
+    quote = found["quotes"]["nodes"][0]
+    pages = {
+        "search": "/?q=said",
+        "actor": f"/actors/{quote['speaker']['id']}",
+        "article": f"/articles/{quote['article']['id']}",
+        "event": f"/events/{found['events']['nodes'][0]['id']}",
+        "timeline": "/timeline",
+    }
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for name, path in pages.items():
+            page.goto(base + path)
+            expect(page.locator("h1")).to_be_visible()
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{name} is {overflow}px wide at {width}px"
+            shot = SCREENSHOTS / f"{name}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()

@@ -12,7 +12,6 @@ import jinja2
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
-from archive.dates import format_date
 from archive.vocab import ACTOR_KINDS, EVENT_KINDS, PARTICIPANT_ROLES
 from archive.web.markup import certainty
 from archive.web.search import slug
@@ -43,14 +42,21 @@ def counted(count: Any, noun: str) -> str:
 
 
 def when(value: str | None, precision: str | None = None) -> str:
-    """An ISO date or time from the API as precise as it is known (2024, 2024-12, 2024-12-06)."""
+    """An ISO date or time from the API in words, as precise as it is known: "2024",
+    "Dec 2024", "6 Dec 2024", "6 Dec 2024, 10:05 UTC" (the archive keeps times in UTC)."""
     if not value:
         return ""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return value
-    return format_date(parsed, (precision or "day").lower()) or ""
+    known = (precision or ("time" if "T" in value else "day")).lower()
+    if known == "year":
+        return f"{parsed.year}"
+    if known == "month":
+        return f"{parsed:%b} {parsed.year}"
+    day = f"{parsed.day} {parsed:%b} {parsed.year}"
+    return f"{day}, {parsed:%H:%M} UTC" if known == "time" else day
 
 
 def words(value: object) -> str:
