@@ -361,3 +361,19 @@ def test_urls_read_as_names_and_hold_no_empty_parameters(base: str) -> None:
     assert label is not None
     assert "-" not in label.group(1) or " " in label.group(1)  # a name, not the slug
     assert httpx.get(base + "/", params={"speaker": "no-such-speaker-here"}).status_code == 404
+
+
+def test_the_reader_sorts_the_results_and_sees_more_facet_values(base: str) -> None:
+    dates = {}
+    for order in ("newest", "oldest"):
+        page = httpx.get(base + "/", params={"kind": "events", "sort": order}).text
+        dates[order] = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})', page)
+    assert dates["oldest"] == sorted(dates["oldest"])
+    assert dates["newest"] == sorted(dates["newest"], reverse=True)
+    assert dates["oldest"] != dates["newest"]
+    assert httpx.get(base + "/", params={"sort": "relevance"}).status_code == 400  # no words
+    assert httpx.get(base + "/", params={"kind": "actors", "sort": "oldest"}).status_code == 400
+    home = httpx.get(base + "/").text
+    more = re.search(r'<details class="more-facets"><summary>(\d+) more</summary>', home)
+    assert more is not None, "a facet of more than ten values offers the rest"
+    assert int(more.group(1)) > 0

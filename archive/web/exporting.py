@@ -32,13 +32,17 @@ PAGE_SIZE = MAX_PAGE
 """Ids read per statement: the API's largest page."""
 
 
+ORDERED = {"quotes": "QuoteOrder", "articles": "ArticleOrder", "events": "EventOrder"}
+
+
 def _ids_document(kind: str) -> str:
-    """The ids of a page of ``kind`` that the search page's variables select."""
+    """The ids of a page of ``kind`` that the search page's variables select, in its order."""
     search = (", $search: String", ", search: $search") if kind in SEARCHED else ("", "")
+    order = (f", $order: {ORDERED[kind]}", ", orderBy: $order") if kind in ORDERED else ("", "")
     return (
-        f"query($first: Int!, $after: String, $where: {FILTER_TYPES[kind]}{search[0]}) {{"
-        f" results: {kind}(first: $first, after: $after, where: $where{search[1]}) {{"
-        " pageInfo { hasNextPage endCursor } nodes { id } } }"
+        f"query($first: Int!, $after: String, $where: {FILTER_TYPES[kind]}{search[0]}{order[0]})"
+        f" {{ results: {kind}(first: $first, after: $after, where: $where{search[1]}{order[1]})"
+        " { pageInfo { hasNextPage endCursor } nodes { id } } }"
     )
 
 
@@ -48,6 +52,8 @@ async def _pages(request: Request, state: SearchState) -> AsyncIterator[list[int
     wanted = {"where": variables.get("where"), "first": PAGE_SIZE, "after": None}
     if state.kind in SEARCHED:
         wanted["search"] = variables.get("search")
+    if state.kind in ORDERED:
+        wanted["order"] = variables.get("order")
     type_name = state.kind[:-1].capitalize()
     document = _ids_document(state.kind)
     while True:

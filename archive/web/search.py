@@ -43,6 +43,8 @@ class SearchState:
     after: str | None = None
     sure: bool = False
     """Only quotes and events an editor checked or extraction was confident of."""
+    sort: str = ""
+    """``newest``, ``oldest`` or ``relevance`` (with words); empty: the list's own order."""
 
     @classmethod
     def from_params(cls, params: Any) -> SearchState:
@@ -66,6 +68,7 @@ class SearchState:
             filters=filters,
             after=params.get("after") or None,
             sure=params.get("sure") == "1",
+            sort=_sort(params.get("sort") or "", kind),
         )
 
     def params(self, **changes: Any) -> str:
@@ -93,6 +96,8 @@ class SearchState:
         pairs += [(name, filters[name]) for name in FILTERS if name in filters]
         if state.sure:
             pairs.append(("sure", "1"))
+        if state.sort:
+            pairs.append(("sort", state.sort))
         if state.after:
             pairs.append(("after", state.after))
         return urlencode(pairs)
@@ -125,6 +130,21 @@ class SearchState:
         return period
 
 
+SORTS = {
+    "quotes": ("newest", "oldest", "relevance"),
+    "articles": ("newest", "oldest", "relevance"),
+    "events": ("newest", "oldest"),
+}
+"""The orders a reader may pick, by kind of search."""
+
+
+def _sort(value: str, kind: str) -> str:
+    if value and value not in SORTS.get(kind, ()):
+        allowed = ", ".join(SORTS.get(kind, ())) or "none"
+        raise PageError(400, f"sort {value[:20]!r} is not an order of {kind} (one of: {allowed})")
+    return value
+
+
 def _day(params: Any, name: str) -> date | None:
     value = params.get(name)
     if not value:
@@ -154,8 +174,9 @@ def _all(*conditions: dict[str, Any] | None) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------ documents
 
 QUOTES = """
-query($first: Int!, $after: String, $where: QuoteFilter, $search: String, $facets: Boolean!) {
-  results: quotes(first: $first, after: $after, where: $where, search: $search) {
+query($first: Int!, $after: String, $where: QuoteFilter, $search: String, $facets: Boolean!,
+      $order: QuoteOrder) {
+  results: quotes(first: $first, after: $after, where: $where, search: $search, orderBy: $order) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { highlight node {
@@ -164,25 +185,26 @@ query($first: Int!, $after: String, $where: QuoteFilter, $search: String, $facet
       article { id title published publishedPrecision source { id name } } } }
   }
   facets: quoteFacets(where: $where, search: $search) @include(if: $facets) {
-    speaker: speakers { id label count }
+    speaker: speakers(limit: 30) { id label count }
     speaker_kind: speakerKinds { label count }
-    outlet: sources { id label count }
-    place: places { id label count }
+    outlet: sources(limit: 30) { id label count }
+    place: places(limit: 30) { id label count }
     month: timeline(interval: MONTH) { start count }
   }
 }"""
 
 ARTICLES = """
-query($first: Int!, $after: String, $where: ArticleFilter, $search: String, $facets: Boolean!) {
-  results: articles(first: $first, after: $after, where: $where, search: $search) {
+query($first: Int!, $after: String, $where: ArticleFilter, $search: String, $facets: Boolean!,
+      $order: ArticleOrder) {
+  results: articles(first: $first, after: $after, where: $where, search: $search, orderBy: $order) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { highlight node { id title published publishedPrecision source { id name } } }
   }
   facets: articleFacets(where: $where, search: $search) @include(if: $facets) {
-    outlet: sources { id label count }
+    outlet: sources(limit: 30) { id label count }
     actor_kind: actorKinds { label count }
-    place: places { id label count }
+    place: places(limit: 30) { id label count }
     month: timeline(interval: MONTH) { start count }
   }
 }"""
@@ -197,8 +219,8 @@ query($first: Int!, $after: String, $where: ActorFilter) {
 }"""
 
 EVENTS = """
-query($first: Int!, $after: String, $where: EventFilter, $facets: Boolean!) {
-  results: events(first: $first, after: $after, where: $where) {
+query($first: Int!, $after: String, $where: EventFilter, $facets: Boolean!, $order: EventOrder) {
+  results: events(first: $first, after: $after, where: $where, orderBy: $order) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node {
@@ -208,7 +230,7 @@ query($first: Int!, $after: String, $where: EventFilter, $facets: Boolean!) {
   }
   facets: eventFacets(where: $where) @include(if: $facets) {
     event_kind: kinds { label count }
-    place: places { id label count }
+    place: places(limit: 30) { id label count }
     month: timeline(interval: MONTH) { start count }
   }
 }"""
@@ -226,6 +248,9 @@ query($first: Int!, $after: String, $where: PlaceFilter) {
 def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
     """The document and variables that answer ``state`` (facets only on the first page)."""
     variables: dict[str, Any] = {"first": PAGE, "after": state.after}
+    if state.sort == "relevance" and not state.q:
+        raise PageError(400, "sort by relevance needs words to search for")
+    order = state.sort.upper() or None
     facets = state.after is None
     f = state.filters
     period = state.period()
@@ -239,7 +264,8 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
             {"article": {"published": period}} if period else None,
             _sure(state),
         )
-        return QUOTES, variables | {"where": where, "search": state.q or None, "facets": facets}
+        chosen = {"where": where, "search": state.q or None, "facets": facets, "order": order}
+        return QUOTES, variables | chosen
     if state.kind == "articles":
         where = _all(
             {"source": _id(f["outlet"])} if "outlet" in f else None,
@@ -247,7 +273,8 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
             {"mentionsPlace": _id(f["place"])} if "place" in f else None,
             {"published": period} if period else None,
         )
-        return ARTICLES, variables | {"where": where, "search": state.q or None, "facets": facets}
+        chosen = {"where": where, "search": state.q or None, "facets": facets, "order": order}
+        return ARTICLES, variables | chosen
     if state.kind == "actors":
         where = _all(
             {"name": text} if text else None,
@@ -262,7 +289,7 @@ def query_for(state: SearchState) -> tuple[str, dict[str, Any]]:
             {"date": period} if period else None,
             _sure(state),
         )
-        return EVENTS, variables | {"where": where, "facets": facets}
+        return EVENTS, variables | {"where": where, "facets": facets, "order": order}
     where = _all({"name": text} if text else None)
     return PLACES, variables | {"where": where}
 

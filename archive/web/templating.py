@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from archive.vocab import ACTOR_KINDS, EVENT_KINDS, PARTICIPANT_ROLES
 from archive.web.markup import certainty
-from archive.web.search import slug
+from archive.web.search import SORTS, slug
 from archive.web.sessions import shown
 
 
@@ -92,6 +92,7 @@ def templates(folder: Path) -> Jinja2Templates:
     environment.filters["words"] = words
     environment.globals["url_params"] = url_params
     environment.globals["facet_label"] = facet_label
+    environment.globals["sorts"] = SORTS
     environment.globals["certainty"] = certainty
     environment.globals["actor_kinds"] = ACTOR_KINDS
     environment.globals["event_kinds"] = tuple(EVENT_KINDS)
