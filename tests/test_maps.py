@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from archive.web.maps import Point, countries, world_map
 
 
@@ -30,3 +32,11 @@ def test_no_point_no_map_and_one_mark_per_spot() -> None:
     same = world_map([Point(10.0, 10.0, "a", "/a"), Point(10.0, 10.0, "b", "/b")])
     assert same is not None
     assert [p["point"].label for p in same["points"]] == ["a"]
+
+
+def test_no_outline_draws_a_line_across_the_world() -> None:
+    for name, path, _ in countries():
+        for stretch in path.split("M")[1:]:
+            xs = [float(point.split(",")[0]) for point in stretch.rstrip("Z").split("L")]
+            steps = [abs(b - a) for a, b in pairwise(xs)]
+            assert max(steps, default=0) <= 360, name

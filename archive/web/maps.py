@@ -71,12 +71,26 @@ def countries() -> tuple[tuple[str, str, Box], ...]:
         if geometry["type"] == "Polygon":
             polygons = [polygons]
         rings = [ring(r) for polygon in polygons for r in polygon]
-        path = "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in r) + "Z" for r in rings)
+        path = "".join(_path(r) for r in rings)
         xs = [x for r in rings for x, _ in r]
         ys = [y for r in rings for _, y in r]
         box = (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
         shapes.append((geometry.get("properties", {}).get("name", ""), path, box))
     return tuple(shapes)
+
+
+def _path(points: list[tuple[float, float]]) -> str:
+    """SVG path data of a ring. A ring that crosses the 180th meridian (eastern Russia, Fiji)
+    jumps across the whole map there: the jump starts a new stretch instead of a line drawn
+    across the world."""
+    parts = []
+    previous: tuple[float, float] | None = None
+    for x, y in points:
+        jump = previous is None or abs(x - previous[0]) > WIDTH / 2
+        parts.append(f"{'M' if jump else 'L'}{x:.1f},{y:.1f}")
+        previous = (x, y)
+    crossed = any(p.startswith("M") for p in parts[1:])
+    return "".join(parts) + ("" if crossed else "Z")
 
 
 def world_map(points: Iterable[Point]) -> dict[str, Any] | None:
