@@ -153,8 +153,10 @@ class Store:
         place_ids = self.names.place_ids(
             [place for _, extraction in items for place in _with_referenced_places(extraction)]
         )
-        # An editor's affiliation holds for its actor: the machine does not repeat it.
-        curated = curated_affiliations(self.connection, actor_ids.values())
+        # An editor's affiliation holds for its actor: the machine does not repeat it. (A
+        # batch that states none, as most do, asks nothing.)
+        stated = any(a.affiliations for _, e in items for a in e.actors)
+        curated = curated_affiliations(self.connection, actor_ids.values()) if stated else set()
         quotes, events, mentions, affiliations = [], [], [], []
         participants: list[list[dict[str, Any]]] = []
         for article_id, extraction in items:

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from archive.curated import words
 from archive.graphql.changes import (
     audit,
     audit_rows,
@@ -53,7 +54,7 @@ async def _reject(
                 insert(REJECTIONS).values(
                     article_id=row["article_id"],
                     kind=kind,
-                    words=" ".join(row[words_of].split()),
+                    words=words(row[words_of]),
                     who=who,
                     at=utcnow(),
                 )

@@ -24,6 +24,7 @@ from sqlalchemy import Date, DateTime, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from archive.curated import words
 from archive.graphql.changes import (
     REFERENCES,
     audit,
@@ -147,7 +148,7 @@ def _deletion(table: Any, kind: str, words_of: str) -> Undoer:
                 delete(REJECTIONS).where(
                     REJECTIONS.c.article_id == article,
                     REJECTIONS.c.kind == kind,
-                    REJECTIONS.c.words == " ".join(before[words_of].split()),
+                    REJECTIONS.c.words == words(before[words_of]),
                 )
             )
         return None, audited(await one_row(connection, table, pk, type_name.lower()), type_name)

@@ -49,11 +49,9 @@ def _ids_document(kind: str) -> str:
 async def _pages(request: Request, state: SearchState) -> AsyncIterator[list[int]]:
     """The primary keys of every match, a page at a time, in the search page's order."""
     _, variables = query_for(await resolved(request, state))
-    wanted = {"where": variables.get("where"), "first": PAGE_SIZE, "after": None}
-    if state.kind in SEARCHED:
-        wanted["search"] = variables.get("search")
-    if state.kind in ORDERED:
-        wanted["order"] = variables.get("order")
+    # the search page's own filter, words and order: those its kind takes
+    wanted = {k: variables[k] for k in ("where", "search", "order") if k in variables}
+    wanted |= {"first": PAGE_SIZE, "after": None}
     type_name = state.kind[:-1].capitalize()
     document = _ids_document(state.kind)
     while True:
@@ -75,16 +73,18 @@ async def export(request: Request) -> Response:
 
     async def lines() -> AsyncIterator[str]:
         header = True
-        async for pks in _chained(first, pages):
+        pks: list[int] | None = first
+        while pks is not None:
             async with engine.connect() as connection:
                 records = await connection.run_sync(records_of, state.kind, pks)
             if fmt == "jsonl":
                 for record in records:
                     yield json.dumps(record, ensure_ascii=False, default=str) + "\n"
-                continue
-            columns = COLUMNS.get(state.kind, ARTICLE_CSV_COLUMNS)
-            yield "".join(csv_lines(records, columns, header=header))
-            header = False
+            else:
+                columns = COLUMNS.get(state.kind, ARTICLE_CSV_COLUMNS)
+                yield "".join(csv_lines(records, columns, header=header))
+                header = False
+            pks = await anext(pages, None)
 
     name = f"archive-{state.kind}.{fmt}"
     return StreamingResponse(
@@ -92,12 +92,6 @@ async def export(request: Request) -> Response:
         media_type=FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-async def _chained(first: list[int], rest: AsyncIterator[list[int]]) -> AsyncIterator[list[int]]:
-    yield first
-    async for pks in rest:
-        yield pks
 
 
 routes = [Route("/export", export, name="export")]
