@@ -21,6 +21,7 @@ from archive.web.actor_editing import routes as actor_editing_routes
 from archive.web.api_access import ApiCors
 from archive.web.api_access import routes as access_routes
 from archive.web.audit import routes as audit_routes
+from archive.web.console import routes as console_routes
 from archive.web.editing import routes as editing_routes
 from archive.web.event_editing import routes as event_editing_routes
 from archive.web.exporting import routes as export_routes
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> Starlette:
             *review_routes,
             *access_routes,
             *export_routes,
+            *console_routes,
             *page_routes,
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount("/static", Assets(directory=assets.folder(assets.STATIC)), name="static"),

@@ -4,6 +4,8 @@ examples and the migrations."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -85,6 +87,8 @@ def test_an_installed_wheel_migrates_and_serves_pages_assets_and_examples(
         assert script.status_code == 200
         assert script.headers["content-type"].startswith("text/javascript")
         assert httpx.get(base + "/static/archive.css").status_code == 200
+        assert httpx.get(base + "/static/graphql-console.js").status_code == 200
+        assert httpx.get(base + "/api/schema.graphql").text.startswith('"""')
         console = httpx.get(base + "/api")
         assert console.status_code == 200
         examples = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
@@ -93,3 +97,25 @@ def test_an_installed_wheel_migrates_and_serves_pages_assets_and_examples(
             assert escape(example.read_text(encoding="utf-8")) in console.text, example.name
         answer = httpx.post(base + "/graphql", json={"query": "{ stats { articles } }"})
         assert answer.json() == {"data": {"stats": {"articles": 0}}}
+
+
+def test_the_console_bundle_names_every_locked_package_and_its_licence() -> None:
+    """The committed bundle was built from the lock file as it stands: a package added,
+    dropped or moved to another version without a rebuild fails here."""
+    folder = ROOT / "static" / "console"
+    manifest = json.loads((folder / "package.json").read_text())
+    pinned = {**manifest["dependencies"], **manifest["devDependencies"]}
+    assert all(version[0].isdigit() for version in pinned.values()), pinned  # exact versions
+    lock = json.loads((folder / "package-lock.json").read_text())
+    bundled = sorted(
+        f"{path.removeprefix('node_modules/')}@{entry['version']}"
+        for path, entry in lock["packages"].items()
+        if path.startswith("node_modules/") and not entry.get("dev")
+    )
+    assert "cm6-graphql@0.2.2" in bundled
+    banner = (ROOT / "static" / "graphql-console.js").read_text().split("\n", 1)[0]
+    named = re.search(r"Bundled: (.*?)\. Licences", banner)
+    assert named is not None
+    assert sorted(named.group(1).split(", ")) == bundled
+    licences = (ROOT / "static" / "graphql-console.LICENSES.txt").read_text()
+    assert all(f"{package}\n===" in licences for package in bundled)

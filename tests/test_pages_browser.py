@@ -196,11 +196,99 @@ def test_drill_down_links_lead_from_quote_to_speaker_event_and_place(page: Page,
     expect(page.locator("h2#events")).to_contain_text("Events here")
 
 
-def test_the_query_console_shows_the_json(page: Page, base: str) -> None:
+TEXT_CENTRE = """([container, text]) => {
+  const walker = document.createTreeWalker(document.querySelector(container), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(text);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + text.length);
+    const box = range.getBoundingClientRect();
+    return {x: box.x + box.width / 2, y: box.y + box.height / 2};
+  }
+}"""
+"""The centre of the first piece of text ``text`` in the element ``container`` (a script for
+``page.evaluate``), where a reader would click on it."""
+
+
+def _write(page: Page, editor: str, text: str) -> None:
+    """Replaces the text of a console editor as a reader would: select all, type."""
+    page.locator(f"#{editor}-editor .cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def test_the_console_completes_checks_and_runs_with_headers_and_history(
+    page: Page, base: str
+) -> None:
     page.goto(base + "/api")
-    page.locator("#query").fill("{ stats { articles } }")
+    expect(page.locator("#query-editor")).to_be_visible()
+    expect(page.locator("#query")).to_be_hidden()  # the form's field gave way to the editor
+
+    # completion offers the schema's field names
+    _write(page, "query", "{ stat")
+    page.keyboard.press("Control+Space")
+    options = page.locator(".cm-tooltip-autocomplete li")
+    expect(options.filter(has_text=re.compile(r"^stats"))).to_have_count(1)
+    page.keyboard.press("Escape")
+
+    # validation as you type: a field the type lacks is marked
+    _write(page, "query", "{ stats { articles nonsense } }")
+    expect(page.locator("#query-editor .cm-lintRange-error")).to_have_count(1)
+    page.locator("#query-editor .cm-lintRange-error").hover()
+    expect(page.locator(".cm-tooltip-lint")).to_contain_text('Cannot query field "nonsense"')
+
+    # Ctrl+Enter runs; the answer is the API's, with its status
+    _write(
+        page, "query", "query Q($n: Int!) { quotes(first: $n) { nodes { id } } stats { articles } }"
+    )
+    _write(page, "variables", '{"n": 2}')
+    page.keyboard.press("Control+Enter")
+    answer = page.locator("#console-answer")
+    expect(answer.locator("pre")).to_contain_text('"articles": 8')
+    expect(answer).to_contain_text("HTTP 200")
+    assert len(json.loads(answer.locator("pre").inner_text())["data"]["quotes"]["nodes"]) == 2
+
+    # the headers pane is sent as given: the API reads the token (and refuses this one)
+    _write(page, "query", 'mutation { addActorAlias(actor: "QWN0b3I6MQ==", alias: "x") { name } }')
+    _write(page, "variables", "")
+    _write(page, "headers", '{"Authorization": "Bearer not-a-token"}')
     page.get_by_role("button", name="Run").click()
-    expect(page.locator("#console-answer pre")).to_contain_text('"articles": 8')
+    expect(answer.locator("pre")).to_contain_text("the token is unknown or revoked")
+
+    # Ctrl+click on a name opens its documentation, and so does Ctrl+I at the cursor
+    where = page.evaluate(TEXT_CENTRE, ["#query-editor .cm-content", "addActorAlias"])
+    page.keyboard.down("Control")
+    page.mouse.click(where["x"], where["y"])
+    page.keyboard.up("Control")
+    page.wait_for_url(re.compile(r"#field-Mutation-addActorAlias$"))
+    expect(page.locator("#field-Mutation-addActorAlias")).to_be_in_viewport()
+    page.locator("#query-editor .cm-content").click()
+    page.keyboard.press("Control+End")
+    for _ in range(6):  # back over " } }" and into `name`, a field of Actor
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Control+I")
+    page.wait_for_url(re.compile(r"#field-Actor-name$"))
+
+    # the history survives a reload and reopens a run with its variables
+    page.reload()
+    entries = page.locator("#history-list li button")
+    expect(entries).to_have_count(2)
+    expect(entries.nth(0)).to_contain_text("mutation")
+    entries.nth(1).click()
+    expect(page.locator("#variables-editor")).to_contain_text('{"n": 2}')
+    expect(page.locator("#headers-editor")).not_to_contain_text("Bearer")
+
+
+def test_an_example_opens_in_the_console_and_runs(page: Page, base: str) -> None:
+    page.goto(base + "/api")
+    page.get_by_role("link", name="Open in the console").nth(1).click()
+    expect(page.locator("#variables-editor")).to_contain_text("Aleppo")
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator("#console-answer pre")).to_contain_text('"totalCount"')
+    expect(page.locator("#console-answer")).to_contain_text("HTTP 200")
 
 
 def test_search_and_facets_work_from_the_keyboard(page: Page, base: str) -> None:

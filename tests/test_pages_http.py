@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from archive.app import create_app
 from archive.middleware import CONTENT_SECURITY_POLICY
@@ -27,6 +28,8 @@ HOSTILE = (
     ' "body": "\\u201c<img src=x onerror=alert(1)> is our answer,\\u201d said John Mallory,'
     ' a spokesman, in Aleppo on Saturday."}'
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -218,6 +221,49 @@ def test_the_console_answers_without_javascript(base: str) -> None:
         )
     )
     assert "UNAUTHENTICATED" in change or "GRAPHQL_VALIDATION_FAILED" in change
+
+
+def test_the_api_page_admits_the_console_styles_by_a_fresh_nonce_only(base: str) -> None:
+    first, second = httpx.get(base + "/api"), httpx.get(base + "/api")
+    policies = [r.headers["content-security-policy"] for r in (first, second)]
+    nonces = [re.search(r"style-src 'self' 'nonce-([\w-]{20,})'", p) for p in policies]
+    assert nonces[0]
+    assert nonces[1]
+    assert nonces[0].group(1) != nonces[1].group(1)
+    assert all("unsafe-inline" not in p and "script-src 'self';" in p for p in policies)
+    assert f'<meta name="style-nonce" content="{nonces[0].group(1)}">' in first.text
+    assert "<script>" not in first.text
+    assert "nonce" not in httpx.get(base + "/").headers["content-security-policy"]
+
+
+def test_the_schema_is_served_as_sdl_and_documented_type_by_type(base: str) -> None:
+    sdl = httpx.get(base + "/api/schema.graphql")
+    assert sdl.status_code == 200
+    assert sdl.headers["content-type"].startswith("text/plain")
+    assert sdl.text == (ROOT / "schema" / "archive.graphql").read_text()
+    page = _full(httpx.get(base + "/api"))
+    assert '<section id="type-Quote"' in page
+    assert '<dt id="field-Query-quotes">' in page
+    # a field's type links to the type's own section
+    assert re.search(r'id="field-Quote-speaker">.*?<a href="#type-Actor">Actor</a>', page, re.S)
+    assert re.search(
+        r'id="field-Query-quotes">.*?first: <a href="#type-Int">Int!</a> = 20', page, re.S
+    )
+
+
+def test_an_example_opens_in_the_console_with_its_variables(base: str) -> None:
+    page = _full(httpx.get(base + "/api", params={"example": "02_search_quotes"}))
+    query = (ROOT / "schema" / "examples" / "02_search_quotes.graphql").read_text()
+    assert re.search(r'<textarea id="variables"[^>]*>\{&#34;search&#34;: &#34;Aleppo', page)
+    assert str(escape(query)) in page
+    answer = _full(
+        httpx.post(
+            base + "/api",
+            data={"query": query, "variables": '{"search": "Aleppo"}'},
+        )
+    )
+    assert "&#34;edges&#34;" in answer
+    assert "&#34;errors&#34;" not in answer
 
 
 def test_a_forged_host_header_is_not_written_into_the_page(base: str) -> None:

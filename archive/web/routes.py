@@ -4,7 +4,6 @@ link, a reload, a history restore, JavaScript off) the whole page."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -13,12 +12,10 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from archive import assets
-from archive.graphql.inputs import json_object
 from archive.graphql.schema import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
 from archive.web.charts import Chart, interval_of, range_of, time_chart
-from archive.web.graph import PageError, execute, node, read
+from archive.web.graph import PageError, node, read
 from archive.web.maps import Point, world_map
 from archive.web.markup import (
     Span,
@@ -27,8 +24,6 @@ from archive.web.markup import (
     marked,
 )
 from archive.web.search import SearchState, is_event_kind, query_for, resolved
-
-CONSOLE_LIMIT = 20_000
 
 
 def is_partial(request: Request) -> bool:
@@ -308,43 +303,6 @@ async def timeline(request: Request) -> Response:
     return render(request, "timeline.html", "_timeline.html", context)
 
 
-# ------------------------------------------------------------------------------ API page
-
-
-async def api(request: Request) -> Response:
-    from archive.graphql.schema import schema
-
-    examples = [
-        {"name": path.stem, "text": path.read_text(encoding="utf-8")} for path in assets.examples()
-    ]
-    query = examples[0]["text"] if examples else "{ stats { articles quotes } }"
-    answer = None
-    if request.method == "POST":
-        form = await request.form()
-        query = str(form.get("query") or "")[:CONSOLE_LIMIT]
-        variables_text = str(form.get("variables") or "").strip()
-        answer = await _console_answer(request, query, variables_text)
-    context = {"sdl": schema.as_str(), "examples": examples, "query": query, "answer": answer}
-    return render(request, "api.html", "_console.html", context)
-
-
-async def _console_answer(request: Request, query: str, variables_text: str) -> str:
-    """What POST /graphql would answer for this query, as indented JSON."""
-    if not query.strip():
-        return json.dumps({"errors": [{"message": "write a query to run"}]}, indent=2)
-    try:
-        variables = json_object(variables_text, "the variables") if variables_text else None
-    except ValueError as error:
-        return json.dumps({"errors": [{"message": str(error)}]}, indent=2)
-    result = await execute(request, query, variables)
-    answer: dict[str, Any] = {}
-    if result.errors:
-        answer["errors"] = [e.formatted for e in result.errors]
-    if result.data is not None or not result.errors:
-        answer["data"] = result.data
-    return json.dumps(answer, indent=2, ensure_ascii=False, default=str)
-
-
 # ------------------------------------------------------------------------------ errors
 
 
@@ -389,5 +347,4 @@ routes = [
     Route("/events/{id}", event, name="event"),
     Route("/places/{id}", place, name="place"),
     Route("/timeline", timeline, name="timeline"),
-    Route("/api", api, methods=["GET", "POST"], name="api"),
 ]
