@@ -149,6 +149,106 @@ def test_paging_reaches_every_row_once(api: Api) -> None:
     assert len(seen) == len(set(seen)) == page["totalCount"] > 20
 
 
+LISTS = {
+    "quotes, newest first": ("quotes", ""),
+    "quotes ranked by a search": ("quotes", 'search: "government OR people OR Syria OR said"'),
+    "actors by name": ("actors", ""),
+    "events, oldest first": ("events", "orderBy: OLDEST"),
+    "places by name": ("places", ""),
+}
+
+
+def _page(api: Api, field: str, args: str, window: str) -> dict[str, Any]:
+    query = (
+        f"{{ {field}({', '.join(a for a in (args, window) if a)}) {{ "
+        "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } "
+        "edges { cursor node { id } } } }"
+    )
+    return api.data(query)[field]  # type: ignore[no-any-return]
+
+
+def _ids(page: dict[str, Any]) -> list[str]:
+    return [edge["node"]["id"] for edge in page["edges"]]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_paging_backward_reads_the_list_forward_reads(api: Api, name: str) -> None:
+    field, args = LISTS[name]
+    forward: list[str] = []
+    window = "first: 4"
+    while True:
+        page = _page(api, field, args, window)
+        info = page["pageInfo"]
+        assert info["hasPreviousPage"] == bool(forward)  # true only past the first page
+        forward += _ids(page)
+        if not info["hasNextPage"]:
+            break
+        window = f'first: 4, after: "{info["endCursor"]}"'
+    backward: list[str] = []
+    window = "last: 4"
+    while True:
+        page = _page(api, field, args, window)
+        info = page["pageInfo"]
+        assert info["hasNextPage"] == bool(backward)  # true only before the last page
+        backward = _ids(page) + backward
+        if not info["hasPreviousPage"]:
+            break
+        window = f'last: 4, before: "{info["startCursor"]}"'
+    assert len(forward) > 8
+    assert backward == forward
+
+
+def test_page_info_tells_what_lies_beyond_a_page_whichever_way_it_was_read(api: Api) -> None:
+    every = _page(api, "actors", "", "first: 100")
+    ids, cursors = _ids(every), [edge["cursor"] for edge in every["edges"]]
+    assert len(ids) > 6
+
+    middle = _page(api, "actors", "", f'first: 3, after: "{cursors[1]}", before: "{cursors[6]}"')
+    assert _ids(middle) == ids[2:5]
+    assert middle["pageInfo"]["hasPreviousPage"] is True
+    assert middle["pageInfo"]["hasNextPage"] is True  # a sixth row within the bounds
+
+    opening = _page(api, "actors", "", f'last: 3, before: "{cursors[3]}"')
+    assert _ids(opening) == ids[:3]
+    assert opening["pageInfo"]["hasPreviousPage"] is False
+    assert opening["pageInfo"]["hasNextPage"] is True
+
+    # a cursor given is not a row before: in a list of one actor, after the cursor of an
+    # actor the list lacks, nothing precedes the page
+    name = api.data(f'{{ node(id: "{ids[4]}") {{ ... on Actor {{ name }} }} }}')["node"]["name"]
+    one = _page(
+        api, "actors", f"where: {{name: {{eq: {json.dumps(name)}}}}}", f'after: "{cursors[0]}"'
+    )
+    assert _ids(one) == [ids[4]]
+    assert one["pageInfo"]["hasPreviousPage"] is False
+
+    past_end = _page(api, "actors", "", f'first: 5, after: "{cursors[-1]}"')
+    assert _ids(past_end) == []
+    assert past_end["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
+    none_asked = _page(api, "actors", "", "first: 0")
+    assert none_asked["pageInfo"]["hasNextPage"] is True
+    assert none_asked["pageInfo"]["hasPreviousPage"] is False
+    nothing = _page(api, "actors", 'where: {name: {eq: "No Such Actor"}}', "last: 5")
+    assert not nothing["pageInfo"]["hasNextPage"]
+    assert not nothing["pageInfo"]["hasPreviousPage"]
+
+
+def test_paging_arguments_out_of_range_are_user_errors(api: Api) -> None:
+    for window in ("first: 2, last: 2", "last: 101", "last: -1", "first: -1"):
+        answer = api.post(f"{{ quotes({window}) {{ totalCount }} }}")
+        assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", window
+    message = api.post("{ events(first: 3, last: 3) { totalCount } }")["errors"][0]["message"]
+    assert "not both" in message
+    assert api.error_code('{ actors(last: 2, before: "bm9wZQ") { totalCount } }') == (
+        "BAD_USER_INPUT"
+    )
+
+
 def test_stats_count_what_is_asked_through_fields_and_fragments(api: Api) -> None:
     every = api.data("{ stats { articles sources quotes actors places events mentions } }")
     stats = every["stats"]

@@ -4,7 +4,9 @@ cursor holds the sort keys of its row, opaque to clients."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Select
@@ -16,20 +18,35 @@ from archive.queries import paging
 from archive.queries.paging import Order
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 
 T = TypeVar("T")
 
 
 @strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(
-        description="More rows follow: ask with `after: endCursor`."
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first row of the page: pass as `before` for the rows before it."
     )
-    has_previous_page: bool = strawberry.field(
-        description="Rows precede this page (an `after` was given)."
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last row of the page: pass as `after` for the rows after it."
     )
-    start_cursor: str | None = strawberry.field(description="Cursor of the first row of the page.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last row of the page.")
+    next_rows: strawberry.Private[Callable[[], Awaitable[bool]]]
+    previous_rows: strawberry.Private[Callable[[], Awaitable[bool]]]
+
+    @strawberry.field(
+        description="Rows of the list follow this page (with `after`/`first`: ask with `after: "
+        "endCursor`), whichever way it was read."
+    )
+    async def has_next_page(self) -> bool:
+        return await self.next_rows()
+
+    @strawberry.field(
+        description="Rows of the list precede this page (ask with `before: startCursor` and "
+        "`last`), whichever way it was read: a row before it, not merely a cursor given."
+    )
+    async def has_previous_page(self) -> bool:
+        return await self.previous_rows()
 
 
 def _cursor(root: Any) -> str:
@@ -66,22 +83,72 @@ class Connection(Generic[T]):
         return await self.count()
 
 
-def check_first(first: int) -> int:
-    if first < 0:
-        raise BadUserInput(f"first must be 0 or more, not {first}")
-    if first > MAX_PAGE:
-        raise BadUserInput(
-            f"first is {first} but a page holds at most {MAX_PAGE} rows; page with `after`"
-        )
-    return first
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"How many rows, from the start or after `after`: {DEFAULT_PAGE} when "
+        f"neither `first` nor `last` is given, at most {MAX_PAGE}."
+    ),
+]
+After = Annotated[
+    str | None, strawberry.argument(description="A cursor: the page starts after its row.")
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"How many rows, from the end or before `before` (at most {MAX_PAGE}); "
+        "not with `first`."
+    ),
+]
+Before = Annotated[
+    str | None, strawberry.argument(description="A cursor: the page ends before its row.")
+]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which rows of a list a page holds: the first ``size`` rows after the cursor ``after``,
+    or with ``backward`` the last ``size`` rows before the cursor ``before``. Either cursor
+    may bound either way of reading (Relay's connection arguments)."""
+
+    size: int = DEFAULT_PAGE
+    after: str | None = None
+    before: str | None = None
+    backward: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Window:
+        """The window the four arguments ask for; raises BadUserInput for both ``first`` and
+        ``last``, or a size out of range."""
+        if first is not None and last is not None:
+            raise BadUserInput(
+                "give `first` (with `after`) or `last` (with `before`), not both: "
+                "a page is read from one end"
+            )
+        backward = last is not None
+        size = last if last is not None else (DEFAULT_PAGE if first is None else first)
+        name = "last" if backward else "first"
+        if size < 0:
+            raise BadUserInput(f"{name} must be 0 or more, not {size}")
+        if size > MAX_PAGE:
+            raise BadUserInput(
+                f"{name} is {size} but a page holds at most {MAX_PAGE} rows; "
+                f"page with `{'before' if backward else 'after'}`"
+            )
+        return cls(size, after, before, backward)
 
 
 async def paginate(
     database: Database,
     statement: Select[Any],
     order: Order,
-    first: int,
-    after: str | None,
+    window: Window,
     build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
     *,
     counted: Select[Any] | None = None,
@@ -95,12 +162,25 @@ async def paginate(
     for the few rows kept. ``count_in_page`` counts the list in the statement of a first page
     (a window), for a statement that reads every row whatever the limit (a sort by search
     rank) where ``counted`` would read them all again."""
-    check_first(first)
-    values = None if after is None else parse_cursor(after, order.name, len(order.keys))
-    counted_in_page = count_in_page and after is None and first > 0
-    wanted = paging.page(statement, order, first, values, counted=counted_in_page)
-    rows = await database.rows(wanted) if first > 0 else []
-    kept: Sequence[Any] = rows[:first]
+
+    def keys(given: str | None) -> tuple[Any, ...] | None:
+        return None if given is None else tuple(parse_cursor(given, order.name, len(order.keys)))
+
+    after, before, size = keys(window.after), keys(window.before), window.size
+    counted_in_page = count_in_page and after is None and before is None and size > 0
+    wanted = paging.page(
+        statement,
+        order,
+        size,
+        after,
+        before=before,
+        backward=window.backward,
+        counted=counted_in_page,
+    )
+    rows = await database.rows(wanted) if size > 0 else []
+    kept: Sequence[Any] = rows[:size]
+    if window.backward:
+        kept = kept[::-1]
     if complete is not None and kept:
         kept = await complete(kept)
     edges = []
@@ -115,14 +195,40 @@ async def paginate(
         total = await database.scalar(paging.count(statement) if counted is None else counted)
         return int(total or 0)
 
+    def rows_beyond(backward: bool) -> Callable[[], Awaitable[bool]]:
+        """Whether the list holds rows past the page's end (before its start with
+        ``backward``): known from the extra row read when the page was read that way, else
+        asked of the database (one row's keyset probe) when a client asks."""
+        toward = backward == window.backward  # the way the page was read
+        if toward and size > 0:
+            return partial(_known, len(rows) > size)
+        values: tuple[Any, ...] | None
+        if edges:
+            values, inclusive = edges[0 if backward else -1].key, False
+        elif toward:  # no rows asked for: the page stands at its own cursor
+            values, inclusive = (before if backward else after), False
+            if values is None:
+                return partial(database.exists, statement)
+        else:  # an empty page stands at the cursor it was read from: that row counts
+            values, inclusive = (after if backward else before), True
+            if values is None:
+                return partial(_known, False)
+        probe = paging.beyond(statement, order, values, backward=backward, inclusive=inclusive)
+        return partial(database.exists, probe)
+
     return Connection(
         edges=edges,
         nodes=[edge.node for edge in edges],
         page_info=PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=after is not None,
             start_cursor=_cursor(edges[0]) if edges else None,
             end_cursor=_cursor(edges[-1]) if edges else None,
+            next_rows=rows_beyond(backward=False),
+            previous_rows=rows_beyond(backward=True),
         ),
         count=count,
     )
+
+
+async def _known(value: bool) -> bool:
+    """``value``, as the page's lazy answers give theirs."""
+    return value

@@ -24,7 +24,7 @@ from graphql import (
     ValidationRule,
 )
 
-from archive.graphql.connections import MAX_PAGE
+from archive.graphql.connections import DEFAULT_PAGE, MAX_PAGE
 
 MAX_COST = 10_000
 LIST_GUESS = 10
@@ -87,7 +87,7 @@ class CostLimit(ValidationRule):
                 ):
                     size = 1  # the page itself: its size is the connection's `first`
                 elif "first" in definition.args:
-                    size = self._first(selection, definition.args["first"].default_value)
+                    size = self._page_size(selection)
                 elif is_list:
                     size = LIST_GUESS
                 total += size * (1 + self._cost(selection.selection_set, inner, fragments, seen))
@@ -108,10 +108,12 @@ class CostLimit(ValidationRule):
         return total
 
     @staticmethod
-    def _first(field: FieldNode, default: Any) -> int:
+    def _page_size(field: FieldNode) -> int:
+        """The rows a connection field asks for: its ``first`` or ``last`` written as a
+        number, the most a page holds when a variable gives it, the default without either."""
         for argument in field.arguments:
-            if argument.name.value == "first":
+            if argument.name.value in ("first", "last"):
                 if isinstance(argument.value, IntValueNode):
                     return max(0, int(argument.value.value))
                 return MAX_PAGE
-        return int(default) if isinstance(default, int) else MAX_PAGE
+        return DEFAULT_PAGE

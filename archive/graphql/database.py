@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import CompoundSelect, Connection, Select
+from sqlalchemy import CompoundSelect, Connection, Select, select
 from sqlalchemy.engine import Result, RowMapping
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -64,6 +64,10 @@ class Database:
 
     async def scalar(self, statement: Select[Any]) -> Any:
         return await self._run(statement, lambda result: result.scalar())
+
+    async def exists(self, statement: Select[Any]) -> bool:
+        """Whether ``statement`` returns a row (reading one at most)."""
+        return bool(await self.scalar(select(statement.order_by(None).limit(1).exists())))
 
     async def end(self) -> None:
         """Give the connection back for good, at the end of the request: a statement asked

@@ -10,7 +10,7 @@ from sqlalchemy import Date, DateTime, Table, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import coalesce
 
-from archive.graphql.connections import Connection, paginate
+from archive.graphql.connections import Connection, Window, paginate
 from archive.graphql.context import Info
 from archive.graphql.errors import BadUserInput
 from archive.graphql.filters import (
@@ -119,8 +119,7 @@ async def _page(
     info: Info,
     selection: Selection,
     order: Order,
-    first: int,
-    after: str | None,
+    window: Window,
     build: Callable[[Mapping[str, Any]], tuple[Any, str | None, float | None]],
 ) -> Connection[Any]:
     """A page of the selected rows in ``order``, with what its nodes relate to read ahead.
@@ -145,8 +144,7 @@ async def _page(
             database,
             ids,
             ranked,
-            first,
-            after,
+            window,
             build,
             counted=selection.count(),
             complete=complete,
@@ -157,8 +155,7 @@ async def _page(
             database,
             selection.rows(),
             order,
-            first,
-            after,
+            window,
             build,
             counted=selection.count(),
             count_in_page=count_in_page,
@@ -178,8 +175,7 @@ async def list_quotes(
     where: QuoteFilter | None,
     search: str | None,
     order_by: QuoteOrder | None,
-    first: int,
-    after: str | None,
+    window: Window,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Any]:
     """A page of quotes, each made by ``node`` from its row."""
@@ -201,7 +197,7 @@ async def list_quotes(
             return node(row), None, None
         return node(row), highlight(row["text"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await _page(info, selection, order, first, after, build)
+    return await _page(info, selection, order, window, build)
 
 
 async def list_articles(
@@ -210,8 +206,7 @@ async def list_articles(
     where: ArticleFilter | None,
     search: str | None,
     order_by: ArticleOrder | None,
-    first: int,
-    after: str | None,
+    window: Window,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Any]:
     """A page of articles, each made by ``node`` from its row."""
@@ -231,7 +226,7 @@ async def list_articles(
             return node(row), None, None
         return node(row), highlight(row["body"], tree, context=SNIPPET_CHARS), float(row["_rank"])
 
-    return await _page(info, selection, order, first, after, build)
+    return await _page(info, selection, order, window, build)
 
 
 def event_selection(
@@ -247,8 +242,7 @@ async def list_events(
     node: Build,
     where: EventFilter | None,
     order_by: EventOrder | None,
-    first: int,
-    after: str | None,
+    window: Window,
     extra: ColumnElement[bool] | None = None,
 ) -> Connection[Any]:
     """A page of events, each made by ``node`` from its row."""
@@ -259,7 +253,7 @@ async def list_events(
     else:
         day = coalesce(EVENTS.c.date, _EARLIEST_DAY)
         order = _by_time(order_by.value, day, EVENTS.c.id, order_by is EventOrder.NEWEST)
-    return await _page(info, selection, order, first, after, _plain(node))
+    return await _page(info, selection, order, window, _plain(node))
 
 
 def _plain(node: Build) -> Callable[[Mapping[str, Any]], tuple[Any, None, None]]:
@@ -268,7 +262,7 @@ def _plain(node: Build) -> Callable[[Mapping[str, Any]], tuple[Any, None, None]]
 
 
 async def list_actors(
-    info: Info, node: Build, where: ActorFilter | None, first: int, after: str | None
+    info: Info, node: Build, where: ActorFilter | None, window: Window
 ) -> Connection[Any]:
     """A page of actors by name, each made by ``node`` from its row."""
     statement = select(ACTORS)
@@ -276,12 +270,12 @@ async def list_actors(
         statement = statement.where(actor_condition(where.plain()))
     order = Order("name", ((ACTORS.c.name, False), (ACTORS.c.id, False)))
     return await _read_ahead(
-        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
+        info, await paginate(info.context.database, statement, order, window, _plain(node))
     )
 
 
 async def list_places(
-    info: Info, node: Build, where: PlaceFilter | None, first: int, after: str | None
+    info: Info, node: Build, where: PlaceFilter | None, window: Window
 ) -> Connection[Any]:
     """A page of places by name, each made by ``node`` from its row."""
     statement = select(PLACES)
@@ -289,12 +283,12 @@ async def list_places(
         statement = statement.where(place_condition(where.plain()))
     order = Order("name", ((PLACES.c.name, False), (PLACES.c.id, False)))
     return await _read_ahead(
-        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
+        info, await paginate(info.context.database, statement, order, window, _plain(node))
     )
 
 
 async def list_sources(
-    info: Info, node: Build, where: SourceFilter | None, first: int, after: str | None
+    info: Info, node: Build, where: SourceFilter | None, window: Window
 ) -> Connection[Any]:
     """A page of sources by name, each made by ``node`` from its row."""
     statement = select(SOURCES)
@@ -302,12 +296,12 @@ async def list_sources(
         statement = statement.where(source_condition(where.plain()))
     order = Order("name", ((SOURCES.c.name, False), (SOURCES.c.id, False)))
     return await _read_ahead(
-        info, await paginate(info.context.database, statement, order, first, after, _plain(node))
+        info, await paginate(info.context.database, statement, order, window, _plain(node))
     )
 
 
-async def list_audit(info: Info, node: Build, first: int, after: str | None) -> Connection[Any]:
+async def list_audit(info: Info, node: Build, window: Window) -> Connection[Any]:
     """A page of the audit log, newest first, each entry made by ``node`` from its row."""
     order = Order("newest", ((AUDIT_LOG.c.id, True),))
     statement = select(AUDIT_LOG)
-    return await paginate(info.context.database, statement, order, first, after, _plain(node))
+    return await paginate(info.context.database, statement, order, window, _plain(node))

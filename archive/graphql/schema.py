@@ -30,7 +30,7 @@ from strawberry.types.nodes import SelectedField
 
 from archive.graphql.aggregates import ArticleFacets, EventFacets, QuoteFacets
 from archive.graphql.changes import authorize
-from archive.graphql.connections import Connection
+from archive.graphql.connections import After, Before, Connection, First, Last, Window
 from archive.graphql.context import Context, Info
 from archive.graphql.cost import CostLimit
 from archive.graphql.database import Database, Row
@@ -231,13 +231,17 @@ class Query:
     async def quotes(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: QuoteFilter | None = None,
         search: str | None = None,
         order_by: QuoteOrder | None = None,
     ) -> Connection[Quote]:
-        return await list_quotes(info, Quote.of, where, search, order_by, first, after)
+        return await list_quotes(
+            info, Quote.of, where, search, order_by, Window.of(first, after, last, before)
+        )
 
     @strawberry.field(
         description="Articles: filtered, searched (title and text), ordered like quotes."
@@ -245,54 +249,68 @@ class Query:
     async def articles(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: ArticleFilter | None = None,
         search: str | None = None,
         order_by: ArticleOrder | None = None,
     ) -> Connection[Article]:
-        return await list_articles(info, Article.of, where, search, order_by, first, after)
+        return await list_articles(
+            info, Article.of, where, search, order_by, Window.of(first, after, last, before)
+        )
 
     @strawberry.field(description="Actors, by name.")
     async def actors(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: ActorFilter | None = None,
     ) -> Connection[Actor]:
-        return await list_actors(info, Actor.of, where, first, after)
+        return await list_actors(info, Actor.of, where, Window.of(first, after, last, before))
 
     @strawberry.field(description="Places, by name.")
     async def places(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: PlaceFilter | None = None,
     ) -> Connection[Place]:
-        return await list_places(info, Place.of, where, first, after)
+        return await list_places(info, Place.of, where, Window.of(first, after, last, before))
 
     @strawberry.field(description="Events, newest first by default.")
     async def events(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: EventFilter | None = None,
         order_by: EventOrder | None = None,
     ) -> Connection[Event]:
-        return await list_events(info, Event.of, where, order_by, first, after)
+        return await list_events(
+            info, Event.of, where, order_by, Window.of(first, after, last, before)
+        )
 
     @strawberry.field(description="Outlets, by name.")
     async def sources(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: SourceFilter | None = None,
     ) -> Connection[Source]:
-        return await list_sources(info, Source.of, where, first, after)
+        return await list_sources(info, Source.of, where, Window.of(first, after, last, before))
 
     @strawberry.field(
         description="Counts over the quotes a filter and search select: by speaker, outlet, kind, place, period."
@@ -321,10 +339,15 @@ class Query:
         "or admin): the log names the tokens that made each change."
     )
     async def audit_log(
-        self, info: Info, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntry]:
         await authorize(info, what="reading the audit log needs")
-        return await list_audit(info, AuditEntry.of, first, after)
+        return await list_audit(info, AuditEntry.of, Window.of(first, after, last, before))
 
     @strawberry.field(description="Counts of everything the archive holds.")
     async def stats(self, info: Info) -> Stats:

@@ -12,7 +12,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.scalars import JSON
 
-from archive.graphql.connections import Connection
+from archive.graphql.connections import After, Before, Connection, First, Last, Window
 from archive.graphql.context import Info
 from archive.graphql.database import Row
 from archive.graphql.filters import (
@@ -100,12 +100,20 @@ class Source(Node):
     async def articles(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         order_by: ArticleOrder | None = None,
     ) -> Connection[Article]:
         return await list_articles(
-            info, Article.of, None, None, order_by, first, after, ARTICLES.c.source_id == self.pk
+            info,
+            Article.of,
+            None,
+            None,
+            order_by,
+            Window.of(first, after, last, before),
+            ARTICLES.c.source_id == self.pk,
         )
 
 
@@ -243,28 +251,40 @@ class Actor(Node):
     async def quotes(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: QuoteFilter | None = None,
         order_by: QuoteOrder | None = None,
     ) -> Connection[Quote]:
         return await list_quotes(
-            info, Quote.of, where, None, order_by, first, after, QUOTES.c.speaker_id == self.pk
+            info,
+            Quote.of,
+            where,
+            None,
+            order_by,
+            Window.of(first, after, last, before),
+            QUOTES.c.speaker_id == self.pk,
         )
 
     @strawberry.field(description="Events the actor took part in, newest first by default.")
     async def events(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: EventFilter | None = None,
         order_by: EventOrder | None = None,
     ) -> Connection[Event]:
         took_part = EVENTS.c.id.in_(
             select(PARTICIPANTS.c.event_id).where(PARTICIPANTS.c.actor_id == self.pk)
         )
-        return await list_events(info, Event.of, where, order_by, first, after, took_part)
+        return await list_events(
+            info, Event.of, where, order_by, Window.of(first, after, last, before), took_part
+        )
 
 
 @strawberry.type(description="A geocoded place.")
@@ -294,13 +314,17 @@ class Place(Node):
     async def events(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
         where: EventFilter | None = None,
         order_by: EventOrder | None = None,
     ) -> Connection[Event]:
         at_place = EVENTS.c.place_id == self.pk
-        return await list_events(info, Event.of, where, order_by, first, after, at_place)
+        return await list_events(
+            info, Event.of, where, order_by, Window.of(first, after, last, before), at_place
+        )
 
 
 @strawberry.type(description="An actor's part in an event.")
