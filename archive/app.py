@@ -14,7 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from archive import assets, db
-from archive.graphql.schema import GraphQLApp
+from archive.graphql.http import GraphQLApp
 from archive.middleware import BodyLimit, SecurityHeaders
 from archive.settings import Settings
 from archive.web.actor_editing import routes as actor_editing_routes

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
@@ -247,6 +249,29 @@ def test_paging_arguments_out_of_range_are_user_errors(api: Api) -> None:
     assert api.error_code('{ actors(last: 2, before: "bm9wZQ") { totalCount } }') == (
         "BAD_USER_INPUT"
     )
+
+
+def test_times_carry_their_offset_and_days_read_as_days(api: Api) -> None:
+    nodes = api.data(
+        "{ articles(first: 100) { nodes { published publishedDate publishedPrecision"
+        " importedAt } } }"
+    )["articles"]["nodes"]
+    dated = [n for n in nodes if n["published"]]
+    assert dated
+    for node in dated:
+        published = datetime.fromisoformat(node["published"])
+        assert node["published"].endswith("Z")
+        assert published.utcoffset() == timedelta(0)
+        assert node["publishedDate"] == published.date().isoformat()
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", node["publishedDate"])
+    assert {n["publishedPrecision"] for n in dated} >= {"DAY"}
+    for node in nodes:
+        imported = datetime.fromisoformat(node["importedAt"])
+        assert imported.tzinfo is not None
+        assert abs(datetime.now(UTC) - imported) < timedelta(days=1)
+    sdl = (ROOT / "schema" / "archive.graphql").read_text()
+    assert "scalar DateTime" in sdl
+    assert "`2024-11-10T17:30:00Z`" in sdl
 
 
 def test_stats_count_what_is_asked_through_fields_and_fragments(api: Api) -> None:

@@ -123,7 +123,12 @@ class Article(Node):
     title: str = strawberry.field(description="Its title.")
     body: str = strawberry.field(description="Its text; quote, event and mention offsets index it.")
     published: datetime | None = strawberry.field(
-        description="When it was published (as precise as `publishedPrecision`)."
+        description="When it was published, as precise as `publishedPrecision`: of a day or "
+        "coarser, the first instant of that period in UTC, not a time anyone stated."
+    )
+    published_date: date | None = strawberry.field(
+        description="The day it was published (UTC): what to read when `publishedPrecision` "
+        "is `DAY`, since no time of it is known."
     )
     published_precision: DatePrecision | None = strawberry.field(
         description="How much of `published` is known."
@@ -147,6 +152,7 @@ class Article(Node):
             title=row["title"],
             body=row["body"],
             published=row["published"],
+            published_date=row["published"].date() if row["published"] else None,
             published_precision=_precision(row["published_precision"]),
             language=row["language"],
             authors=list(row["authors"] or []),

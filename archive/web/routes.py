@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from archive.graphql.schema import RETRY_AFTER_SECONDS
+from archive.graphql.http import RETRY_AFTER_SECONDS
 from archive.middleware import SECURITY_HEADERS
 from archive.web.charts import Chart, interval_of, range_of, time_chart
 from archive.web.graph import PageError, node, read
