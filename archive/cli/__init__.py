@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import sys
 
-from archive.cli import archiving, serving, tooling  # noqa: F401  (registers the commands)
+from archive.cli import (  # noqa: F401  (registers the commands)
+    archiving,
+    clustering,
+    serving,
+    tooling,
+)
 from archive.cli.base import EXIT_ERROR, app, err
 from archive.errors import ArchiveError
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     pass
 
 from archive.cli.base import (
+    CLUSTER_VARIABLE,
     EXIT_ERROR,
     EXIT_REJECTED,
     DbOption,
@@ -96,16 +97,30 @@ def import_(
             help="Run extraction on articles that carry no quotes, actors or events of their own.",
         ),
     ] = True,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar=CLUSTER_VARIABLE,
+            help="Extract on the workers of the Dask scheduler at this address "
+            "(tcp://HOST:8786; `archive cluster` starts one here); reading and writing stay here.",
+        ),
+    ] = None,
 ) -> None:
     """Import articles: .txt/.md, .json, .jsonl/.ndjson, .csv, .html; the same article twice is stored once."""
     settings = settings_for(database, batch_size=batch_size)
-    from archive.extract.runner import ExtractionRunner, no_extraction
+    from archive.extract.runner import no_extraction
     from archive.importer.imports import import_paths
 
+    if cluster and workers > 1:
+        err.print(
+            "error: --workers is for this machine; with --cluster the cluster's workers extract"
+        )
+        raise typer.Exit(EXIT_ERROR)
     factory = _pipeline_factory() if extract else no_extraction
     with (
         _RejectsFile(rejects) as rejects_file,
-        ExtractionRunner(factory, workers=workers) as runner,
+        _runner(factory, workers, cluster) as runner,
         progress_bar() as progress,
     ):
         task = progress.add_task("importing", total=None, summary="")
@@ -130,6 +145,17 @@ def import_(
         raise typer.Exit(EXIT_ERROR)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
+
+
+def _runner(factory: Any, workers: int, cluster: str | None) -> Any:
+    """This machine's processes, or the cluster's workers when an address is given."""
+    if cluster:
+        from archive.extract.cluster import ClusterRunner
+
+        return ClusterRunner(cluster, factory)
+    from archive.extract.runner import ExtractionRunner
+
+    return ExtractionRunner(factory, workers=workers)
 
 
 def _pipeline_factory() -> Any:
@@ -182,6 +208,7 @@ def _print_report(report: ImportReport, rejects: Path | None, strict: bool) -> N
         ("duplicates", report.duplicates),
         ("rejected", report.rejected),
         ("skipped files", report.skipped),
+        *((("extraction retries", report.retries),) if report.retries else ()),
         *sorted(report.counts.items()),
         *(
             (f"not extracted ({language})", count)

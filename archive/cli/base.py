@@ -38,6 +38,9 @@ DbOption = Annotated[
     ),
 ]
 
+CLUSTER_VARIABLE = "ARCHIVE_CLUSTER"
+"""The Dask scheduler `archive import` extracts on, when ``--cluster`` is not given."""
+
 EXIT_REJECTED = 1
 EXIT_ERROR = 2
 

@@ -62,10 +62,10 @@ def _end_with(importer: int) -> None:
 
 def _extract_in_worker(articles: Sequence[ArticleRecord]) -> list[Extraction | ExtractionFailed]:
     assert _worker_extractor is not None, "worker started without an extractor"
-    return _extract_safely(_worker_extractor, articles)
+    return extract_safely(_worker_extractor, articles)
 
 
-def _extract_safely(
+def extract_safely(
     extractor: Extractor, articles: Sequence[ArticleRecord]
 ) -> list[Extraction | ExtractionFailed]:
     if isinstance(extractor, BatchExtractor):
@@ -85,8 +85,47 @@ def _extract_safely(
     ]
 
 
+Outcome = Extraction | ExtractionFailed
+
+
+class Submitted(Protocol):
+    """A batch handed to a runner: its outcomes, one per article in order, when asked."""
+
+    def result(self) -> list[Outcome]: ...
+
+
+class Runner(Protocol):
+    """What the loader extracts with: this machine's processes, or a cluster's workers."""
+
+    in_flight: int
+    """Batches the loader may keep submitted but not yet written (0: each is extracted and
+    written before the next is read)."""
+    retries: int
+    """Batches, or parts of them, extracted again because a worker was lost."""
+
+    def run(self, articles: Sequence[ArticleRecord]) -> list[Outcome]: ...
+
+    def submit(self, articles: Sequence[ArticleRecord]) -> Submitted: ...
+
+    def close(self) -> None: ...
+
+
+class _WhenAsked:
+    """A batch extracted in this process (or its pool) when its outcomes are asked for."""
+
+    def __init__(self, runner: ExtractionRunner, articles: Sequence[ArticleRecord]) -> None:
+        self.runner = runner
+        self.articles = articles
+
+    def result(self) -> list[Outcome]:
+        return self.runner.run(self.articles)
+
+
 class ExtractionRunner:
     """Extracts batches of articles with ``workers`` processes (1: in this process)."""
+
+    in_flight = 0
+    retries = 0
 
     def __init__(self, factory: ExtractorFactory, workers: int = 1) -> None:
         if workers < 1:
@@ -103,7 +142,7 @@ class ExtractionRunner:
         if self.workers == 1:
             if self._extractor is None:
                 self._extractor = self.factory()
-            return _extract_safely(self._extractor, articles)
+            return extract_safely(self._extractor, articles)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -114,6 +153,9 @@ class ExtractionRunner:
         size = max(1, len(articles) // (self.workers * 4))
         chunks = [articles[i : i + size] for i in range(0, len(articles), size)]
         return [r for results in self._pool.map(_extract_in_worker, chunks) for r in results]
+
+    def submit(self, articles: Sequence[ArticleRecord]) -> Submitted:
+        return _WhenAsked(self, list(articles))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -15,7 +15,7 @@ from typing import IO
 from sqlalchemy import Connection, Engine
 
 from archive import db
-from archive.extract.runner import ExtractionRunner
+from archive.extract.runner import Runner
 from archive.importer.loader import ImportReport, Loader
 from archive.importer.readers import Item, Reader
 from archive.records import ArticleRecord, Located, Rejected
@@ -44,7 +44,7 @@ def read_article(settings: Settings, path: Path) -> ArticleRecord | str:
 def import_records(
     settings: Settings,
     items: Iterable[Item],
-    runner: ExtractionRunner,
+    runner: Runner,
     *,
     engine: Engine | None = None,
     within: Connection | None = None,
@@ -86,7 +86,7 @@ def import_records(
 def import_paths(
     settings: Settings,
     paths: Iterable[str],
-    runner: ExtractionRunner,
+    runner: Runner,
     *,
     stdin: IO[bytes] | None = None,
     forced_format: str | None = None,

@@ -11,11 +11,14 @@ Contract:
 * **Strict mode.** Everything goes into a single transaction that is rolled back at the end if
   any input was rejected, so a bad file leaves the database exactly as it was.
 * Extraction runs before a batch's transaction opens, so no lock is held while it works.
+  With a runner that extracts elsewhere (a cluster), up to ``runner.in_flight`` batches are
+  extracted while earlier ones are written, and written in the order they were read.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from archive.errors import ArchiveError
 from archive.extract.language import extracted
-from archive.extract.runner import ExtractionFailed, ExtractionRunner
+from archive.extract.runner import ExtractionFailed, Runner, Submitted
 from archive.importer.readers import Item, Skipped
 from archive.records import (
     ActorRecord,
@@ -59,6 +62,8 @@ class ImportReport:
     rejects: list[Rejected] = field(default_factory=list)
     skipped_files: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    retries: int = 0
+    """Batches, or parts of them, extracted again because a cluster's worker was lost."""
     rolled_back: bool = False
     """True when strict mode discarded everything because something was rejected."""
 
@@ -100,13 +105,23 @@ class _Pending:
     extraction: Extraction | None = None
 
 
+@dataclass
+class _Batch:
+    """A batch read and planned, its extraction submitted, not yet written."""
+
+    articles: list[_Pending]
+    others: list[Located]
+    extracting: list[_Pending]
+    submitted: Submitted
+
+
 class Loader:
     """Stores what readers produce. ``progress`` is called after every input item."""
 
     def __init__(
         self,
         engine: Engine,
-        runner: ExtractionRunner,
+        runner: Runner,
         *,
         batch_size: int = 500,
         update: bool = False,
@@ -123,6 +138,11 @@ class Loader:
         self.progress = progress
         self.report = ImportReport()
         self._connection: Connection | None = None
+        self._unwritten: deque[_Batch] = deque()
+        # keys of the articles submitted but not yet written, which later batches must not
+        # plan again: the archive cannot tell yet that it will hold them
+        self._unwritten_hashes: set[str] = set()
+        self._unwritten_urls: set[str] = set()
 
     # ---------------------------------------------------------------- driving
 
@@ -166,12 +186,14 @@ class Loader:
             else:
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    self._write_batch(batch)
+                    self._submit(batch)
                     batch = []
             if self.progress:
                 self.progress(self.report)
         if batch:
-            self._write_batch(batch)
+            self._submit(batch)
+        while self._unwritten:
+            self._write_batch(self._unwritten.popleft())
             if self.progress:
                 self.progress(self.report)
 
@@ -194,12 +216,32 @@ class Loader:
 
     # ---------------------------------------------------------------- batches
 
-    def _write_batch(self, batch: list[Located]) -> None:
+    def _submit(self, batch: list[Located]) -> None:
+        """Plan ``batch`` and submit its extraction; write the oldest batches while more than
+        ``runner.in_flight`` wait, so that memory holds a bounded number of them."""
         articles = self._plan_articles(
             [item for item in batch if isinstance(item.record, ArticleRecord)]
         )
-        self._extract(articles)
+        for pending in articles:
+            if pending.record.annotations is not None:
+                pending.extraction = pending.record.annotations
+        extracting = [p for p in articles if p.extraction is None]
+        submitted = self.runner.submit([p.record for p in extracting])
         others = [item for item in batch if not isinstance(item.record, ArticleRecord)]
+        self._unwritten.append(_Batch(articles, others, extracting, submitted))
+        for pending in articles:
+            self._unwritten_hashes.add(pending.record.content_hash)
+            if pending.record.url:
+                self._unwritten_urls.add(pending.record.url)
+        while len(self._unwritten) > self.runner.in_flight:
+            self._write_batch(self._unwritten.popleft())
+
+    def _write_batch(self, planned: _Batch) -> None:
+        for pending in planned.articles:
+            self._unwritten_hashes.discard(pending.record.content_hash)
+            self._unwritten_urls.discard(pending.record.url or "")
+        self._extracted(planned)
+        articles, others = planned.articles, planned.others
         before = self.report.tallies()
         try:
             with self._transaction() as connection:
@@ -244,8 +286,8 @@ class Loader:
             )
         by_url = {e.url: e for e in existing if e.url}
         stored_hashes = {e.content_hash for e in existing}
-        seen_urls: set[str] = set()
-        seen_hashes: set[str] = set()
+        seen_urls = set(self._unwritten_urls)
+        seen_hashes = set(self._unwritten_hashes)
         pending: list[_Pending] = []
         for location, record in records:
             if record.content_hash in stored_hashes or record.content_hash in seen_hashes:
@@ -275,18 +317,17 @@ class Loader:
             return _borrowed(self._connection)
         return self.engine.connect()
 
-    def _extract(self, pending: list[_Pending]) -> None:
-        to_run = [p for p in pending if p.record.annotations is None]
-        for p in pending:
-            if p.record.annotations is not None:
-                p.extraction = p.record.annotations
-        results = self.runner.run([p.record for p in to_run])
-        for p, result in zip(to_run, results, strict=True):
-            if isinstance(result, ExtractionFailed):
-                self._reject(Rejected(p.location, str(result)))
+    def _extracted(self, planned: _Batch) -> None:
+        """Wait for the batch's extraction; reject the articles it failed on."""
+        retries = self.runner.retries
+        outcomes = planned.submitted.result()
+        self.report.retries += self.runner.retries - retries
+        for p, outcome in zip(planned.extracting, outcomes, strict=True):
+            if isinstance(outcome, ExtractionFailed):
+                self._reject(Rejected(p.location, str(outcome)))
             else:
-                p.extraction = result
-        pending[:] = [p for p in pending if p.extraction is not None]
+                p.extraction = outcome
+        planned.articles[:] = [p for p in planned.articles if p.extraction is not None]
 
     def _write_articles(self, store: Store, pending: list[_Pending]) -> None:
         new = [(p.record, p.extraction) for p in pending if p.replaces is None and p.extraction]

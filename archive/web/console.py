@@ -97,8 +97,8 @@ class TypeDoc:
 
 
 def _default(argument: GraphQLArgument | GraphQLInputField) -> str:
-    if argument.default_value is Undefined:
-        return ""
+    if argument.default_value is Undefined or argument.default_value is None:
+        return ""  # no default, or null: nothing to say
     node = ast_from_value(argument.default_value, argument.type)
     return print_ast(node) if node is not None else ""
 
