@@ -28,17 +28,9 @@ def cluster(
 ) -> None:
     """Start a Dask cluster of worker processes here, print its address, and run until stopped
     (Ctrl+C). Each worker loads the extraction pipeline when an import first uses it."""
-    from distributed import LocalCluster
+    from archive.extract.cluster import local_cluster
 
-    with LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host=host,
-        scheduler_port=port,
-        dashboard_address=None,
-        memory_limit=memory_limit,
-    ) as local:
+    with local_cluster(workers, host=host, port=port, memory_limit=memory_limit) as local:
         address = local.scheduler_address
         out.print(address)
         out.print(

@@ -184,7 +184,7 @@ def train(
     err.print(f"trained on {trained.articles} articles with seed {seed}")
 
 
-BENCHMARKS = ("extraction", "api", "abuse")
+BENCHMARKS = ("extraction", "api", "abuse", "cluster")
 
 
 @app.command()
@@ -196,12 +196,16 @@ def benchmark(
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Use the articles this many times over.")] = 1,
     requests: Annotated[int, typer.Option(min=10, help="API requests per figure.")] = 200,
+    writer_articles: Annotated[
+        int, typer.Option(min=10, help="Pre-annotated articles for the cluster's writer figure.")
+    ] = 2000,
     database: Annotated[
         str | None,
         typer.Option(
             "--db",
             help="Database for the API benchmark; the articles are imported into it "
-            "(a temporary SQLite file when not given).",
+            "(a temporary SQLite file when not given). The cluster benchmark's writer figure "
+            "writes into a new database on this PostgreSQL server, dropped after.",
         ),
     ] = None,
 ) -> None:
@@ -231,6 +235,13 @@ def benchmark(
             url = database or f"sqlite:///{Path(folder) / 'benchmark.db'}"
             bench.import_into(url, paths)  # again into --db: stored articles are duplicates
             figures += abuse(url)
+    if "cluster" in chosen:
+        from archive.bench import clustered
+
+        on_cluster = clustered.cluster_extraction(articles)
+        per_worker = on_cluster[1].value
+        figures += on_cluster
+        figures.append(clustered.writer_alone(database, writer_articles, per_worker))
     out.print(_figures_table(f"benchmarks ({len(articles)} articles)", figures))
 
 

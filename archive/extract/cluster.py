@@ -57,6 +57,32 @@ def extract_chunk(articles: Sequence[ArticleRecord]) -> list[Outcome]:
     return extract_safely(plugin.extractor, articles)
 
 
+def local_cluster(
+    workers: int,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    memory_limit: str = "auto",
+    quiet: bool = False,
+) -> Any:
+    """A Dask ``LocalCluster`` of ``workers`` processes on this machine, one thread each (the
+    pipeline holds the GIL); a context manager. Its HTTP routes (health, and the dashboard
+    where bokeh is installed) listen on a free port of ``host``, not on 8787, which another
+    cluster may hold. ``quiet`` keeps the workers' errors on shutting down out of a report."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host=host,
+        scheduler_port=port,
+        dashboard_address=f"{host}:0",
+        memory_limit=memory_limit,
+        silence_logs=logging.CRITICAL if quiet else logging.WARNING,
+    )
+
+
 def _suspicious(dask_scheduler: Any, keys: list[str]) -> int:
     """On the scheduler: how many times these tasks were running on a worker that died."""
     return sum(dask_scheduler.tasks[key].suspicious for key in keys if key in dask_scheduler.tasks)
