@@ -25,16 +25,26 @@ def text_problem(text: str) -> str | None:
 
 
 def value_problem(value: Any) -> str | None:
-    """The first reason a backend cannot take the decoded JSON ``value``, or None."""
+    """The first reason a backend cannot take the decoded JSON ``value``, or None: a value
+    nested too deep, else the first text (in the order the walk meets them) it cannot take."""
+    texts: list[str] = []
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
-            if problem := text_problem(item):
-                return problem
-        elif isinstance(item, (dict, list)):
-            if depth >= MAX_NESTING:
-                return f"values may nest at most {MAX_NESTING} objects and lists deep"
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
-    return None
+            texts.append(item)
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth >= MAX_NESTING:
+            return f"values may nest at most {MAX_NESTING} objects and lists deep"
+        children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+        for child in children:
+            # texts are most of a record: gathered here, searched below in one pass
+            if type(child) is str:
+                texts.append(child)
+            elif isinstance(child, (str, dict, list)):
+                pending.append((child, depth + 1))
+    if _BAD_TEXT.search("".join(texts)) is None:
+        return None
+    return next(problem for text in texts if (problem := text_problem(text)))
