@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +182,58 @@ def test_batches_are_written_while_input_is_still_streaming(engine: Engine) -> N
     report = load_items(engine, endless_lines(), batch_size=100)
     assert report.imported == 250
     assert seen_during_stream == [200]
+
+
+class _ElsewhereRunner:
+    """A runner that extracts in other threads, as a cluster's workers would, and notes how
+    many batches were submitted and not yet collected."""
+
+    def __init__(self, in_flight: int) -> None:
+        self.in_flight = in_flight
+        self.retries = 0
+        self.pool = ThreadPoolExecutor(2)
+        self.waiting = 0
+        self.most_waiting = 0
+        self.extractor = title_words_extractor()
+
+    def run(self, articles: Any) -> Any:
+        return self.submit(articles).result()
+
+    def submit(self, articles: Any) -> Any:
+        self.waiting += 1
+        self.most_waiting = max(self.most_waiting, self.waiting)
+        future = self.pool.submit(lambda: [self.extractor.extract(a) for a in articles])
+        runner = self
+
+        class Collected:
+            def result(self) -> Any:
+                runner.waiting -= 1
+                return future.result()
+
+        return Collected()
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+def test_batches_extracted_elsewhere_are_bounded_and_written_in_reading_order(
+    engine: Engine,
+) -> None:
+    lines = [{"title": f"Town{n} Village{n}", "body": f"News from town {n}."} for n in range(40)]
+    lines.insert(6, lines[1])  # a duplicate of an article still in flight
+    items = list(Reader(5_000_000)._read_jsonl(iter(json.dumps(x).encode() for x in lines), "in"))  # type: ignore[arg-type]
+    runner = _ElsewhereRunner(in_flight=3)
+    try:
+        report = Loader(engine, runner, batch_size=4).load(items)  # type: ignore[arg-type]
+    finally:
+        runner.close()
+    assert (report.imported, report.duplicates, report.rejected) == (40, 1, 0)
+    assert runner.most_waiting == 4  # the bound, and the batch just read
+    with engine.connect() as connection:
+        titles = connection.execute(select(Article.title).order_by(Article.id)).scalars().all()
+        places = connection.execute(select(Place.name)).scalars().all()
+    assert titles == [f"Town{n} Village{n}" for n in range(40)]
+    assert len(places) == 80
 
 
 def test_extraction_failure_rejects_only_that_article(engine: Engine, tmp_path: Path) -> None:
