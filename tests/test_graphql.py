@@ -173,31 +173,31 @@ def _ids(page: dict[str, Any]) -> list[str]:
     return [edge["node"]["id"] for edge in page["edges"]]
 
 
+def _walk(api: Api, field: str, args: str, backward: bool) -> list[str]:
+    """Every row of the list, four a page, from its start (or with ``backward`` its end),
+    checking on each page that only the pages already read lie behind it."""
+    ahead, behind = ("Previous", "Next") if backward else ("Next", "Previous")
+    size, cursor, edge = (
+        ("last", "before", "startCursor") if backward else ("first", "after", "endCursor")
+    )
+    seen: list[str] = []
+    window = f"{size}: 4"
+    while True:
+        page = _page(api, field, args, window)
+        info = page["pageInfo"]
+        assert info[f"has{behind}Page"] == bool(seen)
+        seen = _ids(page) + seen if backward else seen + _ids(page)
+        if not info[f"has{ahead}Page"]:
+            return seen
+        window = f'{size}: 4, {cursor}: "{info[edge]}"'
+
+
 @pytest.mark.parametrize("name", LISTS)
 def test_paging_backward_reads_the_list_forward_reads(api: Api, name: str) -> None:
     field, args = LISTS[name]
-    forward: list[str] = []
-    window = "first: 4"
-    while True:
-        page = _page(api, field, args, window)
-        info = page["pageInfo"]
-        assert info["hasPreviousPage"] == bool(forward)  # true only past the first page
-        forward += _ids(page)
-        if not info["hasNextPage"]:
-            break
-        window = f'first: 4, after: "{info["endCursor"]}"'
-    backward: list[str] = []
-    window = "last: 4"
-    while True:
-        page = _page(api, field, args, window)
-        info = page["pageInfo"]
-        assert info["hasNextPage"] == bool(backward)  # true only before the last page
-        backward = _ids(page) + backward
-        if not info["hasPreviousPage"]:
-            break
-        window = f'last: 4, before: "{info["startCursor"]}"'
+    forward = _walk(api, field, args, backward=False)
     assert len(forward) > 8
-    assert backward == forward
+    assert _walk(api, field, args, backward=True) == forward
 
 
 def test_page_info_tells_what_lies_beyond_a_page_whichever_way_it_was_read(api: Api) -> None:
