@@ -12,12 +12,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from distributed import Client
 
 from archive import db
 from archive.bench.corpus import write_jsonl
+from archive.errors import ArchiveError
 from archive.extract.cluster import ClusterRunner
 from archive.extract.pipeline import load_pipeline
 from archive.importer.imports import import_paths
@@ -141,3 +143,12 @@ def test_an_address_where_no_scheduler_answers_is_a_clear_error(
     assert result.returncode == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.stderr
     assert "archive cluster" in result.stderr
+
+
+def test_workers_that_cannot_build_the_pipeline_are_a_clear_error(cluster: str) -> None:
+    def broken() -> Any:
+        raise RuntimeError("no language model here")
+
+    with pytest.raises(ArchiveError, match="cannot build the extraction pipeline") as refused:
+        ClusterRunner(cluster, broken)
+    assert "no language model here" in str(refused.value)

@@ -36,6 +36,11 @@ CONNECT_SECONDS = 10.0
 LOST = (KilledWorker, CommClosedError, OSError)
 """What a chunk's future raises when the workers running it were lost, not its articles."""
 
+SAME_VERSION = (
+    "run the scheduler and every worker from an environment with this version of the archive "
+    "installed (README: Extraction on a cluster)"
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -110,12 +115,20 @@ class ClusterRunner:
             ) from None
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-            self.client.register_plugin(ExtractorOnWorker(factory), name=PLUGIN)
         except TimeoutError:
             self.client.close()
             raise ArchiveError(
                 f"the Dask scheduler at {address} has no worker",
                 suggestion="start workers on it: `dask worker " + address + "`",
+            ) from None
+        try:
+            self.client.register_plugin(ExtractorOnWorker(factory), name=PLUGIN)
+        except Exception as exc:
+            self.client.close()
+            raise ArchiveError(
+                f"the workers at {address} cannot build the extraction pipeline "
+                f"({type(exc).__name__}: {exc})",
+                suggestion=SAME_VERSION,
             ) from None
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
         self.in_flight = in_flight if in_flight is not None else 2 * self.workers
@@ -176,6 +189,11 @@ class _ClusterBatch:
                 log.warning("a worker was lost; submitting %d articles again", len(chunk))
                 self.runner.retries += 1
                 self.futures[index] = self.runner.chunk(chunk)
+            except Exception as exc:  # an article's own failure comes back as an outcome
+                raise ArchiveError(
+                    f"extraction failed on the cluster ({type(exc).__name__}: {exc})",
+                    suggestion=SAME_VERSION,
+                ) from exc
         raise AssertionError("unreachable")
 
     def _rescheduled(self) -> int:
