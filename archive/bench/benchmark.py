@@ -35,6 +35,7 @@ from archive.extract.nlp import stock_model
 from archive.extract.pipeline import load_pipeline
 from archive.extract.runner import ExtractionRunner
 from archive.graphql.ids import global_id
+from archive.graphql.scalars import utc_text
 from archive.importer.imports import import_paths, reader_for
 from archive.records import ArticleRecord, Located
 from archive.settings import Settings
@@ -188,7 +189,7 @@ def hand_written_page(connection: Connection) -> dict[str, Any]:
             },
             "article": {
                 "title": row.title,
-                "published": row.published.isoformat() if row.published else None,
+                "published": utc_text(row.published) if row.published else None,
                 "url": row.url,
                 "source": {"name": row.source_name} if row.source_name else None,
             },
