@@ -5,10 +5,13 @@ workers extract, and how many of them one importer can feed.
   cluster of 1 and then 2 worker processes, against ``nlp.pipe(n_process=1|2)`` of the stock
   spaCy pipeline over the same texts, measured in the same run (the same reference as
   ``extraction``): what the cluster's scheduling and transfers cost beside the work itself.
-- **The writer alone**: the synthetic corpus, pre-annotated (its quotes, actors, places and
+- **The writer alone**: the same articles, pre-annotated (their quotes, actors, places and
   events carried by each record, as a cluster's workers hand them back), imported into a
   database without extraction, in articles per second. Its ratio to one worker's extraction
   rate is how many workers one importer can keep busy before writing becomes the bound.
+
+Both run on the synthetic corpus (``archive.bench.corpus``, news reports of 250 to 700
+words), so that the two rates are of the same articles.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from archive.errors import ArchiveError
 from archive.extract.cluster import ClusterRunner, local_cluster
 from archive.extract.pipeline import load_pipeline
 from archive.extract.runner import ExtractionRunner, no_extraction
+from archive.importer.fields import article_from
 from archive.importer.imports import import_paths
 from archive.records import ArticleRecord
 from archive.settings import Settings
@@ -60,6 +64,17 @@ def cluster_extraction(
             Figure(f"extraction on a cluster of {count}", rate, "articles/s", rate / reference),
         ]
     return figures
+
+
+def run(database_url: str | None, extracted: int, written: int) -> list[Figure]:
+    """The cluster figures: ``extracted`` synthetic articles through clusters of 1 and 2
+    workers, then ``written`` of them, pre-annotated, by the writer alone."""
+    articles = [
+        article_from(record, Settings().max_body_chars)
+        for record in corpus.articles(extracted, seed=11)
+    ]
+    figures = cluster_extraction(articles)
+    return [*figures, writer_alone(database_url, written, per_worker=figures[1].value)]
 
 
 def writer_alone(database_url: str | None, count: int, per_worker: float) -> Figure:

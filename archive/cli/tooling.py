@@ -196,8 +196,11 @@ def benchmark(
     ] = None,
     repeat: Annotated[int, typer.Option(min=1, help="Use the articles this many times over.")] = 1,
     requests: Annotated[int, typer.Option(min=10, help="API requests per figure.")] = 200,
+    cluster_articles: Annotated[
+        int, typer.Option(min=10, help="Synthetic articles the cluster benchmark extracts.")
+    ] = 160,
     writer_articles: Annotated[
-        int, typer.Option(min=10, help="Pre-annotated articles for the cluster's writer figure.")
+        int, typer.Option(min=10, help="Pre-annotated synthetic articles its writer stores.")
     ] = 2000,
     database: Annotated[
         str | None,
@@ -238,10 +241,7 @@ def benchmark(
     if "cluster" in chosen:
         from archive.bench import clustered
 
-        on_cluster = clustered.cluster_extraction(articles)
-        per_worker = on_cluster[1].value
-        figures += on_cluster
-        figures.append(clustered.writer_alone(database, writer_articles, per_worker))
+        figures += clustered.run(database, cluster_articles, writer_articles)
     out.print(_figures_table(f"benchmarks ({len(articles)} articles)", figures))
 
 
