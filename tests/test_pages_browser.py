@@ -739,6 +739,7 @@ def test_the_main_pages_fit_a_desktop_and_a_phone(browser: Browser, base: str, w
         "article": f"/articles/{quote['article']['id']}",
         "event": f"/events/{found['events']['nodes'][0]['id']}",
         "timeline": "/timeline",
+        "api": "/api",
     }
     SCREENSHOTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 900})
