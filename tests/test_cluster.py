@@ -24,8 +24,10 @@ from archive.extract.cluster import ClusterRunner
 from archive.extract.pipeline import load_pipeline
 from archive.importer.imports import import_paths
 from archive.importer.loader import ImportReport
+from archive.records import ArticleRecord
 from archive.settings import Settings
 from tests.conftest import postgres_database, run_cli
+from tests.helpers import title_words_extractor
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -145,10 +147,30 @@ def test_an_address_where_no_scheduler_answers_is_a_clear_error(
     assert "archive cluster" in result.stderr
 
 
-def test_workers_that_cannot_build_the_pipeline_are_a_clear_error(cluster: str) -> None:
+def test_workers_that_cannot_build_the_pipeline_are_a_clear_error_and_stay_usable(
+    cluster: str,
+) -> None:
     def broken() -> Any:
         raise RuntimeError("no language model here")
 
     with pytest.raises(ArchiveError, match="cannot build the extraction pipeline") as refused:
         ClusterRunner(cluster, broken)
     assert "no language model here" in str(refused.value)
+    # the failed import's plugin is gone: the next import's workers extract
+    with ClusterRunner(cluster, title_words_extractor) as runner:
+        outcomes = runner.run([ArticleRecord(title="Lyon Nice", body="From Lyon to Nice.")])
+    assert [p.name for p in outcomes[0].places] == ["Lyon", "Nice"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8786", "127.0.0.1", "tcp://host:port"])
+def test_an_address_that_is_none_is_a_clear_error(address: str) -> None:
+    with pytest.raises(ArchiveError, match="is not a Dask scheduler's address"):
+        ClusterRunner(address, load_pipeline)
+
+
+def test_a_second_cluster_on_a_taken_port_is_a_clear_error(cluster: str) -> None:
+    port = cluster.rsplit(":", 1)[1]
+    result = run_cli("cluster", "--workers", "1", "--port", port)
+    assert result.returncode == 2
+    assert f"the cluster could not start on 127.0.0.1:{port}" in result.stderr
+    assert "--port" in result.stderr

@@ -215,6 +215,15 @@ def test_page_info_tells_what_lies_beyond_a_page_whichever_way_it_was_read(api: 
     assert opening["pageInfo"]["hasPreviousPage"] is False
     assert opening["pageInfo"]["hasNextPage"] is True
 
+    # a page cut short by the far cursor still sees the rows past it
+    bounded = _page(api, "actors", "", f'first: 3, before: "{cursors[3]}"')
+    assert _ids(bounded) == ids[:3]
+    assert bounded["pageInfo"]["hasNextPage"] is True
+    closing = _page(api, "actors", "", f'last: 3, after: "{cursors[-4]}"')
+    assert _ids(closing) == ids[-3:]
+    assert closing["pageInfo"]["hasPreviousPage"] is True
+    assert closing["pageInfo"]["hasNextPage"] is False
+
     # a cursor given is not a row before: in a list of one actor, after the cursor of an
     # actor the list lacks, nothing precedes the page
     name = api.data(f'{{ node(id: "{ids[4]}") {{ ... on Actor {{ name }} }} }}')["node"]["name"]
@@ -238,6 +247,18 @@ def test_page_info_tells_what_lies_beyond_a_page_whichever_way_it_was_read(api: 
     nothing = _page(api, "actors", 'where: {name: {eq: "No Such Actor"}}', "last: 5")
     assert not nothing["pageInfo"]["hasNextPage"]
     assert not nothing["pageInfo"]["hasPreviousPage"]
+
+
+def test_a_day_is_written_as_a_day(api: Api) -> None:
+    for day in ("20241110", "2024-W45-1", "10/11/2024"):
+        answer = api.post(
+            f'{{ articles(where: {{published: {{from: "{day}"}}}}) {{ totalCount }} }}'
+        )
+        assert "is not a day; write 2024-11-10" in answer["errors"][0]["message"], day
+    number = api.post("{ articles(where: {published: {from: 20241110}}) { totalCount } }")
+    assert "is not a day" in number["errors"][0]["message"]
+    found = api.data('{ articles(where: {published: {from: "2024-11-10"}}) { totalCount } }')
+    assert found["articles"]["totalCount"] > 0
 
 
 def test_paging_arguments_out_of_range_are_user_errors(api: Api) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, select
 
 from archive.bench import corpus
-from archive.extract.runner import ExtractionRunner
+from archive.extract.runner import ExtractionRunner, extract_safely
 from archive.importer.loader import Loader
 from archive.importer.readers import Item, Reader
 from archive.models import (
@@ -202,13 +202,16 @@ class _ElsewhereRunner:
     def submit(self, articles: Any) -> Any:
         self.waiting += 1
         self.most_waiting = max(self.most_waiting, self.waiting)
-        future = self.pool.submit(lambda: [self.extractor.extract(a) for a in articles])
+        future = self.pool.submit(extract_safely, self.extractor, articles)
         runner = self
 
         class Collected:
             def result(self) -> Any:
                 runner.waiting -= 1
                 return future.result()
+
+            def cancel(self) -> None:
+                future.cancel()
 
         return Collected()
 
@@ -234,6 +237,38 @@ def test_batches_extracted_elsewhere_are_bounded_and_written_in_reading_order(
         places = connection.execute(select(Place.name)).scalars().all()
     assert titles == [f"Town{n} Village{n}" for n in range(40)]
     assert len(places) == 80
+
+
+def _jsonl_items(records: list[dict[str, Any]]) -> list[Item]:
+    lines = iter(json.dumps(record).encode() for record in records)
+    return list(Reader(5_000_000)._read_jsonl(lines, "in"))  # type: ignore[arg-type]
+
+
+def test_an_article_repeating_one_in_flight_is_planned_as_a_sequential_import_plans_it(
+    engine: Engine,
+) -> None:
+    """Batches still being extracted are written before a batch that repeats one of their
+    articles is planned: an update of it lands, and a copy of one that extraction refused
+    is imported, as they would be one batch after another."""
+    records = [
+        {"url": "https://wire.example/a", "title": "Lyon", "body": "First text about Lyon."},
+        {"title": "boom", "body": "A text whose extraction fails."},
+        {"url": "https://wire.example/a", "title": "Lyon", "body": "Corrected text about Lyon."},
+        {"title": "Nice", "body": "A text whose extraction fails."},
+    ]
+    seen: list[int] = []
+    runner = _ElsewhereRunner(in_flight=3)
+    try:
+        report = Loader(
+            engine, runner, batch_size=1, update=True, progress=lambda r: seen.append(r.imported)
+        ).load(_jsonl_items(records))  # type: ignore[arg-type]
+    finally:
+        runner.close()
+    assert (report.imported, report.updated, report.duplicates, report.rejected) == (2, 1, 0, 1)
+    assert seen[-1] == 2  # the last progress call follows the last write
+    with engine.connect() as connection:
+        bodies = connection.execute(select(Article.body).order_by(Article.id)).scalars().all()
+    assert bodies == ["Corrected text about Lyon.", "A text whose extraction fails."]
 
 
 def test_extraction_failure_rejects_only_that_article(engine: Engine, tmp_path: Path) -> None:

@@ -27,9 +27,11 @@ def cluster(
     ] = "auto",
 ) -> None:
     """Start a Dask cluster of worker processes here, print its address, and run until stopped
-    (Ctrl+C). Each worker loads the extraction pipeline when an import first uses it."""
+    (Ctrl+C). Each import loads the extraction pipeline on every worker once, when it starts."""
     from archive.extract.cluster import local_cluster
 
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with local_cluster(workers, host=host, port=port, memory_limit=memory_limit) as local:
         address = local.scheduler_address
         out.print(address)
@@ -38,7 +40,5 @@ def cluster(
             f"(or {CLUSTER_VARIABLE}={address}); stop with Ctrl+C",
             markup=False,
         )
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()

@@ -93,13 +93,19 @@ class Submitted(Protocol):
 
     def result(self) -> list[Outcome]: ...
 
+    def cancel(self) -> None:
+        """Stop working on it: its outcomes will not be asked for."""
+
 
 class Runner(Protocol):
     """What the loader extracts with: this machine's processes, or a cluster's workers."""
 
-    in_flight: int
-    """Batches the loader may keep submitted but not yet written (0: each is extracted and
-    written before the next is read)."""
+    @property
+    def in_flight(self) -> int:
+        """Batches the loader may keep submitted but not yet written besides the one it just
+        submitted (0: each is extracted and written before the next is read)."""
+        ...
+
     retries: int
     """Batches, or parts of them, extracted again because a worker was lost."""
 
@@ -119,6 +125,9 @@ class _WhenAsked:
 
     def result(self) -> list[Outcome]:
         return self.runner.run(self.articles)
+
+    def cancel(self) -> None:
+        return None  # nothing started
 
 
 class ExtractionRunner:

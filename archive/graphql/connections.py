@@ -59,7 +59,9 @@ class Edge(Generic[T]):
     order: strawberry.Private[str]
     key: strawberry.Private[tuple[Any, ...]]
     cursor: str = strawberry.field(
-        resolver=_cursor, description="Pass as `after` to continue after this row."
+        resolver=_cursor,
+        description="Pass as `after` to continue after this row, or as `before` (with `last`) "
+        "for the rows before it.",
     )
     node: T = strawberry.field(description="The row.")
     highlight: str | None = strawberry.field(
@@ -201,7 +203,12 @@ async def paginate(
         asked of the database (one row's keyset probe) when a client asks."""
         toward = backward == window.backward  # the way the page was read
         if toward and size > 0:
-            return partial(_known, len(rows) > size)
+            far = after if backward else before  # a cursor bounding the page that way
+            if len(rows) > size or far is None:
+                return partial(_known, len(rows) > size)
+            # the window ends at that cursor: what lies beyond it, that row included
+            rows_past = paging.beyond(statement, order, far, backward=backward, inclusive=True)
+            return partial(database.exists, rows_past)
         values: tuple[Any, ...] | None
         if edges:
             values, inclusive = edges[0 if backward else -1].key, False

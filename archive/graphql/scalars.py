@@ -9,10 +9,14 @@ A ``Date`` is a calendar day, with no time and no zone.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any, NewType
 
 import strawberry
+from graphql import GraphQLError
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def utc_text(value: datetime) -> str:
@@ -22,12 +26,14 @@ def utc_text(value: datetime) -> str:
 
 
 def parse_utc(value: Any) -> datetime:
-    """An ISO 8601 date-time as the archive keeps it: UTC, naive. Raises ValueError, which
+    """An ISO 8601 date-time as the archive keeps it: UTC, naive. Raises GraphQLError, which
     GraphQL reports as the argument's invalid value."""
     try:
-        parsed = datetime.fromisoformat(str(value))
+        if not isinstance(value, str):
+            raise ValueError(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
+        raise GraphQLError(
             f"{str(value)[:40]!r} is not a date-time; write ISO 8601: 2024-11-10T17:30:00Z"
         ) from None
     return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
@@ -35,9 +41,11 @@ def parse_utc(value: Any) -> datetime:
 
 def _parse_day(value: Any) -> date:
     try:
-        return date.fromisoformat(str(value))
+        if not isinstance(value, str) or not DAY.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{str(value)[:40]!r} is not a day; write 2024-11-10") from None
+        raise GraphQLError(f"{str(value)[:40]!r} is not a day; write 2024-11-10") from None
 
 
 UtcDateTime = strawberry.scalar(

@@ -139,8 +139,8 @@ class Loader:
         self.report = ImportReport()
         self._connection: Connection | None = None
         self._unwritten: deque[_Batch] = deque()
-        # keys of the articles submitted but not yet written, which later batches must not
-        # plan again: the archive cannot tell yet that it will hold them
+        # keys of the articles submitted but not yet written: a later batch that repeats one
+        # waits until they are written, since the archive cannot tell yet what it will hold
         self._unwritten_hashes: set[str] = set()
         self._unwritten_urls: set[str] = set()
 
@@ -177,25 +177,31 @@ class Loader:
 
     def _consume(self, items: Iterable[Item]) -> None:
         batch: list[Located] = []
-        for item in items:
-            if isinstance(item, Rejected):
-                self._reject(item)
-            elif isinstance(item, Skipped):
-                self.report.skipped += 1
-                self.report.skipped_files.append(item)
-            else:
-                batch.append(item)
-                if len(batch) >= self.batch_size:
-                    self._submit(batch)
-                    batch = []
+        try:
+            for item in items:
+                if isinstance(item, Rejected):
+                    self._reject(item)
+                elif isinstance(item, Skipped):
+                    self.report.skipped += 1
+                    self.report.skipped_files.append(item)
+                else:
+                    batch.append(item)
+                    if len(batch) >= self.batch_size:
+                        self._submit(batch)
+                        batch = []
+                if self.progress:
+                    self.progress(self.report)
+            if batch:
+                self._submit(batch)
+            self._write_unwritten()
             if self.progress:
                 self.progress(self.report)
-        if batch:
-            self._submit(batch)
-        while self._unwritten:
-            self._write_batch(self._unwritten.popleft())
-            if self.progress:
-                self.progress(self.report)
+        finally:
+            for abandoned in self._unwritten:  # an error stopped the import: stop their work
+                abandoned.submitted.cancel()
+            self._unwritten.clear()
+            self._unwritten_hashes.clear()
+            self._unwritten_urls.clear()
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -219,9 +225,16 @@ class Loader:
     def _submit(self, batch: list[Located]) -> None:
         """Plan ``batch`` and submit its extraction; write the oldest batches while more than
         ``runner.in_flight`` wait, so that memory holds a bounded number of them."""
-        articles = self._plan_articles(
-            [item for item in batch if isinstance(item.record, ArticleRecord)]
-        )
+        records = [item for item in batch if isinstance(item.record, ArticleRecord)]
+        if any(
+            isinstance(item.record, ArticleRecord) and self._unwritten_article(item.record)
+            for item in records
+        ):
+            # An article repeats one read but not yet written: write what waits first, so
+            # that this batch is planned against the archive as a sequential import plans it
+            # (an update of it, or a copy of one that extraction or the database refused).
+            self._write_unwritten()
+        articles = self._plan_articles(records)
         for pending in articles:
             if pending.record.annotations is not None:
                 pending.extraction = pending.record.annotations
@@ -234,6 +247,15 @@ class Loader:
             if pending.record.url:
                 self._unwritten_urls.add(pending.record.url)
         while len(self._unwritten) > self.runner.in_flight:
+            self._write_batch(self._unwritten.popleft())
+
+    def _unwritten_article(self, record: ArticleRecord) -> bool:
+        return record.content_hash in self._unwritten_hashes or bool(
+            record.url and record.url in self._unwritten_urls
+        )
+
+    def _write_unwritten(self) -> None:
+        while self._unwritten:
             self._write_batch(self._unwritten.popleft())
 
     def _write_batch(self, planned: _Batch) -> None:
@@ -286,8 +308,8 @@ class Loader:
             )
         by_url = {e.url: e for e in existing if e.url}
         stored_hashes = {e.content_hash for e in existing}
-        seen_urls = set(self._unwritten_urls)
-        seen_hashes = set(self._unwritten_hashes)
+        seen_urls: set[str] = set()
+        seen_hashes: set[str] = set()
         pending: list[_Pending] = []
         for location, record in records:
             if record.content_hash in stored_hashes or record.content_hash in seen_hashes:

@@ -164,11 +164,10 @@ async def api(request: Request) -> Response:
     from archive.web.routes import render
 
     found = examples()
-    chosen = next((e for e in found if e.name == request.query_params.get("example")), None)
-    query = (
-        chosen or (found[0] if found else None) or Example("", "{ stats { articles } }", "")
-    ).query
-    variables = chosen.variables if chosen else ""
+    asked = request.query_params.get("example")
+    shown = next((e for e in found if e.name == asked), found[0] if found else None)
+    shown = shown or Example("", "{ stats { articles } }", "")
+    query, variables = shown.query, shown.variables
     answer = None
     if request.method == "POST":
         form = await request.form()

@@ -64,6 +64,7 @@ function editorFor(textarea, language, runKeys) {
   textarea.hidden = true;
   textarea.after(view.dom);
   view.dom.id = textarea.id + "-editor";
+  textarea.labels[0]?.addEventListener("click", () => view.focus());
   return view;
 }
 
@@ -90,23 +91,41 @@ function jsonObject(text, what) {
   return value;
 }
 
+// The history keeps queries and variables, never the headers: they hold tokens.
 function readHistory() {
+  let entries;
   try {
-    const entries = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
-    return Array.isArray(entries) ? entries : [];
+    entries = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
   } catch {
     return [];
+  }
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .filter((entry) => entry && typeof entry.query === "string")
+    .map((entry) => ({
+      query: entry.query,
+      variables: typeof entry.variables === "string" ? entry.variables : "",
+      at: typeof entry.at === "string" && !Number.isNaN(Date.parse(entry.at)) ? entry.at : null,
+    }));
+}
+
+function store(entries) {
+  try {
+    if (entries.length) localStorage.setItem(HISTORY_KEY, JSON.stringify(entries));
+    else localStorage.removeItem(HISTORY_KEY);
+  } catch {
+    // storage full or refused: the history is a convenience, the run itself went through
   }
 }
 
 function remember(entry) {
   const kept = readHistory().filter((old) => old.query !== entry.query || old.variables !== entry.variables);
   kept.unshift(entry);
-  localStorage.setItem(HISTORY_KEY, JSON.stringify(kept.slice(0, HISTORY_SIZE)));
+  store(kept.slice(0, HISTORY_SIZE));
 }
 
 function firstLine(query) {
-  const line = query.split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("#")) || "";
+  const line = query.split("\n").map((l) => l.trim()).find((l) => l && !l.startsWith("#")) || "(an empty query)";
   return line.length > 70 ? line.slice(0, 69) + "…" : line;
 }
 
@@ -121,10 +140,13 @@ function showHistory(list, open) {
     button.className = "link";
     button.textContent = firstLine(entry.query);
     button.addEventListener("click", () => open(entry));
-    const when = document.createElement("time");
-    when.dateTime = entry.at;
-    when.textContent = " " + new Date(entry.at).toLocaleString();
-    item.append(button, when);
+    item.append(button);
+    if (entry.at) {
+      const when = document.createElement("time");
+      when.dateTime = entry.at;
+      when.textContent = " " + new Date(entry.at).toLocaleString();
+      item.append(when);
+    }
     list.append(item);
   }
 }
@@ -177,13 +199,11 @@ async function start() {
 
   const open = (entry) => {
     setText(query, entry.query);
-    setText(variables, entry.variables || "");
-    if (entry.headers !== undefined) setText(headers, entry.headers);
+    setText(variables, entry.variables);
     query.focus();
   };
-  showHistory(historyList, open);
   document.getElementById("history-clear")?.addEventListener("click", () => {
-    localStorage.removeItem(HISTORY_KEY);
+    store([]);
     showHistory(historyList, open);
   });
   form.addEventListener("submit", async (event) => {
@@ -196,7 +216,7 @@ async function start() {
       for (const [name, value] of Object.entries(given)) sent[name] = String(value);
       body = JSON.stringify({ query: text.query, variables: jsonObject(text.variables, "the variables") });
     } catch (error) {
-      show(answer, null, { errors: [{ message: error.message }] }, 0);
+      show(answer, 0, { errors: [{ message: error.message }] }, 0);
       return;
     }
     const began = performance.now();
@@ -215,23 +235,25 @@ async function start() {
       result = { errors: [{ message: `the request failed: ${error.message}` }] };
     }
     show(answer, status, result, performance.now() - began);
-    remember({ ...text, headers: headers.state.doc.toString(), at: new Date().toISOString() });
+    remember({ ...text, at: new Date().toISOString() });
     showHistory(historyList, open);
   });
+  showHistory(historyList, open);
 }
 
 function show(answer, status, result, ms) {
   const heading = document.createElement("h3");
   heading.textContent = "Answer";
-  const meta = document.createElement("p");
-  meta.className = "meta";
-  meta.textContent = status ? `HTTP ${status} · ${Math.round(ms)} ms` : "not sent";
   const pre = document.createElement("pre");
   pre.className = "answer";
   const code = document.createElement("code");
   code.textContent = typeof result === "string" ? result : JSON.stringify(result, null, 2);
   pre.append(code);
-  answer.replaceChildren(heading, meta, pre);
+  answer.replaceChildren(heading, pre);
+  // the status line alone is announced, not the whole answer
+  const errors = result && Array.isArray(result.errors) ? result.errors.length : 0;
+  document.getElementById("console-status").textContent =
+    (status ? `HTTP ${status} · ${Math.round(ms)} ms` : "not sent") + (errors ? ` · ${errors} error${errors > 1 ? "s" : ""}` : "");
 }
 
 start().catch((error) => {
