@@ -24,7 +24,7 @@ from archive.extract.cluster import ClusterRunner
 from archive.extract.pipeline import load_pipeline
 from archive.importer.imports import import_paths
 from archive.importer.loader import ImportReport
-from archive.records import ArticleRecord
+from archive.records import ArticleRecord, Extraction, PlaceRecord
 from archive.settings import Settings
 from tests.conftest import postgres_database, run_cli
 from tests.helpers import title_words_extractor
@@ -145,6 +145,35 @@ def test_an_address_where_no_scheduler_answers_is_a_clear_error(
     assert result.returncode == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.stderr
     assert "archive cluster" in result.stderr
+
+
+def test_an_article_that_kills_its_workers_is_rejected_and_the_rest_land(
+    cluster: str, tmp_path: Path
+) -> None:
+    class Poisoned:
+        """Finds the title's words as places; an article titled "poison" ends its process,
+        as one that exhausts a worker's memory would."""
+
+        def extract(self, article: ArticleRecord) -> Extraction:
+            if article.title == "poison":
+                os._exit(1)
+            return Extraction(places=[PlaceRecord(name=w) for w in article.title.split()])
+
+    source = tmp_path / "wire.jsonl"
+    titles = [f"Town{n} Village{n}" for n in range(7)]
+    titles.insert(5, "poison")
+    source.write_text(
+        "".join(json.dumps({"title": t, "body": f"About {t}."}) + "\n" for t in titles)
+    )
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'archive.db'}", batch_size=4)
+    with Client(cluster, set_as_default=False) as client:
+        with ClusterRunner(cluster, Poisoned) as runner:
+            report = import_paths(settings, [str(source)], runner)
+        assert (report.imported, report.rejected) == (7, 1)
+        assert report.rejects[0].location == f"{source}:6"
+        assert "stopped every cluster worker that ran it" in report.rejects[0].reason
+        assert report.retries >= 2
+        client.wait_for_workers(2, timeout=120)  # the nannies restarted them
 
 
 def test_workers_that_cannot_build_the_pipeline_are_a_clear_error_and_stay_usable(

@@ -8,9 +8,12 @@ has work; the loader keeps ``in_flight`` batches submitted besides the one it ju
 writes them in the order they were read, so memory stays flat whatever the input's size.
 
 A worker that dies mid-task loses nothing: the scheduler runs its tasks again elsewhere (a
-worker restarted by its nanny builds the pipeline again), and a task the scheduler gives up on
-(``KilledWorker``, after ``distributed.scheduler.allowed-failures`` deaths) is submitted again
-from here, up to ``ATTEMPTS`` times. Both count in ``retries``, which the import report shows.
+worker restarted by its nanny builds the pipeline again). A task the scheduler gives up on
+(``KilledWorker``: every worker that ran it died, ``distributed.scheduler.allowed-failures``
++ 1 times) is cut in halves, each submitted again, until the article that kills its workers
+is alone; tried alone ``ALONE_ATTEMPTS`` times, it comes back as that article's failure, which
+the loader rejects with the reason, and the rest of the import goes on. Both the scheduler's
+reruns and these count in ``retries``, which the import report shows.
 
 The workers and the scheduler run the same version of the archive as the importer (they
 unpickle its records and run its pipeline): start them from its environment.
@@ -30,11 +33,17 @@ from distributed.comm.registry import get_backend
 from distributed.scheduler import KilledWorker
 
 from archive.errors import ArchiveError
-from archive.extract.runner import ExtractorFactory, Outcome, Submitted, extract_safely
+from archive.extract.runner import (
+    ExtractionFailed,
+    ExtractorFactory,
+    Outcome,
+    Submitted,
+    extract_safely,
+)
 from archive.records import ArticleRecord
 
-ATTEMPTS = 3
-"""Times a chunk is submitted again from the importer after the scheduler gave it up."""
+ALONE_ATTEMPTS = 2
+"""Times one article is submitted alone before it counts as killing the workers it runs on."""
 CONNECT_SECONDS = 10.0
 SAME_VERSION = (
     "run the scheduler and every worker from an environment with this version of the archive "
@@ -220,8 +229,8 @@ class _ClusterBatch:
     def result(self) -> list[Outcome]:
         outcomes: list[Outcome] = []
         try:
-            for index, chunk in enumerate(self.chunks):
-                outcomes += self._chunk_result(index, chunk)
+            for future, chunk in zip(list(self.futures), self.chunks, strict=True):
+                outcomes += self._gathered(future, chunk)
             self.runner.retries += self._rescheduled()
         finally:
             for future in self.futures:
@@ -231,35 +240,49 @@ class _ClusterBatch:
     def cancel(self) -> None:
         self.runner.client.cancel(self.futures)
 
-    def _chunk_result(self, index: int, chunk: list[ArticleRecord]) -> list[Outcome]:
-        for attempt in range(ATTEMPTS + 1):
-            try:
-                result: list[Outcome] = self.futures[index].result()
-                return result
-            except KilledWorker as lost:
-                if attempt == ATTEMPTS:
-                    raise ArchiveError(
-                        f"the cluster lost a chunk of {len(chunk)} articles {ATTEMPTS + 1} "
-                        f"times, each time with the workers running it ({lost})",
-                        suggestion="check the workers' logs and memory (an article may "
-                        "exhaust it); what was stored stays, and the same import again "
-                        "skips it",
-                    ) from lost
-                log.warning("a worker was lost; submitting %d articles again", len(chunk))
-                self.runner.retries += 1
-                self.futures[index] = self.runner.chunk(chunk)
-            except FutureCancelledError as gone:
-                raise ArchiveError(
-                    f"the connection to the Dask scheduler was lost ({gone})",
-                    suggestion="start the scheduler again; what was stored stays, and the "
-                    "same import again skips it",
-                ) from gone
-            except Exception as exc:  # an article's own failure comes back as an outcome
-                raise ArchiveError(
-                    f"extraction failed on the cluster ({type(exc).__name__}: {exc})",
-                    suggestion=SAME_VERSION,
-                ) from exc
-        raise AssertionError("unreachable")
+    def _again(self, chunk: list[ArticleRecord]) -> Future[list[Outcome]]:
+        self.runner.retries += 1
+        future = self.runner.chunk(chunk)
+        self.futures.append(future)  # released, and its reruns counted, with the others
+        return future
+
+    def _gathered(
+        self, future: Future[list[Outcome]], chunk: list[ArticleRecord], alone: int = 0
+    ) -> list[Outcome]:
+        """The chunk's outcomes; when its workers keep dying, its halves', down to the one
+        article that kills them, which comes back as its failure."""
+        try:
+            result: list[Outcome] = future.result()
+            return result
+        except KilledWorker as lost:
+            if len(chunk) > 1:
+                half = len(chunk) // 2
+                log.warning("workers died running %d articles; trying each half", len(chunk))
+                return [
+                    outcome
+                    for part in (chunk[:half], chunk[half:])
+                    for outcome in self._gathered(self._again(part), part)
+                ]
+            if alone + 1 < ALONE_ATTEMPTS:
+                return self._gathered(self._again(chunk), chunk, alone + 1)
+            log.warning("an article killed every worker that ran it: %s", chunk[0].title[:80])
+            return [
+                ExtractionFailed(
+                    "extraction stopped every cluster worker that ran it "
+                    f"({ALONE_ATTEMPTS} times, {lost}); it may exhaust a worker's memory"
+                )
+            ]
+        except FutureCancelledError as gone:
+            raise ArchiveError(
+                f"the connection to the Dask scheduler was lost ({gone})",
+                suggestion="start the scheduler again; what was stored stays, and the "
+                "same import again skips it",
+            ) from gone
+        except Exception as exc:  # an article's own failure comes back as an outcome
+            raise ArchiveError(
+                f"extraction failed on the cluster ({type(exc).__name__}: {exc})",
+                suggestion=SAME_VERSION,
+            ) from exc
 
     def _rescheduled(self) -> int:
         """Tasks of this batch the scheduler ran again because their worker died."""
