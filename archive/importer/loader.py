@@ -139,10 +139,6 @@ class Loader:
         self.report = ImportReport()
         self._connection: Connection | None = None
         self._unwritten: deque[_Batch] = deque()
-        # keys of the articles submitted but not yet written: a later batch that repeats one
-        # waits until they are written, since the archive cannot tell yet what it will hold
-        self._unwritten_hashes: set[str] = set()
-        self._unwritten_urls: set[str] = set()
 
     # ---------------------------------------------------------------- driving
 
@@ -200,8 +196,6 @@ class Loader:
             for abandoned in self._unwritten:  # an error stopped the import: stop their work
                 abandoned.submitted.cancel()
             self._unwritten.clear()
-            self._unwritten_hashes.clear()
-            self._unwritten_urls.clear()
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -226,10 +220,7 @@ class Loader:
         """Plan ``batch`` and submit its extraction; write the oldest batches while more than
         ``runner.in_flight`` wait, so that memory holds a bounded number of them."""
         records = [item for item in batch if isinstance(item.record, ArticleRecord)]
-        if any(
-            isinstance(item.record, ArticleRecord) and self._unwritten_article(item.record)
-            for item in records
-        ):
+        if self._repeats_unwritten(records):
             # An article repeats one read but not yet written: write what waits first, so
             # that this batch is planned against the archive as a sequential import plans it
             # (an update of it, or a copy of one that extraction or the database refused).
@@ -242,16 +233,19 @@ class Loader:
         submitted = self.runner.submit([p.record for p in extracting])
         others = [item for item in batch if not isinstance(item.record, ArticleRecord)]
         self._unwritten.append(_Batch(articles, others, extracting, submitted))
-        for pending in articles:
-            self._unwritten_hashes.add(pending.record.content_hash)
-            if pending.record.url:
-                self._unwritten_urls.add(pending.record.url)
         while len(self._unwritten) > self.runner.in_flight:
             self._write_batch(self._unwritten.popleft())
 
-    def _unwritten_article(self, record: ArticleRecord) -> bool:
-        return record.content_hash in self._unwritten_hashes or bool(
-            record.url and record.url in self._unwritten_urls
+    def _repeats_unwritten(self, records: list[Located]) -> bool:
+        """Whether one of ``records`` has the URL or the text of an article submitted but not
+        yet written, which the archive cannot tell apart from a new one yet."""
+        waiting = [pending.record for planned in self._unwritten for pending in planned.articles]
+        hashes = {record.content_hash for record in waiting}
+        urls = {record.url for record in waiting if record.url}
+        return any(
+            isinstance(item.record, ArticleRecord)
+            and (item.record.content_hash in hashes or item.record.url in urls)
+            for item in records
         )
 
     def _write_unwritten(self) -> None:
@@ -259,9 +253,6 @@ class Loader:
             self._write_batch(self._unwritten.popleft())
 
     def _write_batch(self, planned: _Batch) -> None:
-        for pending in planned.articles:
-            self._unwritten_hashes.discard(pending.record.content_hash)
-            self._unwritten_urls.discard(pending.record.url or "")
         self._extracted(planned)
         articles, others = planned.articles, planned.others
         before = self.report.tallies()

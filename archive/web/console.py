@@ -12,6 +12,7 @@ drawn for each response, so that ``unsafe-inline`` stays out of the policy.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from dataclasses import dataclass
@@ -156,11 +157,25 @@ def documentation(schema: GraphQLSchema) -> list[TypeDoc]:
     return [_type_doc(schema, t) for t in [*roots, *others]]
 
 
+@functools.cache
+def _served_documentation() -> list[TypeDoc]:
+    """The served schema's documentation, made once: the schema does not change while served."""
+    from archive.graphql.schema import schema
+
+    return documentation(schema._schema)
+
+
+@functools.cache
+def _served_sdl() -> str:
+    from archive.graphql.schema import schema
+
+    return schema.as_str() + "\n"
+
+
 # ------------------------------------------------------------------------------ routes
 
 
 async def api(request: Request) -> Response:
-    from archive.graphql.schema import schema
     from archive.web.routes import render
 
     found = examples()
@@ -180,7 +195,7 @@ async def api(request: Request) -> Response:
         "query": query,
         "variables": variables,
         "answer": answer,
-        "docs": documentation(schema._schema),
+        "docs": _served_documentation(),
         "style_nonce": nonce,
     }
     response = render(request, "api.html", "_console.html", context)
@@ -209,10 +224,8 @@ async def _console_answer(request: Request, query: str, variables_text: str) -> 
 
 async def schema_sdl(request: Request) -> Response:
     """The schema in SDL, as ``archive schema`` prints it."""
-    from archive.graphql.schema import schema
-
     return Response(
-        schema.as_str() + "\n",
+        _served_sdl(),
         media_type="text/plain; charset=utf-8",
         headers={"Cache-Control": "no-cache"},
     )
